@@ -14,4 +14,5 @@
 #include <pushback/error.h>
 #include <pushback/addr.h>
 #include <pushback/graph.h>
+#include <pushback/mux.h>
 #include <pushback/version.h>
