@@ -1,0 +1,19 @@
+/* pb-types.h — forward declarations of the application's types
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Headers that only pass these types around include this file instead of
+ * each other, so that the include graph stays acyclic as classes are added.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PbApplication PbApplication;
+typedef struct _PbWindow      PbWindow;
+
+G_END_DECLS
