@@ -1,0 +1,295 @@
+/* jit.c — the one libtcc compile service
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*
+ * How a compile goes, and why:
+ *
+ * - libtcc keeps global state (the token tables, the current file, the
+ *   code generator's position), so one mutex covers every libtcc call from
+ *   tcc_new() to tcc_delete(), not just the compile.
+ *
+ * - The TCCState lives only for the compile. tcc_relocate (s, NULL) gives
+ *   the size of the image; we relocate into pages we mmap ourselves, copy
+ *   out the unit's own global symbols, and delete the state at once. This
+ *   frees libtcc's sections and symbol tables (far larger than the code)
+ *   while the unit lives, lets pb_jit_unit_symbol() run without the lock,
+ *   and keeps the pages libtcc makes writable and executable to our own
+ *   mapping: with TCC_RELOCATE_AUTO it mallocs the image and mprotects the
+ *   surrounding heap pages too.
+ *
+ * - No -nostdlib: with it, libtcc 0.9.27 does not resolve undefined names
+ *   against the libraries the process has loaded, so generated code could
+ *   not call memcpy or sqrt. Without it, relocation links libtcc1.a (from
+ *   the tcc package) and reads libc's linker script, libc.so (from
+ *   libc6-dev): both are run-time requirements of the engine.
+ *
+ * - libtcc's built-in library path (CONFIG_TCCDIR) is where the tcc
+ *   package puts libtcc1.a and its headers on Debian, so we do not set one.
+ */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <libtcc.h>
+
+#include "clock.h"
+#include "jit.h"
+
+typedef struct
+{
+  char *name;
+  void *address;
+} unit_symbol;
+
+struct pb_jit_unit
+{
+  void        *image;        /* mmap'd; holds code and data */
+  size_t       mapped_bytes; /* the mapping, whole pages */
+  size_t       code_bytes;   /* what libtcc asked for */
+  uint64_t     compile_ns;   /* tcc_new to tcc_delete, not the lock wait */
+  unit_symbol *symbols;
+  size_t       n_symbols;
+};
+
+/* What the error callback gathers during one compile. Twice pb_error's
+ * room, so that a long message is cut by pb_error_set(), which cuts at a
+ * character boundary. */
+typedef struct
+{
+  char first[2 * PB_ERROR_MESSAGE_MAX];
+  int  have_first;
+} compile_log;
+
+/* Collects the symbol table of a freshly relocated unit. */
+typedef struct
+{
+  pb_jit_unit *unit;
+  size_t       allocated;
+  int          failed;
+} symbol_walk;
+
+static pthread_mutex_t tcc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* libtcc 0.9.27 (Debian's 0.9.27+git20200814) leaves its label stacks
+ * pointing into the symbol pool of a compile that an error abandoned
+ * inside a function with labels: tcc_delete() frees the pool, and the next
+ * compile walks the stale list in label_pop() and crashes (or reports
+ * "label '(null)' used but not defined"). The two lists are globals of
+ * libtcc.a; every compile must start with them empty. */
+extern void *global_label_stack;
+extern void *local_label_stack;
+
+static void
+on_tcc_message (void       *opaque,
+                const char *message)
+{
+  compile_log *log = opaque;
+  const char *line = strrchr (message, '\n');
+
+  /* An error inside an included file comes as several lines ("In file
+   * included from ...") of which the last names the place of the error
+   * itself; pb_error holds one line. */
+  line = line != NULL ? line + 1 : message;
+
+  /* Warnings reach the same callback; they do not fail a compile. */
+  if (log->have_first || strstr (line, ": warning: ") != NULL)
+    return;
+
+  snprintf (log->first, sizeof log->first, "%s", line);
+  log->have_first = 1;
+}
+
+static void
+add_unit_symbol (void       *opaque,
+                 const char *name,
+                 const void *address)
+{
+  symbol_walk *walk = opaque;
+  pb_jit_unit *unit = walk->unit;
+  const char *start = unit->image;
+  const char *at = address;
+  unit_symbol *grown;
+
+  /* The list also names what the unit imports (memcpy, host symbols):
+   * those are not "in" the unit. */
+  if (walk->failed || at < start || at >= start + unit->code_bytes)
+    return;
+
+  if (unit->n_symbols == walk->allocated)
+    {
+      size_t allocated = walk->allocated != 0 ? 2 * walk->allocated : 16;
+
+      grown = realloc (unit->symbols, allocated * sizeof *grown);
+      if (grown == NULL)
+        {
+          walk->failed = 1;
+          return;
+        }
+      unit->symbols = grown;
+      walk->allocated = allocated;
+    }
+
+  unit->symbols[unit->n_symbols].name = strdup (name);
+  if (unit->symbols[unit->n_symbols].name == NULL)
+    {
+      walk->failed = 1;
+      return;
+    }
+  unit->symbols[unit->n_symbols].address = (void *) address;
+  unit->n_symbols++;
+}
+
+/* Called with tcc_lock held. Fills @unit's image and symbols from @source. */
+static int
+compile_locked (TCCState            *s,
+                compile_log         *log,
+                const char          *source,
+                const pb_jit_symbol *symbols,
+                size_t               n_symbols,
+                pb_jit_unit         *unit,
+                pb_error            *err)
+{
+  symbol_walk walk = { unit, 0, 0 };
+  long page = sysconf (_SC_PAGESIZE);
+  int size;
+  size_t i;
+
+  global_label_stack = NULL;
+  local_label_stack = NULL;
+  tcc_set_error_func (s, log, on_tcc_message);
+  if (tcc_set_output_type (s, TCC_OUTPUT_MEMORY) < 0)
+    return pb_error_set (err, PB_EINVAL, "libtcc cannot compile to memory");
+
+  if (tcc_compile_string (s, source) < 0)
+    return pb_error_set (err, PB_EINVAL, "%s",
+                         log->have_first ? log->first : "the C code does not compile");
+
+  for (i = 0; i < n_symbols; i++)
+    if (tcc_add_symbol (s, symbols[i].name, symbols[i].address) < 0)
+      return pb_error_set (err, PB_EINVAL, "cannot add host symbol '%s'",
+                           symbols[i].name);
+
+  /* Sizing the image links it: undefined names are reported here. */
+  size = tcc_relocate (s, NULL);
+  if (size < 0)
+    return pb_error_set (err, PB_EINVAL, "%s",
+                         log->have_first ? log->first : "the C code does not link");
+
+  unit->code_bytes = (size_t) size;
+  unit->mapped_bytes = ((size_t) size + (size_t) page - 1) & ~((size_t) page - 1);
+  if (unit->mapped_bytes == 0)
+    unit->mapped_bytes = (size_t) page;
+  unit->image = mmap (NULL, unit->mapped_bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (unit->image == MAP_FAILED)
+    {
+      unit->image = NULL;
+      return pb_error_set (err, PB_ENOMEM, "cannot map %zu bytes for compiled code",
+                           unit->mapped_bytes);
+    }
+
+  /* libtcc copies the sections in and makes the code pages executable. */
+  if (tcc_relocate (s, unit->image) < 0)
+    return pb_error_set (err, PB_EINVAL, "%s",
+                         log->have_first ? log->first : "the C code does not relocate");
+
+  tcc_list_symbols (s, &walk, add_unit_symbol);
+  if (walk.failed)
+    return pb_error_set (err, PB_ENOMEM, "out of memory for the symbol table");
+
+  return PB_OK;
+}
+
+int
+pb_jit_compile (const char          *source,
+                const pb_jit_symbol *symbols,
+                size_t               n_symbols,
+                pb_jit_unit        **unit,
+                pb_error            *err)
+{
+  compile_log log;
+  pb_jit_unit *u;
+  TCCState *s;
+  uint64_t t0;
+  int rc;
+
+  *unit = NULL;
+  if (source == NULL || (symbols == NULL && n_symbols != 0))
+    return pb_error_set (err, PB_EINVAL, "no source or symbols to compile");
+
+  u = calloc (1, sizeof *u);
+  if (u == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory for a compiled unit");
+
+  log.first[0] = '\0';
+  log.have_first = 0;
+
+  pthread_mutex_lock (&tcc_lock);
+  t0 = pb_clock_now_ns ();
+  s = tcc_new ();
+  if (s == NULL)
+    rc = pb_error_set (err, PB_ENOMEM, "libtcc could not start a compile");
+  else
+    {
+      rc = compile_locked (s, &log, source, symbols, n_symbols, u, err);
+      tcc_delete (s);
+    }
+  u->compile_ns = pb_clock_now_ns () - t0;
+  pthread_mutex_unlock (&tcc_lock);
+
+  if (rc != PB_OK)
+    {
+      pb_jit_unit_free (u);
+      return rc;
+    }
+  *unit = u;
+  return PB_OK;
+}
+
+void *
+pb_jit_unit_symbol (const pb_jit_unit *unit,
+                    const char        *name)
+{
+  size_t i;
+
+  /* A unit exports a handful of names (its entry points and libtcc1's
+   * helpers), looked up once after compiling: a scan is enough. */
+  for (i = 0; i < unit->n_symbols; i++)
+    if (strcmp (unit->symbols[i].name, name) == 0)
+      return unit->symbols[i].address;
+  return NULL;
+}
+
+size_t
+pb_jit_unit_code_bytes (const pb_jit_unit *unit)
+{
+  return unit->code_bytes;
+}
+
+uint64_t
+pb_jit_unit_compile_ns (const pb_jit_unit *unit)
+{
+  return unit->compile_ns;
+}
+
+void
+pb_jit_unit_free (pb_jit_unit *unit)
+{
+  size_t i;
+
+  if (unit == NULL)
+    return;
+  if (unit->image != NULL)
+    munmap (unit->image, unit->mapped_bytes);
+  for (i = 0; i < unit->n_symbols; i++)
+    free (unit->symbols[i].name);
+  free (unit->symbols);
+  free (unit);
+}
