@@ -15,4 +15,5 @@
 #include <pushback/addr.h>
 #include <pushback/graph.h>
 #include <pushback/mux.h>
+#include <pushback/pipeline.h>
 #include <pushback/version.h>
