@@ -89,7 +89,9 @@ typedef void (*pb_graph_listener) (const pb_graph       *graph,
  * graph's state first (PB_EINVAL, PB_ENOENT, PB_EBUSY, PB_EEXIST,
  * PB_ENOTCONN, in the order each function lists them), then whether it is
  * called from a listener (PB_EDEADLK), and allocates last (PB_ENOMEM). A
- * failed edit changes nothing and notifies no one.
+ * failed edit changes nothing and notifies no one. An edit that would
+ * change nothing (setting a name or parameter to its value) returns PB_OK
+ * without an event, even from a listener.
  */
 
 /**
@@ -344,8 +346,8 @@ const char *pb_graph_process_name (const pb_graph *g,
 /**
  * pb_graph_find_name:
  *
- * Returns: the address of the process called @name, or 0 if none is. It
- *   costs the same whatever the size of the graph.
+ * Returns: the address of the process called @name, or 0 if none is (and
+ *   for NULL or ""). It costs the same whatever the size of the graph.
  * Thread safety: the thread that uses @g.
  */
 pb_addr pb_graph_find_name (const pb_graph *g,
@@ -411,7 +413,8 @@ size_t pb_graph_list_params (const pb_graph  *g,
  * @flags: the new flags, such as PB_LINK_BREAK_INLINING
  *
  * Sets the flags of a link; both ends report them. A new link has flags 0,
- * and they go with it when it is disconnected.
+ * and they go with it when it is disconnected. Bits other than the
+ * PB_LINK_* flags are stored and reported as they are, for later use.
  *
  * Returns: PB_OK (also when unchanged, without an event); PB_ENOENT if the
  *   process of @a does not exist; PB_ENOTCONN if @a is not connected;

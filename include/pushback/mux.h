@@ -45,7 +45,9 @@ typedef int (*pb_mux_fn) (void *data);
 /**
  * pb_mux_fail_fn:
  * @pid: the process that failed, still readable with pb_mux_stats() during
- *   the call, free for reuse after it
+ *   the call, free for reuse after it. A body that removed its own process
+ *   and then returned nonzero is not reported: its pid may already belong
+ *   to another process.
  * @code: the nonzero value its body returned
  * @data: the pointer given to pb_mux_on_fail()
  */
@@ -115,7 +117,9 @@ int pb_mux_remove (pb_mux   *m,
  *
  * Sets or clears one availability bit. Bits of resources no process uses
  * are kept too, for processes added later. Clearing a bit that was never
- * set allocates nothing.
+ * set allocates nothing. Setting a bit of a resource that no process has
+ * depended on yet may need memory; if none can be had, the bit is not set
+ * (the resources of every registered process always have their memory).
  */
 void pb_mux_set_avail (pb_mux   *m,
                        uint32_t  resource,
@@ -150,7 +154,9 @@ bool pb_mux_get_error (const pb_mux *m,
  * Then, whenever any error bit is set, every process indexed by a set error
  * bit runs once, whatever its other dependencies, so that it can flush,
  * pass end-of-stream on, or fail. (The original's error pass was never
- * switched on.) A process can run in both passes of one step.
+ * switched on.) The error bits are read once, when this pass starts; a
+ * body that clears one does not keep the others' processes from running.
+ * A process can run in both passes of one step.
  *
  * A body that returns nonzero fails its process: it is removed, its pid
  * freed, and the pb_mux_on_fail() callback told.
