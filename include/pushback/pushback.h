@@ -15,5 +15,7 @@
 #include <pushback/addr.h>
 #include <pushback/graph.h>
 #include <pushback/mux.h>
+#include <pushback/kinds.h>
+#include <pushback/engine.h>
 #include <pushback/pipeline.h>
 #include <pushback/version.h>

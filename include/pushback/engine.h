@@ -1,0 +1,239 @@
+/* engine.h — running a topology: chains, JIT, flow and counters
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pushback/error.h>
+#include <pushback/graph.h>
+
+/**
+ * pb_engine:
+ *
+ * Runs the processes of a graph's local host. Building it checks the
+ * topology against the kinds (directions, item types, parameters),
+ * partitions it into chains of processes linked one to one, puts a bounded
+ * ring buffer on every other link, and compiles one C function per chain
+ * through libtcc. Running it moves items through the chains with
+ * negotiated flow: each chain call is admitted as many items as every
+ * stage and every output ring can take, and moves exactly those.
+ *
+ * Building again after the graph changed recompiles only the chains whose
+ * generated code changed; the state of every process whose state layout is
+ * unchanged (a running sum, a file being written) and the items in every
+ * ring that still exists are kept. A chain that has ended (done or failed)
+ * and whose code is unchanged stays ended, its processes as they ended:
+ * nothing is reported or emitted twice, and code that faulted is not run
+ * again. A chain whose code changed runs again with the states kept, and so
+ * does a chain stopped by a failure upstream once that upstream runs again.
+ *
+ * A chain whose code does not compile, faults, or runs past the time limit
+ * fails alone: its processes report the message, the chains downstream see
+ * an error end-of-stream, and the others go on.
+ *
+ * Thread safety: an engine and its graph are used from one thread at a
+ * time; the engine reads the graph only inside pb_engine_build().
+ */
+typedef struct pb_engine pb_engine;
+
+typedef enum
+{
+  PB_PROCESS_READY,   /* built, not ended */
+  PB_PROCESS_DONE,    /* its stream ended */
+  PB_PROCESS_FAILED,  /* it failed; see the message */
+  PB_PROCESS_STOPPED, /* upstream failed, so it ended without a result */
+} pb_process_state;
+
+/**
+ * pb_process_info:
+ * @process: its address
+ * @name: its name in the graph, or KIND + id when it has none
+ * @kind: its kind's name
+ * @state: how it stands
+ * @chain: the index of its chain (see pb_engine_chain_info())
+ * @calls: chain calls that included it
+ * @busy_ns: its share of the time its chain ran, measured by sampling
+ * @items_in: items it took
+ * @items_out: items it gave (for routing: items it passed on, each once)
+ * @message: (nullable): why it failed or stopped
+ * @result: (nullable): a sink's result, once its stream ended ("500500")
+ *
+ * The strings are owned by the engine and valid until the next
+ * pb_engine_build() or pb_engine_free().
+ */
+typedef struct
+{
+  pb_addr           process;
+  const char       *name;
+  const char       *kind;
+  pb_process_state  state;
+  size_t            chain;
+  uint64_t          calls;
+  uint64_t          busy_ns;
+  uint64_t          items_in;
+  uint64_t          items_out;
+  const char       *message;
+  const char       *result;
+} pb_process_info;
+
+/**
+ * pb_chain_info:
+ * @processes: its processes, upstream first; owned by the engine
+ * @compile_ns: how long its latest compile took
+ * @code_bytes: the size of its compiled code
+ * @compiles: how many times it has been compiled
+ * @calls: how many times it ran
+ * @busy_ns: how long it ran, in all
+ */
+typedef struct
+{
+  const pb_addr *processes;
+  size_t         n_processes;
+  uint64_t       compile_ns;
+  uint64_t       code_bytes;
+  uint64_t       compiles;
+  uint64_t       calls;
+  uint64_t       busy_ns;
+} pb_chain_info;
+
+/**
+ * pb_engine_new:
+ * @graph: (transfer none): the topology, which must outlive the engine
+ *
+ * Returns: (transfer full): an engine with nothing built, or NULL if memory
+ *   ran out. Free it with pb_engine_free().
+ */
+pb_engine *pb_engine_new (pb_graph *graph);
+
+/**
+ * pb_engine_free:
+ * @e: (nullable) (transfer full): an engine
+ *
+ * Frees the engine, its compiled code and its rings, and lets each process
+ * release what it holds (files are flushed and closed).
+ */
+void pb_engine_free (pb_engine *e);
+
+/**
+ * pb_engine_set_time_limit:
+ * @limit_ns: the longest one chain call may run; 0 for no limit
+ *
+ * A chain call past the limit fails its chain (user code that loops). The
+ * default is two seconds.
+ */
+void pb_engine_set_time_limit (pb_engine *e,
+                               uint64_t   limit_ns);
+
+/**
+ * pb_engine_set_batch:
+ * @items: the most items one chain call may move, 1 or more
+ *
+ * Large batches amortise the cost of each call (the default, 4096 items,
+ * is about an L1 cache of i64); small ones bound the latency of live
+ * views and let a benchmark compare per-message costs.
+ *
+ * Returns: PB_OK; PB_EINVAL for 0.
+ */
+int pb_engine_set_batch (pb_engine *e,
+                         uint64_t   items);
+
+/**
+ * pb_engine_build:
+ * @e: an engine
+ * @err: (nullable): the first problem found, naming the process
+ *
+ * Brings the engine in line with its graph. Problems of the topology are
+ * found before anything changes: an unknown kind, an unknown or bad
+ * parameter, a port the kind does not have, a link between two outputs, a
+ * type mismatch, an unconnected port, a flow cycle, a link to another host.
+ * Compiling comes after: a chain that does not compile (or whose process
+ * cannot start, such as a file that does not open) fails alone, and the
+ * rest of the engine is built.
+ *
+ * Returns: PB_OK; for a problem of the topology PB_ENOENT, PB_EINVAL,
+ *   PB_EDIRECTION, PB_ETYPE, PB_ENOTCONN or PB_ECYCLE, with the engine as
+ *   it was; PB_ECOMPILE or PB_EFAILED when some chain failed to compile or
+ *   start, with the engine built; PB_ENOMEM.
+ */
+int pb_engine_build (pb_engine *e,
+                     pb_error  *err);
+
+/**
+ * pb_engine_step:
+ * @e: an engine
+ *
+ * Runs one pass of the scheduler over the chains that can move items, and
+ * wakes the chains whose timer is due or whose descriptor is readable. It
+ * never blocks.
+ *
+ * Returns: whether any items moved or any stream ended.
+ */
+bool pb_engine_step (pb_engine *e);
+
+/**
+ * pb_engine_run:
+ * @e: a built engine
+ * @err: (nullable): the first failure, naming the process
+ *
+ * Runs until every chain has ended, sleeping while all of them wait for
+ * time or input.
+ *
+ * Returns: PB_OK when every stream ended cleanly; PB_EFAILED (or the code
+ *   of the first failure) when some process failed; PB_EAGAIN if nothing
+ *   can move and nothing is awaited (a stall, which is a bug in a kind).
+ */
+int pb_engine_run (pb_engine *e,
+                   pb_error  *err);
+
+/** pb_engine_finished: Returns: whether every chain has ended. */
+bool pb_engine_finished (const pb_engine *e);
+
+/** pb_engine_n_processes: Returns: how many processes the engine runs. */
+size_t pb_engine_n_processes (const pb_engine *e);
+
+/**
+ * pb_engine_process_info:
+ * @i: 0 to pb_engine_n_processes() - 1, in ascending address order
+ * @info: (out caller-allocates): filled in
+ *
+ * Returns: PB_OK; PB_ENOENT for an index out of range.
+ */
+int pb_engine_process_info (const pb_engine *e,
+                            size_t           i,
+                            pb_process_info *info);
+
+/**
+ * pb_engine_find_process:
+ *
+ * Returns: the index of process @process for pb_engine_process_info(), or
+ *   -1 when the engine does not run it.
+ */
+long pb_engine_find_process (const pb_engine *e,
+                             pb_addr          process);
+
+/** pb_engine_n_chains: Returns: how many chains the engine has. */
+size_t pb_engine_n_chains (const pb_engine *e);
+
+/**
+ * pb_engine_chain_info:
+ *
+ * Returns: PB_OK; PB_ENOENT for an index out of range.
+ */
+int pb_engine_chain_info (const pb_engine *e,
+                          size_t           i,
+                          pb_chain_info   *info);
+
+/**
+ * pb_engine_chain_source:
+ *
+ * Returns: (transfer none) (nullable): the generated C of chain @i, as it
+ *   was compiled; NULL for an index out of range.
+ */
+const char *pb_engine_chain_source (const pb_engine *e,
+                                    size_t           i);

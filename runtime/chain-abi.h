@@ -1,0 +1,60 @@
+/* chain-abi.h — what compiled chains and the engine exchange (internal)
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * These declarations are compiled twice: by the C compiler, for the engine,
+ * and by libtcc, pasted as text into the prelude of every chain (through
+ * PB_CHAIN_ABI_TEXT), so the two sides agree on the layout by construction.
+ * They may use only what both accept: no stdint macros, no attributes.
+ */
+#define PB_CHAIN_ABI(...) __VA_ARGS__
+#define PB_CHAIN_ABI_DECLS PB_CHAIN_ABI (                                   \
+  /* One ring a chain reads or writes: items at base[pos & mask]. */       \
+  typedef struct                                                           \
+  {                                                                        \
+    void     *base;                                                        \
+    uint64_t  mask;                                                        \
+    uint64_t  pos;                                                         \
+  } pb_ring_io;                                                            \
+                                                                           \
+  /* One call of a chain: the admittance the engine computed going in, */  \
+  /* what flowed coming out. */                                            \
+  typedef struct                                                           \
+  {                                                                        \
+    int64_t      room;       /* in: the most input items it may take */    \
+    int64_t      consumed;   /* out: items taken from input or source */   \
+    int32_t      finishing;  /* in: the input has ended; flush */          \
+    int32_t      done;       /* out: the chain has ended */                \
+    uint64_t     now_ns;     /* in: monotonic time */                      \
+    uint64_t     wake_ns;    /* out: run again at this time (0: no) */     \
+    int32_t      wait_fd;    /* out: run again when readable (-1: no) */   \
+    int32_t      failed;     /* out: the stage that failed, or -1 */       \
+    pb_ring_io   in;         /* the input ring of a ring-fed chain */      \
+    pb_ring_io  *out;        /* the output rings, if any */                \
+    void       **state;      /* each stage's state struct */               \
+    uint64_t    *counts;     /* items counted at each counting point */    \
+    uint64_t    *ticks;      /* when profiling: ticks spent per stage */   \
+    char        *error;      /* out: why it failed */                      \
+    uint64_t     error_size;                                               \
+  } pb_chain_io;                                                           \
+)
+
+#define PB_CHAIN_ABI_STR2(...) #__VA_ARGS__
+#define PB_CHAIN_ABI_STR(...) PB_CHAIN_ABI_STR2 (__VA_ARGS__)
+#define PB_CHAIN_ABI_TEXT PB_CHAIN_ABI_STR (PB_CHAIN_ABI_DECLS)
+
+PB_CHAIN_ABI_DECLS
+
+/* The entry points every compiled chain unit defines. */
+typedef int (*pb_chain_run_fn)    (pb_chain_io *io);
+typedef int (*pb_state_init_fn)   (void *state, char *error, uint64_t error_size);
+typedef void (*pb_state_fini_fn)  (void *state);
+typedef void (*pb_state_report_fn) (void *state, char *buf, uint64_t size);
