@@ -1,0 +1,341 @@
+/* pushback-run.c — run topologies without the editor
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gi18n.h>
+#include <pushback/pushback.h>
+
+typedef enum
+{
+  STATS_NONE,
+  STATS_TABLE,
+  STATS_JSON,
+} stats_format;
+
+static char *pipeline_text;
+static char **pipeline_words;
+static gboolean dump_c;
+static stats_format stats = STATS_NONE;
+
+static gboolean
+parse_stats (const char  *option,
+             const char  *value,
+             gpointer     data,
+             GError     **error)
+{
+  if (value == NULL || g_str_equal (value, "table"))
+    stats = STATS_TABLE;
+  else if (g_str_equal (value, "json"))
+    stats = STATS_JSON;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--stats takes “table” or “json”, not “%s”"), value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const GOptionEntry entries[] = {
+  { "expression", 'e', 0, G_OPTION_ARG_STRING, &pipeline_text,
+    N_("Run the pipeline described in TEXT"), N_("TEXT") },
+  { "dump-c", 0, 0, G_OPTION_ARG_NONE, &dump_c,
+    N_("Print the generated C of each chain instead of running"), NULL },
+  { "stats", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_stats,
+    N_("Print per-process counters at exit, as a table or as JSON"), N_("table|json") },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &pipeline_words,
+    NULL, N_("[PIPELINE…]") },
+  { NULL }
+};
+
+static const char *
+param_type_name (pb_param_type type)
+{
+  switch (type)
+    {
+    case PB_PARAM_INT:    return "integer";
+    case PB_PARAM_FLOAT:  return "number";
+    case PB_PARAM_STRING: return "text";
+    case PB_PARAM_CHOICE: return "choice";
+    case PB_PARAM_EXPR:   return "C expression";
+    case PB_PARAM_CODE:
+    default:              return "C code";
+    }
+}
+
+/* The catalogue, for --help: every kind with its ports and parameters. */
+static char *
+describe_kinds (void)
+{
+  GString *s = g_string_new (_("Pipelines are written as in gst-launch:\n"
+                               "  pushback-run -e 'seq from=1 to=1000000 ! map expr=\"x*3\" ! sum'\n"
+                               "  pushback-run -e 'seq from=1 to=1000 ! broadcast name=t ! map expr=\"x*2\" ! merge name=m ! sum  t. ! m.'\n"
+                               "or as words, one per argument:\n"
+                               "  pushback-run seq to=10 ! map 'expr=x * 3' ! sum\n"
+                               "\nKinds:\n"));
+
+  for (size_t i = 0; i < pb_kind_count (); i++)
+    {
+      const pb_kind *kind = pb_kind_at (i);
+
+      g_string_append_printf (s, "\n  %-12s %s (%s)\n", pb_kind_name (kind),
+                              pb_kind_description (kind), pb_kind_category (kind));
+      for (size_t j = 0; j < pb_kind_n_params (kind); j++)
+        {
+          const pb_param_spec *p = pb_kind_param (kind, j);
+
+          g_string_append_printf (s, "      %-13s %s (%s", p->name, p->doc,
+                                  p->type == PB_PARAM_CHOICE ? p->choices : param_type_name (p->type));
+          if (p->default_value == NULL)
+            g_string_append (s, _(", required"));
+          else if (p->default_value[0] != '\0')
+            g_string_append_printf (s, _(", default %s"), p->default_value);
+          g_string_append (s, ")\n");
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+print_json_string (GString    *s,
+                   const char *text)
+{
+  g_string_append_c (s, '"');
+  for (const char *p = text ? text : ""; *p != '\0'; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (s, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (s, "\\u%04x", c);
+      else
+        g_string_append_c (s, (char) c);
+    }
+  g_string_append_c (s, '"');
+}
+
+static const char *
+state_name (pb_process_state state)
+{
+  switch (state)
+    {
+    case PB_PROCESS_DONE:    return "done";
+    case PB_PROCESS_FAILED:  return "failed";
+    case PB_PROCESS_STOPPED: return "stopped";
+    case PB_PROCESS_READY:
+    default:                 return "ready";
+    }
+}
+
+static void
+print_stats_json (pb_engine *engine)
+{
+  g_autoptr(GString) s = g_string_new ("{\"processes\": [");
+
+  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+    {
+      pb_process_info info;
+
+      pb_engine_process_info (engine, i, &info);
+      g_string_append_printf (s, "%s{\"id\": %u, \"name\": ", i ? ", " : "",
+                              pb_addr_process (info.process));
+      print_json_string (s, info.name);
+      g_string_append (s, ", \"kind\": ");
+      print_json_string (s, info.kind);
+      g_string_append_printf (s, ", \"calls\": %" G_GUINT64_FORMAT ", \"busy_ns\": %" G_GUINT64_FORMAT
+                              ", \"items_in\": %" G_GUINT64_FORMAT ", \"items_out\": %" G_GUINT64_FORMAT "}",
+                              info.calls, info.busy_ns, info.items_in, info.items_out);
+    }
+  g_string_append (s, "], \"chains\": [");
+  for (size_t i = 0; i < pb_engine_n_chains (engine); i++)
+    {
+      pb_chain_info info;
+
+      pb_engine_chain_info (engine, i, &info);
+      g_string_append_printf (s, "%s{\"id\": %zu, \"processes\": [", i ? ", " : "", i);
+      for (size_t k = 0; k < info.n_processes; k++)
+        g_string_append_printf (s, "%s%u", k ? ", " : "", pb_addr_process (info.processes[k]));
+      g_string_append_printf (s, "], \"compile_ns\": %" G_GUINT64_FORMAT ", \"code_bytes\": %" G_GUINT64_FORMAT
+                              ", \"compiles\": %" G_GUINT64_FORMAT "}",
+                              info.compile_ns, info.code_bytes, info.compiles);
+    }
+  g_string_append (s, "]}\n");
+  fputs (s->str, stderr);
+}
+
+static void
+print_stats_table (pb_engine *engine)
+{
+  fprintf (stderr, "%4s  %-14s %-12s %10s %12s %14s %14s  %s\n",
+           "id", "name", "kind", "calls", "busy ms", "items in", "items out", "state");
+  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+    {
+      pb_process_info info;
+
+      pb_engine_process_info (engine, i, &info);
+      fprintf (stderr, "%4u  %-14s %-12s %10" G_GUINT64_FORMAT " %12.3f %14" G_GUINT64_FORMAT
+               " %14" G_GUINT64_FORMAT "  %s\n",
+               pb_addr_process (info.process), info.name, info.kind, info.calls,
+               (double) info.busy_ns / 1e6, info.items_in, info.items_out,
+               state_name (info.state));
+    }
+  fprintf (stderr, "\n%5s  %-40s %12s %10s %9s\n", "chain", "processes", "compile ms", "code B", "compiles");
+  for (size_t i = 0; i < pb_engine_n_chains (engine); i++)
+    {
+      pb_chain_info info;
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      pb_engine_chain_info (engine, i, &info);
+      for (size_t k = 0; k < info.n_processes; k++)
+        {
+          long j = pb_engine_find_process (engine, info.processes[k]);
+          pb_process_info p;
+
+          pb_engine_process_info (engine, (size_t) j, &p);
+          g_string_append_printf (names, "%s%s", k ? " ! " : "", p.name);
+        }
+      fprintf (stderr, "%5zu  %-40s %12.3f %10" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
+               i, names->str, (double) info.compile_ns / 1e6, info.code_bytes, info.compiles);
+    }
+}
+
+/* Sinks with a result print it: alone when there is one, else after the
+ * name of their process. */
+static void
+print_results (pb_engine *engine)
+{
+  size_t n_results = 0;
+
+  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+    {
+      pb_process_info info;
+
+      pb_engine_process_info (engine, i, &info);
+      n_results += info.result != NULL && info.state == PB_PROCESS_DONE;
+    }
+  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+    {
+      pb_process_info info;
+
+      pb_engine_process_info (engine, i, &info);
+      if (info.result == NULL || info.state != PB_PROCESS_DONE)
+        continue;
+      if (n_results == 1)
+        printf ("%s\n", info.result);
+      else
+        printf ("%s: %s\n", info.name, info.result);
+    }
+  fflush (stdout);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kinds = NULL;
+  pb_graph *graph = NULL;
+  pb_engine *engine = NULL;
+  pb_error err = { PB_OK, "" };
+  int status = 1;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("— run a Pushback topology"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kinds = describe_kinds ();
+  g_option_context_set_description (context, kinds);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("pushback-run: %s\n", error->message);
+      return 2;
+    }
+  if (pipeline_text != NULL && pipeline_words != NULL)
+    {
+      g_printerr ("pushback-run: %s\n", _("give the pipeline either with -e or as words, not both"));
+      return 2;
+    }
+  if (pipeline_text == NULL && pipeline_words == NULL)
+    {
+      g_printerr ("pushback-run: %s\n", _("nothing to run: give a pipeline with -e (see --help)"));
+      return 2;
+    }
+
+  graph = pb_graph_new (0);
+  if (graph == NULL)
+    {
+      pb_error_set (&err, PB_ENOMEM, "out of memory");
+      goto out;
+    }
+  if (pipeline_text != NULL)
+    {
+      if (pb_pipeline_build_text (graph, pipeline_text, &err) != PB_OK)
+        goto out;
+    }
+  else
+    {
+      /* As gst-launch takes it: `pushback-run seq to=3 ! sum`, each word
+       * as the shell gave it. */
+      pb_pipeline *pipeline = NULL;
+
+      if (pb_pipeline_parse_argv ((int) g_strv_length (pipeline_words),
+                                  (const char *const *) pipeline_words, &pipeline, &err) == PB_OK)
+        pb_pipeline_build (pipeline, graph, 0, &err);
+      pb_pipeline_free (pipeline);
+      if (err.code != PB_OK)
+        goto out;
+    }
+
+  engine = pb_engine_new (graph);
+  if (engine == NULL)
+    {
+      pb_error_set (&err, PB_ENOMEM, "out of memory");
+      goto out;
+    }
+  if (pb_engine_build (engine, &err) != PB_OK)
+    goto out;
+
+  if (dump_c)
+    {
+      for (size_t i = 0; i < pb_engine_n_chains (engine); i++)
+        {
+          const char *code = pb_engine_chain_source (engine, i);
+
+          if (code != NULL)
+            printf ("/* chain %zu */\n%s\n", i, code);
+        }
+      status = 0;
+      goto out;
+    }
+
+  if (pb_engine_run (engine, &err) == PB_OK)
+    status = 0;
+  print_results (engine);
+  if (stats == STATS_TABLE)
+    print_stats_table (engine);
+  else if (stats == STATS_JSON)
+    print_stats_json (engine);
+
+out:
+  if (err.code != PB_OK)
+    g_printerr ("pushback-run: %s\n", err.message);
+  pb_engine_free (engine);
+  pb_graph_free (graph);
+  g_free (pipeline_text);
+  g_strfreev (pipeline_words);
+  return status;
+}

@@ -1,0 +1,512 @@
+/* test-run.c — pushback-run, run as people run it
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <pushback/pushback.h>
+
+/* No run may hang the test: past this, SIGALRM kills it. */
+#define WATCHDOG_S 30
+
+typedef struct
+{
+  int   status; /* the exit status; -1 when it did not exit */
+  char *out;
+  char *err;
+  gsize out_len;
+} Cli;
+
+static const char *
+runner (void)
+{
+  const char *path = g_getenv ("PUSHBACK_RUN");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs pushback-run with @args (NULL-terminated, without argv[0]), feeding
+ * it @input on standard input when not NULL. */
+static Cli *
+cli_run_input (const char *const *args,
+               const char        *input)
+{
+  Cli *r = g_new0 (Cli, 1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in = input != NULL ? g_bytes_new (input, strlen (input)) : NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  GError *error = NULL;
+  const char *data;
+  gsize len;
+
+  g_ptr_array_add (argv, (gpointer) runner ());
+  for (size_t i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  alarm (WATCHDOG_S);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                            | (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_STDIN_INHERIT),
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (proc, in, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  alarm (0);
+
+  r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  data = g_bytes_get_data (out, &len);
+  r->out = g_strndup (data != NULL ? data : "", len);
+  r->out_len = len;
+  data = g_bytes_get_data (err, &len);
+  r->err = g_strndup (data != NULL ? data : "", len);
+  return r;
+}
+
+static Cli *
+cli_run (const char *const *args)
+{
+  return cli_run_input (args, NULL);
+}
+
+/* Runs `pushback-run -e TEXT`. */
+static Cli *
+cli_e (const char *text)
+{
+  const char *args[] = { "-e", text, NULL };
+
+  return cli_run (args);
+}
+
+static void
+cli_free (Cli *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+/* The pipeline runs cleanly and prints @expected. */
+static void
+assert_prints (const char *text,
+               const char *expected)
+{
+  Cli *r = cli_e (text);
+
+  if (r->status != 0)
+    g_test_message ("'%s': %s", text, r->err);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->err, ==, "");
+  g_assert_cmpstr (r->out, ==, expected);
+  cli_free (r);
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* Fails with status 1 and one line on stderr that holds every string of
+ * @needles. */
+static void
+assert_fails (const char *const *args,
+              const char *const *needles)
+{
+  Cli *r = cli_run (args);
+
+  g_test_message ("stderr: %s", r->err);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_true (g_str_has_prefix (r->err, "pushback-run: "));
+  g_assert_cmpuint (count_lines (r->err), ==, 1);
+  g_assert_true (g_str_has_suffix (r->err, "\n"));
+  for (size_t i = 0; needles[i] != NULL; i++)
+    g_assert_nonnull (strstr (r->err, needles[i]));
+  cli_free (r);
+}
+
+#define FAILS_E(text, ...) \
+  G_STMT_START { \
+    const char *args_[] = { "-e", text, NULL }; \
+    const char *needles_[] = { __VA_ARGS__, NULL }; \
+    assert_fails (args_, needles_); \
+  } G_STMT_END
+
+static void
+test_examples (void)
+{
+  assert_prints ("seq from=1 to=1000000 ! map expr=\"x*3\" ! filter expr=\"x%2==0\" ! sum", "750001500000\n");
+  assert_prints ("seq from=1 to=1000 ! broadcast name=t ! map expr=\"x*2\" ! merge name=m ! sum  t. ! m.",
+                 "1501500\n");
+  assert_prints ("seq from=1 to=1000 ! map expr=\"x*3\" ! sum", "1501500\n");
+}
+
+static void
+test_results (void)
+{
+  /* Several results: each after its process's name. */
+  assert_prints ("seq to=10 ! broadcast name=b ! sum name=total  b. ! count  b. ! stats",
+                 "total: 55\ncount0: 10\nstats0: count=10 min=1 max=10 mean=5.5\n");
+  /* A sink without a result prints nothing. */
+  assert_prints ("seq to=10 ! discard", "");
+}
+
+static void
+test_words (void)
+{
+  const char *args[] = { "seq", "to=10", "!", "map", "expr=x * 3", "!", "sum", NULL };
+  const char *both[] = { "-e", "seq to=3 ! sum", "seq", NULL };
+  const char *bad[] = { "seq", "to=3", "!", "!", "sum", NULL };
+  Cli *r = cli_run (args);
+
+  /* Each word is one item, as the shell split them. */
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "165\n");
+  g_assert_cmpstr (r->err, ==, "");
+  cli_free (r);
+
+  r = cli_run (both);
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_cmpuint (count_lines (r->err), ==, 1);
+  g_assert_cmpstr (r->out, ==, "");
+  cli_free (r);
+
+  {
+    const char *needles[] = { "column", NULL };
+
+    assert_fails (bad, needles);
+  }
+}
+
+static void
+test_print (void)
+{
+  assert_prints ("seq from=1 to=5 ! print", "1\n2\n3\n4\n5\n");
+  assert_prints ("seq from=-1 to=1 ! print", "-1\n0\n1\n");
+  assert_prints ("seq from=0.5 to=2 step=0.75 type=f64 ! print", "0.5\n1.25\n2\n");
+  assert_prints ("seq to=3 type=f64 ! map expr=\"x / 3\" ! print",
+                 "0.33333333333333331\n0.66666666666666663\n1\n");
+  /* Bytes as they are. */
+  assert_prints ("seq from=72 to=73 ! c out=u8 code=\"emit (x);\" ! print", "HI");
+  assert_prints ("seq to=3 ! format ! print", "1\n2\n3\n");
+  /* Items as they come; the result at the end. */
+  assert_prints ("seq to=3 ! broadcast name=b ! print  b. ! sum", "1\n2\n3\n6\n");
+  {
+    Cli *r = cli_e ("seq to=100000 ! print");
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpuint (count_lines (r->out), ==, 100000);
+    g_assert_true (g_str_has_prefix (r->out, "1\n2\n3\n"));
+    g_assert_true (g_str_has_suffix (r->out, "\n99999\n100000\n"));
+    cli_free (r);
+  }
+}
+
+static void
+test_stdin (void)
+{
+  const char *parse[] = { "-e", "stdin ! parse ! sum", NULL };
+  const char *count[] = { "-e", "stdin ! count", NULL };
+  const char *echo[] = { "-e", "stdin ! print", NULL };
+  g_autoptr(GString) big = g_string_new (NULL);
+  Cli *r;
+
+  r = cli_run_input (parse, "1\n2\n3\n");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "6\n");
+  g_assert_cmpstr (r->err, ==, "");
+  cli_free (r);
+
+  r = cli_run_input (parse, "");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "0\n");
+  cli_free (r);
+
+  r = cli_run_input (parse, "1\n\n 2\n3");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "6\n");
+  cli_free (r);
+
+  r = cli_run_input (echo, "hello\nworld");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "hello\nworld");
+  cli_free (r);
+
+  /* More than a pipe and a read buffer hold. */
+  for (int i = 1; i <= 200000; i++)
+    g_string_append_printf (big, "%d\n", i);
+  r = cli_run_input (parse, big->str);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "20000100000\n");
+  cli_free (r);
+  r = cli_run_input (count, big->str);
+  g_assert_cmpint (r->status, ==, 0);
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GSIZE_FORMAT "\n", big->len);
+
+    g_assert_cmpstr (r->out, ==, expected);
+  }
+  cli_free (r);
+
+  r = cli_run_input (parse, "1\nx\n");
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_cmpstr (r->err, ==, "pushback-run: parse0: line 2 is not a number\n");
+  cli_free (r);
+}
+
+static void
+test_help (void)
+{
+  const char *args[] = { "--help", NULL };
+  Cli *r = cli_run (args);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "--dump-c"));
+  g_assert_nonnull (strstr (r->out, "--stats"));
+  g_assert_nonnull (strstr (r->out, "-e, --expression"));
+  /* Every kind, with its description and each of its parameters. */
+  for (size_t i = 0; i < pb_kind_count (); i++)
+    {
+      const pb_kind *kind = pb_kind_at (i);
+      g_autofree char *line = g_strdup_printf ("\n  %-12s %s", pb_kind_name (kind),
+                                               pb_kind_description (kind));
+      const char *at = strstr (r->out, line);
+      const char *end;
+
+      g_test_message ("kind %s", pb_kind_name (kind));
+      g_assert_nonnull (at);
+      end = strstr (at + strlen (line), "\n\n");
+      if (end == NULL)
+        end = r->out + strlen (r->out);
+      for (size_t j = 0; j < pb_kind_n_params (kind); j++)
+        {
+          const pb_param_spec *p = pb_kind_param (kind, j);
+          g_autofree char *entry = g_strdup_printf ("\n      %-13s %s", p->name, p->doc);
+          const char *found = strstr (at, entry);
+
+          g_assert_nonnull (found);
+          g_assert_true (found < end);
+          if (p->default_value == NULL)
+            g_assert_nonnull (g_strstr_len (found, strchr (found + 1, '\n') - found, "required"));
+        }
+    }
+  cli_free (r);
+}
+
+static void
+test_dump_c (void)
+{
+  Cli *r = cli_run ((const char *[]) { "--dump-c", "-e",
+                                       "seq to=3 ! map expr=\"x * 4321\" ! broadcast name=b ! sum  b. ! count",
+                                       NULL });
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->err, ==, "");
+  g_assert_nonnull (strstr (r->out, "/* chain 0 */"));
+  g_assert_nonnull (strstr (r->out, "/* chain 2 */"));
+  g_assert_null (strstr (r->out, "/* chain 3 */"));
+  g_assert_nonnull (strstr (r->out, "pb_run"));
+  g_assert_nonnull (strstr (r->out, "x * 4321"));
+  /* It prints code instead of running: no results. */
+  g_assert_false (g_str_has_suffix (r->out, "\n6\n"));
+  g_assert_null (strstr (r->out, "sum0: 6"));
+  cli_free (r);
+
+  /* A chain that does not compile still fails the run. */
+  r = cli_run ((const char *[]) { "--dump-c", "-e", "seq to=3 ! map expr=\"x *\" ! sum", NULL });
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "map0.expr:1:"));
+  cli_free (r);
+}
+
+static void
+test_stats_table (void)
+{
+  Cli *r = cli_run ((const char *[]) { "--stats", "-e",
+                                       "seq to=1000 ! filter name=half expr=\"x % 2\" ! broadcast name=b ! sum  b. ! count",
+                                       NULL });
+  g_auto(GStrv) lines = NULL;
+  const char *names[] = { "seq0", "half", "b", "sum0", "count0" };
+  const char *kinds[] = { "seq", "filter", "broadcast", "sum", "count" };
+  const char *items[][2] = { { "0", "1000" }, { "1000", "500" }, { "500", "500" }, { "500", "0" }, { "500", "0" } };
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "sum0: 250000\ncount0: 500\n");
+  lines = g_strsplit (r->err, "\n", -1);
+  /* A header, then a row per process, in the order of their ids. */
+  g_assert_cmpuint (g_strv_length (lines), >, 7);
+  g_assert_nonnull (strstr (lines[0], "name"));
+  g_assert_nonnull (strstr (lines[0], "items in"));
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_auto(GStrv) cols = g_strsplit_set (g_strstrip (lines[i + 1]), " ", -1);
+      g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+      for (size_t j = 0; cols[j] != NULL; j++)
+        if (cols[j][0] != '\0')
+          g_ptr_array_add (words, cols[j]);
+      g_test_message ("row %s", lines[i + 1]);
+      /* id name kind calls busy in out state */
+      g_assert_cmpuint (words->len, ==, 8);
+      g_assert_cmpint (atoi (g_ptr_array_index (words, 0)), ==, (int) i + 1);
+      g_assert_cmpstr (g_ptr_array_index (words, 1), ==, names[i]);
+      g_assert_cmpstr (g_ptr_array_index (words, 2), ==, kinds[i]);
+      g_assert_cmpint (atoi (g_ptr_array_index (words, 3)), >, 0);
+      g_assert_cmpstr (g_ptr_array_index (words, 5), ==, items[i][0]);
+      g_assert_cmpstr (g_ptr_array_index (words, 6), ==, items[i][1]);
+      g_assert_cmpstr (g_ptr_array_index (words, 7), ==, "done");
+    }
+  g_assert_cmpstr (lines[6], ==, "");
+  /* Then the chains. */
+  g_assert_nonnull (strstr (r->err, "compiles"));
+  g_assert_nonnull (strstr (r->err, "seq0 ! half ! b"));
+  cli_free (r);
+}
+
+/* Checks the JSON with Python's parser; prints a summary to compare. */
+static const char json_check[] =
+  "import json, sys\n"
+  "d = json.load (sys.stdin)\n"
+  "assert set (d) == {'processes', 'chains'}, d.keys ()\n"
+  "for p in d['processes']:\n"
+  "    assert set (p) == {'id', 'name', 'kind', 'calls', 'busy_ns', 'items_in', 'items_out'}, p.keys ()\n"
+  "    assert all (type (p[k]) is int for k in ('id', 'calls', 'busy_ns', 'items_in', 'items_out'))\n"
+  "    print ('P', p['id'], p['name'], p['kind'], p['calls'] > 0, p['items_in'], p['items_out'])\n"
+  "for c in d['chains']:\n"
+  "    assert set (c) == {'id', 'processes', 'compile_ns', 'code_bytes', 'compiles'}, c.keys ()\n"
+  "    assert c['compile_ns'] > 0 and c['code_bytes'] > 0\n"
+  "    print ('C', c['id'], c['processes'], c['compiles'])\n";
+
+static void
+test_stats_json (void)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autoptr(GSubprocess) check = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *check_err = NULL;
+  GError *error = NULL;
+  Cli *r = cli_run ((const char *[]) { "--stats=json", "-e",
+                                       "seq to=10 ! map name=m expr=x ! round-robin name=r ! sum  r. ! count",
+                                       NULL });
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "sum0: 25\ncount0: 5\n");
+  /* One object, on one line. */
+  g_assert_cmpuint (count_lines (r->err), ==, 1);
+  g_assert_true (g_str_has_prefix (r->err, "{\"processes\": ["));
+  if (python == NULL)
+    {
+      cli_free (r);
+      g_test_skip ("no python3 to parse the JSON");
+      return;
+    }
+  check = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                            | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                            python, "-c", json_check, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (check, r->err, NULL, &summary, &check_err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", check_err);
+  g_assert_true (g_subprocess_get_successful (check));
+  g_assert_cmpstr (summary, ==,
+                   "P 1 seq0 seq True 0 10\n"
+                   "P 2 m map True 10 10\n"
+                   "P 3 r round-robin True 10 10\n"
+                   "P 4 sum0 sum True 5 0\n"
+                   "P 5 count0 count True 5 0\n"
+                   "C 0 [1, 2, 3] 1\n"
+                   "C 1 [4] 1\n"
+                   "C 2 [5] 1\n");
+  cli_free (r);
+}
+
+static void
+test_errors (void)
+{
+  FAILS_E ("seqq to=3 ! sum", "unknown kind 'seqq'");
+  FAILS_E ("seq to=3 foo=1 ! sum", "seq0", "'foo'");
+  FAILS_E ("seq to=3 ! map name=triple exp=\"x*3\" ! sum", "triple", "'exp'");
+  FAILS_E ("seq to=abc ! sum", "seq0", "to=abc");
+  FAILS_E ("seq to=3 ! take n=-2 ! sum", "take0", "n=-2");
+  FAILS_E ("seq ! sum", "seq0", "'to'");
+  FAILS_E ("seq to=3 ! broadcast name=b ! sum  b.", "'b.'");
+  FAILS_E ("seq to=3 ! nowhere.", "'nowhere.'");
+  FAILS_E ("seq to=3 ! format ! sum", "format0", "sum0", "u8");
+  FAILS_E ("seq to=3 ! map expr=\"x *\" ! sum", "map0.expr:1:");
+  FAILS_E ("seq to=3 ! c code=\"int a;\na = b;\" ! sum", "c0.code:2:", "'b'");
+  FAILS_E ("seq to=3 ! map expr=x", "map0", "not connected");
+  FAILS_E ("seq to=3 ! seq0.out", "seq0", "not an input");
+  FAILS_E ("seq from=1 to=10 ! merge name=m ! broadcast name=b ! sum  b. ! m.", "cycle");
+  FAILS_E ("seq to=3 ! map expr=\"x*2 ! sum", "quote");
+  FAILS_E ("file-in path=/nonexistent/pushback ! count", "file-in0", "/nonexistent/pushback");
+  /* Failures while running. */
+  FAILS_E ("seq from=1 to=10 ! map expr=\"x/(x-5)\" ! sum", "map0", "division by zero");
+  FAILS_E ("seq to=3 ! c code=\"int *p = 0; emit (*p);\" ! sum", "c0", "segmentation fault");
+  FAILS_E ("seq to=3 ! c code=\"emit (x); emit (x);\" ! sum", "c0", "max-emit");
+}
+
+static void
+test_partial_failure (void)
+{
+  /* A healthy branch still gives its result; the run still fails. */
+  Cli *r = cli_e ("seq from=1 to=10 ! broadcast name=b ! map expr=\"x/(x-5)\" ! sum name=bad  b. ! sum name=good");
+
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_cmpstr (r->out, ==, "55\n");
+  g_assert_cmpuint (count_lines (r->err), ==, 1);
+  g_assert_nonnull (strstr (r->err, "division by zero"));
+  cli_free (r);
+}
+
+static void
+test_usage (void)
+{
+  const char *none[] = { NULL };
+  const char *bad_option[] = { "--no-such-option", NULL };
+  const char *bad_stats[] = { "--stats=xml", "-e", "seq to=3 ! sum", NULL };
+  const char *const *cases[] = { none, bad_option, bad_stats };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Cli *r = cli_run (cases[i]);
+
+      g_assert_cmpint (r->status, ==, 2);
+      g_assert_cmpstr (r->out, ==, "");
+      g_assert_true (g_str_has_prefix (r->err, "pushback-run: "));
+      g_assert_cmpuint (count_lines (r->err), ==, 1);
+      cli_free (r);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Pushback/Run/examples", test_examples);
+  g_test_add_func ("/Pushback/Run/results", test_results);
+  g_test_add_func ("/Pushback/Run/words", test_words);
+  g_test_add_func ("/Pushback/Run/print", test_print);
+  g_test_add_func ("/Pushback/Run/stdin", test_stdin);
+  g_test_add_func ("/Pushback/Run/help", test_help);
+  g_test_add_func ("/Pushback/Run/dump-c", test_dump_c);
+  g_test_add_func ("/Pushback/Run/stats-table", test_stats_table);
+  g_test_add_func ("/Pushback/Run/stats-json", test_stats_json);
+  g_test_add_func ("/Pushback/Run/errors", test_errors);
+  g_test_add_func ("/Pushback/Run/partial-failure", test_partial_failure);
+  g_test_add_func ("/Pushback/Run/usage", test_usage);
+
+  return g_test_run ();
+}
