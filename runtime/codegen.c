@@ -101,7 +101,9 @@ static const char prelude[] =
   "static int pb_readable (int fd) { struct pollfd p; p.fd = fd; p.events = 1; p.revents = 0; return poll (&p, 1, 0) > 0; }\n"
   "static uint64_t pb_rdtsc (void) { uint32_t lo, hi; __asm__ __volatile__ (\"rdtsc\" : \"=a\" (lo), \"=d\" (hi));\n"
   "  return ((uint64_t) hi << 32) | lo; }\n"
-  "#define PB_MARK(k) { uint64_t pb_t = pb_rdtsc (); pb_io->ticks[pb_tk_cur] += pb_t - pb_tk_last; pb_tk_last = pb_t; pb_tk_cur = (k); }\n";
+  /* Inline, since tcc would not inline pb_rdtsc. */
+  "#define PB_MARK(k) { uint32_t pb_lo, pb_hi; uint64_t pb_t; __asm__ __volatile__ (\"rdtsc\" : \"=a\" (pb_lo), \"=d\" (pb_hi));\\\n"
+  "  pb_t = ((uint64_t) pb_hi << 32) | pb_lo; pb_io->ticks[pb_tk_cur] += pb_t - pb_tk_last; pb_tk_last = pb_t; pb_tk_cur = (k); }\n";
 
 typedef enum
 {
@@ -620,6 +622,8 @@ expand (gen        *g,
         pb_strbuf_append (b, "pb_io->wake_ns");
       else if (WORD ("wait"))
         pb_strbuf_append (b, "pb_io->wait_fd");
+      else if (WORD ("consumed"))
+        pb_strbuf_append (b, "pb_i");
       else if (*p == 'p' || *p == 'e' || *p == 'c')
         {
           char which = *p++;
@@ -645,7 +649,15 @@ expand (gen        *g,
       else if (*p == 's')
         {
           p++;
-          pb_strbuf_printf (b, "pb_s%zu", k);
+          if (ctx != CTX_RUN || !kind->cached_state)
+            pb_strbuf_printf (b, "pb_s%zu", k);
+          else if (strncmp (p, "->", 2) == 0)
+            {
+              p += 2;
+              pb_strbuf_printf (b, "pb_ls%zu.", k);
+            }
+          else
+            pb_strbuf_printf (b, "(&pb_ls%zu)", k);
         }
       else if (*p == 'T')
         {
@@ -775,7 +787,13 @@ run_function (gen        *g,
   pb_strbuf_append (b, "  char *pb_err = pb_io->error; uint64_t pb_errn = pb_io->error_size;\n"
                        "  int64_t pb_i = 0, pb_n = 0, pb_avail;\n");
   for (size_t k = 0; k < chain->n_stages; k++)
-    pb_strbuf_printf (b, "  struct pb_state_%zu *pb_s%zu = pb_io->state[%zu];\n", k, k, k);
+    {
+      pb_strbuf_printf (b, "  struct pb_state_%zu *pb_s%zu = pb_io->state[%zu];\n", k, k, k);
+      /* tcc keeps nothing in registers: through a pointer, every use of
+       * a field is two loads. A local copy of a small state is one. */
+      if (chain->stages[k].kind->cached_state)
+        pb_strbuf_printf (b, "  struct pb_state_%zu pb_ls%zu = *pb_s%zu;\n", k, k, k);
+    }
   if (ring_fed)
     pb_strbuf_printf (b, "  const %s *pb_in = pb_io->in.base; uint64_t pb_im = pb_io->in.mask, pb_r = pb_io->in.pos;\n",
                       pb_codegen_ctype (chain->in_type));
@@ -796,9 +814,10 @@ run_function (gen        *g,
       expand (g, b, 0, head->kind->prologue, strlen (head->kind->prologue), NULL, CTX_RUN);
       pb_strbuf_append (b, "  }\n");
     }
+  /* A do-while: tcc gives it one branch per item, a for loop two. */
   pb_strbuf_append (b, "  if (pb_avail < 0) goto pb_finish;\n"
                        "  pb_n = pb_avail;\n"
-                       "  for (pb_i = 0; pb_i < pb_n; pb_i++)\n    {\n");
+                       "  if (pb_n > 0)\n  do\n    {\n");
   if (ring_fed)
     {
       pb_strbuf_printf (b, "  %s x0 = pb_in[(pb_r + pb_i) & pb_im];\n",
@@ -807,7 +826,7 @@ run_function (gen        *g,
     }
   else
     stage_body (g, b, 0, NULL);
-  pb_strbuf_append (b, "    }\n  goto pb_out;\n");
+  pb_strbuf_append (b, "    }\n  while (++pb_i < pb_n);\n  goto pb_out;\n");
 
   for (size_t k = 0; k < chain->n_stages; k++)
     {
@@ -832,6 +851,15 @@ run_function (gen        *g,
       if (g->profile)
         pb_strbuf_append (b, "  PB_MARK (0)\n");
       pb_strbuf_append (b, "  pb_io->consumed = pb_i;\n");
+      if (head->kind->epilogue != NULL)
+        {
+          pb_strbuf_append (b, "  {\n");
+          expand (g, b, 0, head->kind->epilogue, strlen (head->kind->epilogue), NULL, CTX_RUN);
+          pb_strbuf_append (b, "  }\n");
+        }
+      for (size_t k = 0; k < chain->n_stages; k++)
+        if (chain->stages[k].kind->cached_state)
+          pb_strbuf_printf (b, "  *pb_s%zu = pb_ls%zu;\n", k, k);
       for (size_t j = 0; j < chain->n_outputs; j++)
         pb_strbuf_printf (b, "  pb_io->out[%zu].pos = pb_w%zu;\n", j, j);
       for (size_t p = 1; p < g->layout->n_counts; p++)

@@ -46,6 +46,7 @@ typedef enum
  *               to -1 once the source has ended
  *   $now        in a prologue: the engine's monotonic clock, in ns
  *   $wake       in a prologue: set it to a time in ns to be run again then
+ *   $consumed   in an epilogue: how many items the call took
  *
  * Each template holds at most one $EMIT, so the chain's code is pasted once.
  */
@@ -67,6 +68,9 @@ struct pb_kind
 
   /* Whether it must start a chain: it decides its own pace (throttle). */
   bool                 heads_chain;
+  /* Its state is a few scalars that every item touches: the generated
+   * loop works on a local copy, written back when the call ends. */
+  bool                 cached_state;
   /* Each input item gives exactly one output item, so its counters equal
    * its upstream neighbour's and need no code of their own. */
   bool                 one_to_one;
@@ -79,6 +83,7 @@ struct pb_kind
   const char          *init;       /* once, when the process is created */
   const char          *fini;       /* once, when it is destroyed */
   const char          *prologue;   /* at the start of each batch (heads) */
+  const char          *epilogue;   /* at the end of each call (heads) */
   const char          *body;       /* for each item */
   const char          *finish;     /* at end of stream */
   const char          *report;     /* writes its result: pb_buf, pb_size */

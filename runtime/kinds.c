@@ -146,6 +146,7 @@ static const pb_kind catalogue[] = {
     .description = "Counts from one value to another.",
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_i64), PARAMS (seq_params),
     .out_rule = PB_OUT_PARAM, .out_param = "type",
+    .cached_state = true,
     .state = "$U cur; $U step; uint64_t left;",
     .init =
       "$s->cur = ($U) ($p{from}); $s->step = ($U) ($p{step});\n"
@@ -156,13 +157,18 @@ static const pb_kind catalogue[] = {
       "$s->left = pb_seq_length_$u ($s->cur, ($U) ($p{to}), $s->step);\n"
       "if ($s->left == UINT64_MAX) $FAIL (\"from, to and step never end\");\n",
     .prologue = "$avail = $s->left == 0 ? -1 : $s->left < (uint64_t) $room ? (int64_t) $s->left : $room;\n",
-    .body = "$U pb_v = $s->cur;\nif (--$s->left) $s->cur = PB_ADD_$u ($s->cur, $s->step);\n$EMIT (pb_v)\n",
+    /* The prologue admits no more than is left, so the count is settled
+     * once per call; cur may step past the end, wrapping harmlessly,
+     * after the last item. */
+    .body = "$U pb_v = $s->cur;\n$s->cur = PB_ADD_$u ($s->cur, $s->step);\n$EMIT (pb_v)\n",
+    .epilogue = "$s->left -= (uint64_t) $consumed;\n",
   },
   {
     .name = "random", .category = "source",
     .description = "Pseudo-random numbers from a seed: uniform or normal.",
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_f64), PARAMS (random_params),
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_F64,
+    .cached_state = true,
     .state = "uint64_t rng; uint64_t left; int endless; int have_spare; double spare;",
     .init = "$s->rng = (uint64_t) ($p{seed}); $s->left = (uint64_t) ($p{count}); $s->endless = $s->left == 0;\n",
     .prologue = "$avail = !$s->endless && $s->left == 0 ? -1 : $s->endless || $s->left > (uint64_t) $room ? $room : (int64_t) $s->left;\n",
@@ -211,6 +217,7 @@ static const pb_kind catalogue[] = {
     .description = "A steady ramp of seconds since start, at a fixed rate, for live views.",
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_f64), PARAMS (clock_params),
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_F64,
+    .cached_state = true,
     .state = "uint64_t t0; uint64_t k;",
     .prologue =
       "if ($s->t0 == 0) $s->t0 = $now;\n"
@@ -228,7 +235,7 @@ static const pb_kind catalogue[] = {
     .description = "Replaces each item x by the value of a C expression in x.",
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (expr_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
-    .body = "$U pb_v = ($U) ($e{expr});\n$EMIT (pb_v)\n",
+    .body = "$EMIT (($U) ($e{expr}))\n",
   },
   {
     .name = "filter", .category = "transform",
@@ -242,6 +249,7 @@ static const pb_kind catalogue[] = {
     .description = "Passes on the first n items, then ends the stream.",
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (count_n_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
+    .cached_state = true,
     .state = "int64_t seen;",
     .body = "if ($s->seen >= $p{n}) $STOP;\n$s->seen++;\n$EMIT ($x)\nif ($s->seen >= $p{n}) $STOP;\n",
   },
@@ -250,6 +258,7 @@ static const pb_kind catalogue[] = {
     .description = "Drops the first n items and passes on the rest.",
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (count_n_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
+    .cached_state = true,
     .state = "int64_t seen;",
     .body = "if ($s->seen < $p{n}) $s->seen++;\nelse\n$EMIT ($x)\n",
   },
@@ -258,6 +267,7 @@ static const pb_kind catalogue[] = {
     .description = "Emits the running sum of the items so far.",
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_num_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
+    .cached_state = true,
     .state = "$U sum;",
     .body = "$s->sum = PB_ADD_$t ($s->sum, $x);\n$EMIT ($s->sum)\n",
   },
@@ -282,6 +292,7 @@ static const pb_kind catalogue[] = {
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (rate_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
     .heads_chain = true,
+    .cached_state = true,
     .state = "uint64_t t0; uint64_t k;",
     .prologue =
       "if ($s->t0 == 0) $s->t0 = $now;\n"
@@ -352,6 +363,7 @@ static const pb_kind catalogue[] = {
     .description = "Sends each item to the next branch out[i] in turn.",
     .shape = PB_SHAPE_FANOUT, PORTS (fanout_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
+    .cached_state = true,
     .state = "int64_t next;",
   },
   {
@@ -376,6 +388,7 @@ static const pb_kind catalogue[] = {
     .description = "Counts items; prints the count at end of stream.",
     .shape = PB_SHAPE_SINK, PORTS (sink_any_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_NONE,
+    .cached_state = true,
     .state = "int64_t n;",
     .body = "$s->n++;\n",
     .report = "snprintf (pb_buf, pb_size, \"%lld\", (long long) $s->n);\n",
@@ -385,6 +398,7 @@ static const pb_kind catalogue[] = {
     .description = "Adds items up; prints the sum at end of stream.",
     .shape = PB_SHAPE_SINK, PORTS (sink_num_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_NONE,
+    .cached_state = true,
     .state = "$T sum;",
     .body = "$s->sum = PB_ADD_$t ($s->sum, $x);\n",
     .report = "pb_fmt_$t (pb_buf, $s->sum);\n",
@@ -394,6 +408,7 @@ static const pb_kind catalogue[] = {
     .description = "Prints count, min, max and mean at end of stream.",
     .shape = PB_SHAPE_SINK, PORTS (sink_num_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_NONE,
+    .cached_state = true,
     .state = "int64_t n; $T min; $T max; double sum;",
     .body =
       "if ($s->n == 0 || $x < $s->min) $s->min = $x;\n"

@@ -35,7 +35,11 @@
  *
  * A chain whose code does not compile, faults, or runs past the time limit
  * fails alone: its processes report the message, the chains downstream see
- * an error end-of-stream, and the others go on.
+ * an error end-of-stream, and the others go on. The call that faulted
+ * writes nothing to its output rings, and the kinds whose state is a few
+ * scalars (seq, sum, take...) keep the state they had before it, so a
+ * fixed chain sends that call's items again; other kinds may keep what
+ * the call changed before the fault.
  *
  * Thread safety: an engine and its graph are used from one thread at a
  * time; the engine reads the graph only inside pb_engine_build().
