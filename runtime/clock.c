@@ -50,3 +50,14 @@ pb_clock_ticks_to_ns (uint64_t ticks)
   return ticks;
 #endif
 }
+
+uint64_t
+pb_clock_ns_to_ticks (uint64_t ns)
+{
+#if PB_CLOCK_TSC
+  pthread_once (&calibrate_once, calibrate);
+  return (uint64_t) ((double) ns / ns_per_tick);
+#else
+  return ns;
+#endif
+}

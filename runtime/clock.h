@@ -44,3 +44,6 @@ uint64_t pb_clock_now_ns (void);
  * rate against CLOCK_MONOTONIC (about 20 ms); any thread may call it.
  */
 uint64_t pb_clock_ticks_to_ns (uint64_t ticks);
+
+/* The inverse, for deadlines kept in ticks; calibrates the same way. */
+uint64_t pb_clock_ns_to_ticks (uint64_t ns);

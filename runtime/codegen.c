@@ -961,6 +961,8 @@ pb_codegen_chain_source (const pb_codegen_chain *chain,
     }
   layout->expand = expand_all;
   layout->finish_emit = finish_all;
+  layout->uses_now = chain->stages[0].kind->prologue != NULL
+                     && strstr (chain->stages[0].kind->prologue, "$now") != NULL;
 
   pb_strbuf_init (&b);
   pb_strbuf_append (&b, prelude);

@@ -52,6 +52,7 @@ typedef struct
   char   **state_text;   /* per stage: its state struct's body, "" if none */
   unsigned expand;       /* the most items the tail writes per item consumed */
   unsigned finish_emit;  /* the most items the tail writes when finishing */
+  bool     uses_now;     /* whether the head reads io->now_ns */
 } pb_codegen_layout;
 
 /*

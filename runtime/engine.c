@@ -152,6 +152,7 @@ struct pb_engine
   size_t     n_rings;
   uint64_t   time_limit_ns;
   uint64_t   batch;
+  size_t     n_waiting;   /* chains that may be waiting on time or input */
   uint64_t   progress;
   pb_error   failure;
 };
@@ -1317,7 +1318,9 @@ chain_turn (void *data)
   memset (&io, 0, sizeof io);
   io.room = finishing ? 0 : room;
   io.finishing = finishing;
-  io.now_ns = pb_clock_now_ns ();
+  /* Reading the clock costs as much as a short call: only for the heads
+   * that keep time (clock, throttle). */
+  io.now_ns = c->layout.uses_now ? pb_clock_now_ns () : 0;
   io.wait_fd = -1;
   if (in != NULL)
     io.in = (pb_ring_io) { in->base, in->capacity - 1, in->rpos };
@@ -1327,7 +1330,8 @@ chain_turn (void *data)
   io.state = c->states;
   memset (c->counts, 0, c->layout.n_counts * sizeof *c->counts);
   io.counts = c->counts;
-  memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
+  if (profiled)
+    memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
   io.ticks = c->ticks;
   message[0] = '\0';
   io.error = message;
@@ -1421,6 +1425,7 @@ chain_turn (void *data)
     {
       /* Nothing to do until a time or some input: sleep off the mux. */
       c->waiting = true;
+      e->n_waiting++;
       c->wake_ns = io.wake_ns;
       c->wait_fd = io.wait_fd;
       chain_set_go (e, c, false);
@@ -1490,6 +1495,7 @@ plan_mux (pb_engine *e,
       c->in_mux = true;
     }
 
+  e->n_waiting = 0;
   for (size_t i = 0; i < e->n_chains; i++)
     {
       chain *c = e->chains[i];
@@ -1497,6 +1503,7 @@ plan_mux (pb_engine *e,
       if (c->status != CHAIN_RUNNING)
         continue;
       chain_set_go (e, c, !c->waiting);
+      e->n_waiting += c->waiting;
       update_reader_bits (e, c);
     }
   for (size_t i = 0; i < e->n_rings; i++)
@@ -1885,10 +1892,16 @@ wake_waiting (pb_engine *e,
   struct pollfd fds[16];
   chain *owners[16];
   size_t n_fds = 0;
-  uint64_t now = pb_clock_now_ns ();
+  uint64_t now;
   uint64_t next = UINT64_MAX;
   bool any = false;
 
+  /* Called on every step: with no chain waiting, it must cost nothing (not
+   * even a clock read, which is the price of a short chain call). */
+  if (e->n_waiting == 0)
+    return false;
+  now = pb_clock_now_ns ();
+  e->n_waiting = 0;
   for (size_t i = 0; i < e->n_chains; i++)
     {
       chain *c = e->chains[i];
@@ -1904,6 +1917,8 @@ wake_waiting (pb_engine *e,
         }
       else if (c->wake_ns != 0 && c->wake_ns < next)
         next = c->wake_ns;
+      if (c->waiting)
+        e->n_waiting++;
       if (c->waiting && c->wait_fd >= 0 && n_fds < 16)
         {
           fds[n_fds] = (struct pollfd) { c->wait_fd, POLLIN, 0 };

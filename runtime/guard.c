@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "guard.h"
 
 /* Our handler needs little, but a handler we chain to for a fault outside
@@ -67,7 +68,7 @@ struct guard_state
   int                   ready;     /* registered, signal stack set up */
   void                 *alt_stack; /* ours; NULL if the thread had one */
   pthread_t             thread;
-  /* When the current call must end (CLOCK_MONOTONIC ns); 0: no limit.
+  /* When the current call must end, in clock ticks; 0: no limit.
    * Written by the thread, read by the watchdog and the handler. */
   _Atomic uint64_t      deadline;
   guard_state          *next;      /* in the watchdog's list */
@@ -137,14 +138,14 @@ chain (int        signo,
     prev->sa_handler (signo);
 }
 
-/* clock_gettime() is async-signal-safe, so the handler may call this. */
+/* Deadlines are in time-stamp counter ticks: a call reads the counter in
+ * a few nanoseconds where clock_gettime() costs tens, and the counter runs
+ * at one rate on every CPU, so the watchdog may compare it from its own.
+ * Reading it is async-signal-safe. */
 static uint64_t
-now_ns (void)
+now_ticks (void)
 {
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * UINT64_C (1000000000) + (uint64_t) ts.tv_nsec;
+  return pb_clock_ticks ();
 }
 
 static void
@@ -166,7 +167,7 @@ on_signal (int        signo,
       uint64_t deadline = atomic_load (&st->deadline);
 
       ours = info->si_code == SI_TKILL;
-      if (ours && (deadline == 0 || now_ns () < deadline))
+      if (ours && (deadline == 0 || now_ticks () < deadline))
         return;
     }
   else
@@ -237,7 +238,7 @@ watch (void *data)
       bool busy = false;
 
       nanosleep (&pause, NULL);
-      now = now_ns ();
+      now = now_ticks ();
       pthread_mutex_lock (&watch_lock);
       for (guard_state *st = watched; st != NULL; st = st->next)
         {
@@ -475,7 +476,7 @@ pb_guard_call (pb_guard_fn  fn,
       st->inside = 1;
       if (limit_ns > 0)
         {
-          atomic_store (&st->deadline, now_ns () + limit_ns);
+          atomic_store (&st->deadline, now_ticks () + pb_clock_ns_to_ticks (limit_ns));
           watch_deadline (limit_ns);
         }
       value = fn (data);
