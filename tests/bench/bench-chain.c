@@ -9,10 +9,12 @@
  *   bench-chain map STAGES ITEMS RUNS
  *       seq ! map x STAGES ! sum on i64, against the same work written by
  *       hand as one loop compiled by gcc -O2 (this file's own build)
- *   bench-chain pass STAGES ITEMS_PER_MESSAGE MESSAGES RUNS fused|split
- *       seq ! pass x STAGES ! discard, with chain calls of at most
- *       ITEMS_PER_MESSAGE items; split puts a ring between every stage, so
- *       every message crosses STAGES boundaries as in GStreamer
+ *   bench-chain pass STAGES ITEMS_PER_MESSAGE MESSAGES RUNS fused|split|stream
+ *       seq ! pass x STAGES ! discard. fused: one chain call per message
+ *       of ITEMS_PER_MESSAGE items; split: the same with a ring between
+ *       every stage, so every message crosses STAGES boundaries as in
+ *       GStreamer; stream: calls of the default batch (4096 items), the
+ *       messages counted as ITEMS_PER_MESSAGE items each
  *   bench-chain f64 STAGES ITEMS RUNS
  *       seq type=f64 ! map expr="x*1" x STAGES ! discard (for Pure Data)
  *   bench-chain compile STAGES RUNS
@@ -263,6 +265,7 @@ bench_pass (int         stages,
 {
   uint64_t *t = calloc ((size_t) runs, sizeof *t);
   bool split = strcmp (mode, "split") == 0;
+  uint64_t batch = strcmp (mode, "stream") == 0 ? 4096 : (uint64_t) per_message;
   char source[64];
   char *text;
 
@@ -270,7 +273,7 @@ bench_pass (int         stages,
   text = pipeline (source, "pass", stages, false, NULL, "discard");
   for (int r = 0; r < runs; r++)
     {
-      built b = build (text, (uint64_t) per_message, split);
+      built b = build (text, batch, split);
 
       t[r] = run (b);
       destroy (b);
