@@ -1,0 +1,169 @@
+/* engine-private.h — what the engine's files share (internal)
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pushback/engine.h>
+#include <pushback/mux.h>
+
+#include "chain-abi.h"
+#include "codegen.h"
+#include "jit.h"
+#include "kind.h"
+
+/*
+ * The engine is two halves: engine-build.c turns the graph into a plan
+ * (processes checked against their kinds, chains, rings, compiled code),
+ * and engine.c runs a plan (admittance, flow, scheduling, counters).
+ * These are the structures they share.
+ */
+
+typedef enum
+{
+  CHAIN_RUNNING,
+  CHAIN_DONE,
+  CHAIN_FAILED,
+} chain_status;
+
+typedef struct
+{
+  uint32_t port;
+  pb_addr  peer;
+  uint32_t flags;
+} link_end;
+
+typedef struct
+{
+  pb_addr           addr;
+  const pb_kind    *kind;
+  char             *name;
+  char            **params;     /* a value per kind parameter */
+  pb_item_type      in_type;
+  pb_item_type      out_type;
+  bool              sink;       /* no output: a sink, or c with out=none */
+  link_end         *ins;        /* connected inputs, by port */
+  size_t            n_ins;
+  link_end         *outs;       /* connected outputs, by port */
+  size_t            n_outs;
+
+  pb_process_state  state;
+  char             *message;
+  char             *result;
+  uint64_t          calls;
+  uint64_t          busy_ticks;
+  uint64_t          items_in;
+  uint64_t          items_out;
+
+  void             *state_mem;
+  char             *state_text; /* the layout state_mem was made for */
+  bool              taken;      /* state_mem came from the old engine */
+  size_t            chain;
+  size_t            stage;
+  int               mark;       /* scratch for graph walks */
+} proc;
+
+typedef struct
+{
+  pb_addr       writer;         /* the output port feeding it */
+  pb_addr       reader;         /* the input port it feeds */
+  pb_item_type  type;
+  size_t        item_size;
+  void         *base;
+  uint64_t      capacity;       /* a power of two */
+  uint64_t      rpos;
+  uint64_t      wpos;
+  bool          eos;            /* the writer has ended */
+  bool          error;          /* ... because it failed */
+  bool          closed;         /* the reader has ended */
+  uint32_t      res_read;       /* the reader chain's input resource */
+  uint32_t      res_write;
+  size_t        writer_chain;
+  size_t        reader_chain;
+} ring;
+
+typedef struct chain
+{
+  pb_engine          *engine;
+  size_t             *procs;    /* indices into engine procs, head first */
+  size_t              n_procs;
+  pb_addr            *addrs;    /* the same, as addresses, for info */
+  ring              **ins;      /* the rings it reads (fan-in: several) */
+  size_t              n_ins;
+  ring              **outs;
+  size_t              n_outs;
+  bool                source;
+
+  char               *code;
+  pb_jit_unit        *unit;
+  pb_chain_run_fn     run;
+  pb_chain_run_fn     run_prof;
+  pb_codegen_layout   layout;
+  pb_state_fini_fn   *finis;
+  pb_state_report_fn *reports;
+  void              **states;
+  pb_ring_io         *out_io;
+  uint64_t           *counts;
+  uint64_t           *ticks;    /* one profiled call */
+  uint64_t           *profile;  /* all profiled calls */
+
+  uint64_t            compile_ns;
+  uint64_t            compiles;
+  uint64_t            calls;
+  uint64_t            busy_ticks;
+
+  chain_status        status;
+  /* While building: the old chain whose compiled unit this one took over
+   * (the very same code), and the ended status it inherits from it. */
+  const struct chain *from;
+  chain_status        inherit;
+  uint32_t            pid;
+  bool                in_mux;
+  uint32_t            res_go;
+  uint32_t            res_in;
+  bool                waiting;
+  uint64_t            wake_ns;
+  int                 wait_fd;
+  size_t              next_in;  /* fan-in: where to look first */
+} chain;
+
+struct pb_engine
+{
+  pb_graph  *graph;
+  pb_mux    *mux;
+  proc      *procs;
+  size_t     n_procs;
+  chain    **chains;
+  size_t     n_chains;
+  ring     **rings;
+  size_t     n_rings;
+  uint64_t   time_limit_ns;
+  uint64_t   batch;
+  size_t     n_waiting;   /* chains that may be waiting on time or input */
+  uint64_t   progress;
+  pb_error   failure;
+};
+
+/* In engine-build.c. */
+proc *pb__find_proc         (proc        *procs,
+                             size_t       n,
+                             pb_addr      addr);
+void  pb__engine_release    (pb_engine   *e);
+
+/* In engine.c. */
+void  pb__set_text          (char       **slot,
+                             const char  *text);
+void  pb__proc_fail         (proc        *p,
+                             const char  *message);
+void  pb__chain_end         (pb_engine   *e,
+                             chain       *c,
+                             chain_status status,
+                             const char  *why);
+int   pb__engine_schedule   (pb_engine   *e,
+                             pb_error    *err);
