@@ -18,4 +18,5 @@
 #include <pushback/kinds.h>
 #include <pushback/engine.h>
 #include <pushback/pipeline.h>
+#include <pushback/store.h>
 #include <pushback/version.h>
