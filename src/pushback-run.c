@@ -23,6 +23,9 @@ typedef enum
 
 static char *pipeline_text;
 static char **pipeline_words;
+static char *save_path;
+static char *check_path;
+static char *record_path;
 static gboolean dump_c;
 static stats_format stats = STATS_NONE;
 
@@ -48,12 +51,18 @@ parse_stats (const char  *option,
 static const GOptionEntry entries[] = {
   { "expression", 'e', 0, G_OPTION_ARG_STRING, &pipeline_text,
     N_("Run the pipeline described in TEXT"), N_("TEXT") },
+  { "save", 0, 0, G_OPTION_ARG_FILENAME, &save_path,
+    N_("Save the pipeline as the topology of document FILE instead of running it"), N_("FILE") },
+  { "check", 0, 0, G_OPTION_ARG_FILENAME, &check_path,
+    N_("Load, validate and compile document FILE without running it"), N_("FILE") },
+  { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
+    N_("Run document FILE and record the run's counters into it"), N_("FILE") },
   { "dump-c", 0, 0, G_OPTION_ARG_NONE, &dump_c,
     N_("Print the generated C of each chain instead of running"), NULL },
   { "stats", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_stats,
     N_("Print per-process counters at exit, as a table or as JSON"), N_("table|json") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &pipeline_words,
-    NULL, N_("[PIPELINE…]") },
+    NULL, N_("[FILE | PIPELINE…]") },
   { NULL }
 };
 
@@ -81,6 +90,11 @@ describe_kinds (void)
                                "  pushback-run -e 'seq from=1 to=1000 ! broadcast name=t ! map expr=\"x*2\" ! merge name=m ! sum  t. ! m.'\n"
                                "or as words, one per argument:\n"
                                "  pushback-run seq to=10 ! map 'expr=x * 3' ! sum\n"
+                               "Documents (.pushback files) are run, checked and written with:\n"
+                               "  pushback-run FILE\n"
+                               "  pushback-run --check FILE\n"
+                               "  pushback-run --record FILE\n"
+                               "  pushback-run --save FILE -e 'seq to=10 ! sum'\n"
                                "\nKinds:\n"));
 
   for (size_t i = 0; i < pb_kind_count (); i++)
@@ -238,6 +252,65 @@ print_results (pb_engine *engine)
   fflush (stdout);
 }
 
+/* Loads the topology of a document, leaving the file untouched. */
+static int
+load_document (const char  *path,
+               pb_graph   **graph,
+               pb_error    *err)
+{
+  pb_store *store = NULL;
+  int rc = pb_store_open (path, PB_STORE_READ, &store, err);
+
+  if (rc == PB_OK)
+    rc = pb_store_load (store, 0, graph, NULL, err);
+  pb_store_close (store);
+  return rc;
+}
+
+/* Saves @graph as the topology of a document, keeping its title, view and
+ * recorded runs if it exists; processes are saved unplaced, for the editor
+ * to lay out. */
+static int
+save_document (const char *path,
+               pb_graph   *graph,
+               pb_error   *err)
+{
+  pb_store *store = NULL;
+  int rc = pb_store_open (path, PB_STORE_WRITE, &store, err);
+
+  if (rc == PB_OK)
+    rc = pb_store_save (store, graph, NULL, err);
+  pb_store_close (store);
+  return rc;
+}
+
+static int
+record_run (const char *path,
+            pb_engine  *engine,
+            int64_t     started_us,
+            uint64_t    duration_ns,
+            pb_error   *err)
+{
+  size_t n = pb_engine_n_processes (engine);
+  g_autofree pb_store_counters *counters = g_new0 (pb_store_counters, n + 1);
+  pb_store *store = NULL;
+  int rc;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      pb_process_info info;
+
+      pb_engine_process_info (engine, i, &info);
+      counters[i] = (pb_store_counters) { info.process, info.name, info.kind, info.calls,
+                                          info.busy_ns, info.items_in, info.items_out };
+    }
+  rc = pb_store_open (path, PB_STORE_WRITE, &store, err);
+  if (rc == PB_OK)
+    rc = pb_store_record_run (store, started_us, duration_ns, counters, n, NULL, err);
+  pb_store_close (store);
+  return rc;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +321,11 @@ main (int   argc,
   pb_graph *graph = NULL;
   pb_engine *engine = NULL;
   pb_error err = { PB_OK, "" };
+  const char *document = NULL;
+  const char *usage = NULL;
+  gboolean from_words = FALSE;
+  int sources;
+  int64_t started_us, started;
   int status = 1;
 
   setlocale (LC_ALL, "");
@@ -264,24 +342,44 @@ main (int   argc,
       g_printerr ("pushback-run: %s\n", error->message);
       return 2;
     }
-  if (pipeline_text != NULL && pipeline_words != NULL)
+  /* One argument naming a file, or ending in .pushback, is a document
+   * (so a missing one is reported as missing, not as a bad pipeline); any
+   * other words are a pipeline, as gst-launch takes them. */
+  document = check_path != NULL ? check_path : record_path;
+  if (document == NULL && pipeline_text == NULL && pipeline_words != NULL
+      && g_strv_length (pipeline_words) == 1
+      && (g_file_test (pipeline_words[0], G_FILE_TEST_IS_REGULAR)
+          || g_str_has_suffix (pipeline_words[0], ".pushback")))
+    document = pipeline_words[0];
+  else if (pipeline_words != NULL)
+    from_words = TRUE;
+
+  sources = (pipeline_text != NULL) + from_words + (document != NULL);
+  if ((check_path != NULL) + (record_path != NULL) + (save_path != NULL) > 1)
+    usage = _("--save, --check and --record go one at a time");
+  else if (sources == 0)
+    usage = _("nothing to run: give a pipeline with -e, or a document (see --help)");
+  else if (sources > 1)
+    usage = _("give one pipeline or one document, not several");
+  else if (save_path != NULL && document != NULL)
+    usage = _("--save takes a pipeline, given with -e or as words");
+  if (usage != NULL)
     {
-      g_printerr ("pushback-run: %s\n", _("give the pipeline either with -e or as words, not both"));
-      return 2;
-    }
-  if (pipeline_text == NULL && pipeline_words == NULL)
-    {
-      g_printerr ("pushback-run: %s\n", _("nothing to run: give a pipeline with -e (see --help)"));
+      g_printerr ("pushback-run: %s\n", usage);
       return 2;
     }
 
-  graph = pb_graph_new (0);
-  if (graph == NULL)
+  if (document != NULL)
+    {
+      if (load_document (document, &graph, &err) != PB_OK)
+        goto out;
+    }
+  else if ((graph = pb_graph_new (0)) == NULL)
     {
       pb_error_set (&err, PB_ENOMEM, "out of memory");
       goto out;
     }
-  if (pipeline_text != NULL)
+  else if (pipeline_text != NULL)
     {
       if (pb_pipeline_build_text (graph, pipeline_text, &err) != PB_OK)
         goto out;
@@ -300,6 +398,13 @@ main (int   argc,
         goto out;
     }
 
+  if (save_path != NULL)
+    {
+      if (save_document (save_path, graph, &err) == PB_OK)
+        status = 0;
+      goto out;
+    }
+
   engine = pb_engine_new (graph);
   if (engine == NULL)
     {
@@ -308,6 +413,11 @@ main (int   argc,
     }
   if (pb_engine_build (engine, &err) != PB_OK)
     goto out;
+  if (check_path != NULL)
+    {
+      status = 0;
+      goto out;
+    }
 
   if (dump_c)
     {
@@ -322,9 +432,23 @@ main (int   argc,
       goto out;
     }
 
+  started_us = g_get_real_time ();
+  started = g_get_monotonic_time ();
   if (pb_engine_run (engine, &err) == PB_OK)
     status = 0;
   print_results (engine);
+  /* A failed run is recorded too: its counters show where it failed. */
+  if (record_path != NULL)
+    {
+      pb_error rerr = { PB_OK, "" };
+
+      if (record_run (record_path, engine, started_us,
+                      (uint64_t) (g_get_monotonic_time () - started) * 1000, &rerr) != PB_OK)
+        {
+          g_printerr ("pushback-run: %s\n", rerr.message);
+          status = 1;
+        }
+    }
   if (stats == STATS_TABLE)
     print_stats_table (engine);
   else if (stats == STATS_JSON)
@@ -337,5 +461,8 @@ out:
   pb_graph_free (graph);
   g_free (pipeline_text);
   g_strfreev (pipeline_words);
+  g_free (save_path);
+  g_free (check_path);
+  g_free (record_path);
   return status;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <pushback/pushback.h>
 
 /* No run may hang the test: past this, SIGALRM kills it. */
@@ -489,6 +490,147 @@ test_usage (void)
     }
 }
 
+/* A file's bytes, to prove a refused command left it alone. */
+static GBytes *
+file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+test_documents (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pushback-run-XXXXXX", &error);
+  g_autofree char *doc = g_build_filename (dir, "t.pushback", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.pushback", NULL);
+  const char *save[] = { "--save", doc, "-e", "seq from=1 to=100 ! map expr=\"x*2\" ! sum name=total", NULL };
+  const char *check[] = { "--check", doc, NULL };
+  const char *run[] = { doc, NULL };
+  const char *record[] = { "--record", doc, NULL };
+  const char *save_bad[] = { "--save", bad, "-e", "seq to=3 ! format ! sum", NULL };
+  const char *check_bad[] = { "--check", bad, NULL };
+  const char *needles_bad[] = { "type mismatch", "format0", NULL };
+  pb_store *store = NULL;
+  const pb_store_run *runs = NULL;
+  size_t n_runs = 0;
+  pb_error err;
+  Cli *r;
+
+  g_assert_no_error (error);
+
+  /* Saved without running: nothing printed, and the document checks. */
+  r = cli_run (save);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_cmpstr (r->err, ==, "");
+  cli_free (r);
+  r = cli_run (check);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_cmpstr (r->err, ==, "");
+  cli_free (r);
+
+  /* Run as it was saved, names and all; recorded twice. */
+  r = cli_run (run);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "10100\n");
+  cli_free (r);
+  for (int i = 0; i < 2; i++)
+    {
+      r = cli_run (record);
+      g_assert_cmpint (r->status, ==, 0);
+      g_assert_cmpstr (r->out, ==, "10100\n");
+      g_assert_cmpstr (r->err, ==, "");
+      cli_free (r);
+    }
+  g_assert_cmpint (pb_store_open (doc, PB_STORE_READ, &store, &err), ==, PB_OK);
+  g_assert_cmpint (pb_store_list_runs (store, &runs, &n_runs, &err), ==, PB_OK);
+  g_assert_cmpuint (n_runs, ==, 2);
+  g_assert_cmpint (runs[0].id, <, runs[1].id);
+  g_assert_cmpuint (runs[1].n_processes, ==, 3);
+  g_assert_cmpint (runs[1].started_us, >, 0);
+  pb_store_close (store);
+
+  /* A topology that cannot run saves (the editor can mend it), but does
+   * not check, with the reason. */
+  r = cli_run (save_bad);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_free (r);
+  assert_fails (check_bad, needles_bad);
+
+  g_remove (doc);
+  g_remove (bad);
+  g_rmdir (dir);
+}
+
+static void
+test_document_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pushback-run-XXXXXX", &error);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.pushback", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.pushback", NULL);
+  const char *check_missing[] = { "--check", missing, NULL };
+  const char *run_missing[] = { missing, NULL };
+  const char *run_text[] = { "--check", text, NULL };
+  const char *save_text[] = { "--save", text, "-e", "seq to=3 ! sum", NULL };
+  const char *record_text[] = { "--record", text, NULL };
+  const char *run_empty[] = { empty, NULL };
+  const char *needles_missing[] = { "missing.pushback", "No such file", NULL };
+  const char *needles_text[] = { "notes.txt", "not an SQLite database", NULL };
+  const char *needles_empty[] = { "empty.pushback", "empty file", NULL };
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  g_assert_no_error (error);
+  g_file_set_contents (text, "not a topology\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (empty, "", 0, &error);
+  g_assert_no_error (error);
+  before = file_bytes (text);
+
+  assert_fails (check_missing, needles_missing);
+  assert_fails (run_missing, needles_missing);
+  assert_fails (run_text, needles_text);
+  /* Neither saving over it nor recording into it touches a file that is
+   * not a document. */
+  assert_fails (save_text, needles_text);
+  assert_fails (record_text, needles_text);
+  after = file_bytes (text);
+  g_assert_true (g_bytes_equal (before, after));
+  assert_fails (run_empty, needles_empty);
+
+  g_remove (text);
+  g_remove (empty);
+  g_rmdir (dir);
+}
+
+static void
+test_document_usage (void)
+{
+  const char *save_doc[] = { "--save", "a.pushback", "b.pushback", NULL };
+  const char *two[] = { "--check", "a.pushback", "--record", "b.pushback", NULL };
+  const char *both[] = { "-e", "seq to=3 ! sum", "--check", "a.pushback", NULL };
+  const char *const *cases[] = { save_doc, two, both };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Cli *r = cli_run (cases[i]);
+
+      g_assert_cmpint (r->status, ==, 2);
+      g_assert_cmpuint (count_lines (r->err), ==, 1);
+      cli_free (r);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +649,9 @@ main (int   argc,
   g_test_add_func ("/Pushback/Run/errors", test_errors);
   g_test_add_func ("/Pushback/Run/partial-failure", test_partial_failure);
   g_test_add_func ("/Pushback/Run/usage", test_usage);
+  g_test_add_func ("/Pushback/Run/documents", test_documents);
+  g_test_add_func ("/Pushback/Run/document-errors", test_document_errors);
+  g_test_add_func ("/Pushback/Run/document-usage", test_document_usage);
 
   return g_test_run ();
 }
