@@ -100,9 +100,31 @@ describe_kinds (void)
   for (size_t i = 0; i < pb_kind_count (); i++)
     {
       const pb_kind *kind = pb_kind_at (i);
+      bool has_inputs = false;
 
       g_string_append_printf (s, "\n  %-12s %s (%s)\n", pb_kind_name (kind),
                               pb_kind_description (kind), pb_kind_category (kind));
+      /* Inputs, then outputs: "in (i64|f64) -> out[i] (any)". */
+      g_string_append_printf (s, "      %-13s ", "ports");
+      for (int dir = PB_PORT_IN; dir <= PB_PORT_OUT; dir++)
+        {
+          size_t n = 0;
+
+          for (size_t j = 0; j < pb_kind_n_ports (kind); j++)
+            {
+              const pb_port_spec *port = pb_kind_port (kind, j);
+
+              if ((int) port->dir != dir)
+                continue;
+              if (dir == PB_PORT_OUT && n == 0 && has_inputs)
+                g_string_append (s, " -> ");
+              g_string_append_printf (s, "%s%s%s (%s)", n++ ? ", " : "", port->role,
+                                      port->range ? "[i]" : "", port->types);
+            }
+          if (dir == PB_PORT_IN)
+            has_inputs = n > 0;
+        }
+      g_string_append_c (s, '\n');
       for (size_t j = 0; j < pb_kind_n_params (kind); j++)
         {
           const pb_param_spec *p = pb_kind_param (kind, j);

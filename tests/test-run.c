@@ -302,6 +302,11 @@ test_help (void)
             g_assert_nonnull (g_strstr_len (found, strchr (found + 1, '\n') - found, "required"));
         }
     }
+  /* Ports, inputs before outputs, with their roles as references use them. */
+  g_assert_nonnull (strstr (r->out, "\n  broadcast    Sends every item to every branch out[i]. (routing)\n"
+                                    "      ports         in (any) -> out[i] (any)\n"));
+  g_assert_nonnull (strstr (r->out, "\n  sum          Adds items up; prints the sum at end of stream. (sink)\n"
+                                    "      ports         in (i64|f64)\n"));
   cli_free (r);
 }
 
