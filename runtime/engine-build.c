@@ -27,6 +27,9 @@ proc_clear (proc *p)
   free (p->outs);
   free (p->message);
   free (p->result);
+  if (p->state_mem != NULL && p->state_fini != NULL)
+    p->state_fini (p->state_mem);
+  pb_jit_unit_unref (p->state_unit);
   free (p->state_mem);
   free (p->state_text);
   memset (p, 0, sizeof *p);
@@ -383,7 +386,7 @@ chain_free (chain *c)
   free (c->ins);
   free (c->outs);
   free (c->code);
-  pb_jit_unit_free (c->unit);
+  pb_jit_unit_unref (c->unit);
   pb_codegen_layout_clear (&c->layout, c->n_procs);
   free (c->finis);
   free (c->reports);
@@ -737,6 +740,42 @@ call_init (void *data)
   return call->fn (call->state, call->error, call->error_size);
 }
 
+/* Hands the state of @from, with what releases it, to @to. */
+static void
+state_move (proc *to,
+            proc *from)
+{
+  to->state_mem = from->state_mem;
+  to->state_text = from->state_text;
+  to->state_unit = from->state_unit;
+  to->state_fini = from->state_fini;
+  from->state_mem = NULL;
+  from->state_text = NULL;
+  from->state_unit = NULL;
+  from->state_fini = NULL;
+}
+
+/* A chain that does not compile keeps the states of its processes, of any
+ * layout, for the code that will compile once the mistake is mended: a
+ * typo in an expression must not restart a running sum. */
+static void
+keep_states (pb_engine *e,
+             plan      *pl,
+             chain     *c)
+{
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      proc *p = &pl->procs[c->procs[k]];
+      proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
+
+      if (old != NULL && old->kind == p->kind && old->state_mem != NULL)
+        {
+          state_move (p, old);
+          p->taken = true;
+        }
+    }
+}
+
 /* Gives each process of @c its state: the old one when its layout is
  * unchanged, else (when @create) a new one, initialised. */
 static int
@@ -760,11 +799,13 @@ chain_states (pb_engine *e,
       if (old != NULL && old->kind == p->kind && old->state_text != NULL
           && strcmp (old->state_text, c->layout.state_text[k]) == 0)
         {
-          p->state_mem = old->state_mem;
-          p->state_text = old->state_text;
+          state_move (p, old);
           p->taken = true;
-          old->state_mem = NULL;
-          old->state_text = NULL;
+          /* The layout is the same, so the new code releases it as well;
+           * the old code can go. */
+          pb_jit_unit_unref (p->state_unit);
+          p->state_unit = pb_jit_unit_ref (c->unit);
+          p->state_fini = c->finis[k];
           c->states[k] = p->state_mem;
           continue;
         }
@@ -782,7 +823,11 @@ chain_states (pb_engine *e,
       snprintf (sym, sizeof sym, "pb_init_%zu", k);
       init = (pb_state_init_fn) pb_jit_unit_symbol (c->unit, sym);
       if (init == NULL)
-        continue;
+        {
+          p->state_unit = pb_jit_unit_ref (c->unit);
+          p->state_fini = c->finis[k];
+          continue;
+        }
       message[0] = '\0';
       call = (init_call) { init, p->state_mem, message, sizeof message };
       if (pb_guard_call (call_init, &call, e->time_limit_ns, &result, err) != PB_OK)
@@ -799,6 +844,8 @@ chain_states (pb_engine *e,
           p->state_text = NULL;
           return pb_error_set (err, PB_EFAILED, "%s: %s", p->name, message);
         }
+      p->state_unit = pb_jit_unit_ref (c->unit);
+      p->state_fini = c->finis[k];
     }
   return PB_OK;
 }
@@ -855,19 +902,8 @@ plan_rings (pb_engine *e,
 void
 pb__engine_release (pb_engine *e)
 {
-  for (size_t i = 0; i < e->n_chains; i++)
-    {
-      chain *c = e->chains[i];
-
-      for (size_t k = 0; k < c->n_procs; k++)
-        {
-          proc *p = &e->procs[c->procs[k]];
-
-          if (p->state_mem != NULL && p->state_text != NULL && c->finis != NULL
-              && c->finis[k] != NULL && c->unit != NULL)
-            c->finis[k] (p->state_mem);
-        }
-    }
+  /* Each state left holds a reference to the code that releases it, so
+   * the chains can go first. */
   for (size_t i = 0; i < e->n_chains; i++)
     chain_free (e->chains[i]);
   free (e->chains);
@@ -1079,7 +1115,10 @@ pb_engine_build (pb_engine *e,
       int crc;
 
       if (c->status == CHAIN_FAILED)
-        continue;
+        {
+          keep_states (e, &pl, c);
+          continue;
+        }
       /* A chain that stays failed takes its old states, to release them
        * at the end, but starts none. */
       crc = chain_states (e, &pl, c, c->inherit != CHAIN_FAILED, &cerr);
@@ -1106,15 +1145,10 @@ pb_engine_build (pb_engine *e,
 
               if (p->state_mem == NULL)
                 continue;
+              /* What it took goes back; what it made is released by
+               * plan_clear(), through its own code. */
               if (p->taken && old != NULL)
-                {
-                  old->state_mem = p->state_mem;
-                  old->state_text = p->state_text;
-                  p->state_mem = NULL;
-                  p->state_text = NULL;
-                }
-              else if (c->finis != NULL && c->finis[k] != NULL && p->state_text != NULL)
-                c->finis[k] (p->state_mem);
+                state_move (old, p);
             }
           if (c->from != NULL)
             {

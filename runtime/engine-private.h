@@ -64,6 +64,11 @@ typedef struct
   void             *state_mem;
   char             *state_text; /* the layout state_mem was made for */
   bool              taken;      /* state_mem came from the old engine */
+  /* The code that made state_mem, and its fini: a state outlives any one
+   * chain (an edit that does not compile keeps it for the fixed code), so
+   * it holds what releases it. */
+  pb_jit_unit      *state_unit;
+  pb_state_fini_fn  state_fini;
   size_t            chain;
   size_t            stage;
   int               mark;       /* scratch for graph walks */

@@ -32,6 +32,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,6 +57,7 @@ struct pb_jit_unit
   uint64_t     compile_ns;   /* tcc_new to tcc_delete, not the lock wait */
   unit_symbol *symbols;
   size_t       n_symbols;
+  atomic_uint  refs;
 };
 
 /* What the error callback gathers during one compile. Twice pb_error's
@@ -225,6 +227,8 @@ pb_jit_compile (const char          *source,
     return pb_error_set (err, PB_EINVAL, "no source or symbols to compile");
 
   u = calloc (1, sizeof *u);
+  if (u != NULL)
+    atomic_init (&u->refs, 1);
   if (u == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory for a compiled unit");
 
@@ -246,7 +250,7 @@ pb_jit_compile (const char          *source,
 
   if (rc != PB_OK)
     {
-      pb_jit_unit_free (u);
+      pb_jit_unit_unref (u);
       return rc;
     }
   *unit = u;
@@ -279,12 +283,19 @@ pb_jit_unit_compile_ns (const pb_jit_unit *unit)
   return unit->compile_ns;
 }
 
+pb_jit_unit *
+pb_jit_unit_ref (pb_jit_unit *unit)
+{
+  atomic_fetch_add (&unit->refs, 1);
+  return unit;
+}
+
 void
-pb_jit_unit_free (pb_jit_unit *unit)
+pb_jit_unit_unref (pb_jit_unit *unit)
 {
   size_t i;
 
-  if (unit == NULL)
+  if (unit == NULL || atomic_fetch_sub (&unit->refs, 1) != 1)
     return;
   if (unit->image != NULL)
     munmap (unit->image, unit->mapped_bytes);

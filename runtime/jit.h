@@ -36,8 +36,8 @@ typedef struct
  * @source: C source; it should carry `#line N "NAME"` directives so that
  *   errors point at a process and a line of the user's text
  * @symbols: (array length=n_symbols) (nullable): host symbols to expose
- * @unit: (out) (transfer full): the compiled unit, freed with
- *   pb_jit_unit_free()
+ * @unit: (out) (transfer full): the compiled unit, holding one reference,
+ *   released with pb_jit_unit_unref()
  * @err: (nullable): on failure, the first error libtcc reported, as
  *   "NAME:LINE: message" following the #line directives (a syntax error
  *   is reported at the token after the mistake, which may be on the next
@@ -57,7 +57,7 @@ int pb_jit_compile (const char          *source,
 /*
  * pb_jit_unit_symbol:
  * Returns: the address of global symbol @name in @unit, or NULL if it has
- *   none. The address is valid until pb_jit_unit_free().
+ *   none. The address is valid while a reference to @unit is held.
  */
 void *pb_jit_unit_symbol (const pb_jit_unit *unit,
                           const char        *name);
@@ -69,8 +69,21 @@ size_t pb_jit_unit_code_bytes (const pb_jit_unit *unit);
 uint64_t pb_jit_unit_compile_ns (const pb_jit_unit *unit);
 
 /*
- * pb_jit_unit_free:
- * @unit: (nullable) (transfer full): a unit no thread is executing, nor will
- *   execute: every pointer obtained from it dies with it.
+ * pb_jit_unit_ref:
+ *
+ * Takes another reference to @unit: a process state that outlives the
+ * chain whose code made it keeps that code, whose fini releases it.
+ *
+ * Returns: @unit.
  */
-void pb_jit_unit_free (pb_jit_unit *unit);
+pb_jit_unit *pb_jit_unit_ref (pb_jit_unit *unit);
+
+/*
+ * pb_jit_unit_unref:
+ * @unit: (nullable) (transfer full): a reference to a unit
+ *
+ * Releases one reference; the last one frees the code, which no thread may
+ * be executing then, nor execute later: every pointer obtained from the
+ * unit dies with it.
+ */
+void pb_jit_unit_unref (pb_jit_unit *unit);

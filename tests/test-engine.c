@@ -1603,6 +1603,42 @@ test_rebuild_sum_in_touched_chain (void)
   run_free (r);
 }
 
+/* An edit that does not compile fails the chain, but its processes keep
+ * their states for the code that compiles once the mistake is mended: the
+ * source goes on where it was, and the sum keeps what it had. */
+static void
+test_rebuild_through_typo (void)
+{
+  Run *r = run_build ("seq from=1 to=20000 ! map name=m expr=\"x*2\" ! sum name=s");
+  pb_addr m = pb_graph_find_name (r->graph, "m");
+  pb_error err;
+  uint64_t k;
+
+  g_assert_cmpint (r->build_rc, ==, PB_OK);
+  g_assert_cmpint (pb_engine_set_batch (r->engine, 1000), ==, PB_OK);
+  g_assert_true (pb_engine_step (r->engine));
+  k = info_of (r, "m").items_in;
+  g_assert_cmpuint (k, >, 0);
+  g_assert_cmpuint (k, <, 20000);
+
+  g_assert_cmpint (pb_graph_set_param (r->graph, m, "expr", "x*"), ==, PB_OK);
+  g_assert_cmpint (pb_engine_build (r->engine, &err), ==, PB_ECOMPILE);
+  g_assert_true (g_str_has_prefix (err.message, "m.expr:1:"));
+  g_assert_cmpint (info_of (r, "m").state, ==, PB_PROCESS_FAILED);
+
+  g_assert_cmpint (pb_graph_set_param (r->graph, m, "expr", "x*3"), ==, PB_OK);
+  g_assert_cmpint (pb_engine_build (r->engine, &err), ==, PB_OK);
+  g_assert_cmpint (info_of (r, "m").state, ==, PB_PROCESS_READY);
+  g_assert_cmpint (run_go (r), ==, PB_OK);
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                 2 * sum_range (1, k) + 3 * sum_range (k + 1, 20000));
+
+    g_assert_cmpstr (result_of (r, "s"), ==, expected);
+  }
+  run_free (r);
+}
+
 static void
 test_rebuild_unchanged (void)
 {
@@ -1828,6 +1864,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/rebuild-keeps-state", test_rebuild_keeps_state);
   g_test_add_func ("/Pushback/Engine/rebuild-sum-in-touched-chain", test_rebuild_sum_in_touched_chain);
   g_test_add_func ("/Pushback/Engine/rebuild-unchanged", test_rebuild_unchanged);
+  g_test_add_func ("/Pushback/Engine/rebuild-through-typo", test_rebuild_through_typo);
   g_test_add_func ("/Pushback/Engine/rebuild-after-end", test_rebuild_after_end);
   g_test_add_func ("/Pushback/Engine/rebuild-after-failure", test_rebuild_after_failure);
   g_test_add_func ("/Pushback/Engine/rebuild-add-remove", test_rebuild_add_remove);

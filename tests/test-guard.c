@@ -272,7 +272,7 @@ test_guard_jit (void)
                 "arithmetic fault (integer division by zero)");
   assert_fails ((pb_guard_fn) pb_jit_unit_symbol (unit, "loop"), NULL, 20 * 1000000,
                 "ran for longer than 20 ms");
-  pb_jit_unit_free (unit);
+  pb_jit_unit_unref (unit);
 }
 
 static gpointer

@@ -59,8 +59,27 @@ test_jit_call (void)
   g_assert_cmpuint (pb_jit_unit_code_bytes (unit), >, 0);
   g_assert_cmpuint (pb_jit_unit_compile_ns (unit), >, 0);
   g_assert_null (pb_jit_unit_symbol (unit, "no_such_symbol"));
-  pb_jit_unit_free (unit);
-  pb_jit_unit_free (NULL);
+  pb_jit_unit_unref (unit);
+  pb_jit_unit_unref (NULL);
+}
+
+/* The code stays while any reference does: a process state made by a
+ * chain that is gone still has its fini. */
+static void
+test_jit_references (void)
+{
+  static const char source[] = "int twice (int a) { return 2 * a; }\n";
+  pb_jit_unit *unit = compile_ok (source, NULL, 0);
+  int (*twice) (int) = (int (*) (int)) pb_jit_unit_symbol (unit, "twice");
+
+  g_assert_true (pb_jit_unit_ref (unit) == unit);
+  g_assert_true (pb_jit_unit_ref (unit) == unit);
+  pb_jit_unit_unref (unit);
+  pb_jit_unit_unref (unit);
+  /* One reference left: the code is still there (ASan would see it gone). */
+  g_assert_cmpint (twice (21), ==, 42);
+  g_assert_true (pb_jit_unit_symbol (unit, "twice") == (void *) twice);
+  pb_jit_unit_unref (unit);
 }
 
 static void
@@ -92,7 +111,7 @@ test_jit_host_symbols (void)
 
   /* What the unit imports is not one of its own symbols. */
   g_assert_null (pb_jit_unit_symbol (unit, "host_twice"));
-  pb_jit_unit_free (unit);
+  pb_jit_unit_unref (unit);
 }
 
 static void
@@ -125,7 +144,7 @@ test_jit_libc_libm (void)
   g_assert_cmpint (length (), ==, 8);
   g_assert_cmpstr (copy, ==, "pushback");
   g_assert_cmpfloat_with_epsilon (root (2.0), 1.41421356237, 1e-9);
-  pb_jit_unit_free (unit);
+  pb_jit_unit_unref (unit);
 }
 
 static void
@@ -242,7 +261,7 @@ test_jit_many_units (void)
     order[i] = (i * 17) % N;
   for (i = 0; i < N; i++)
     {
-      pb_jit_unit_free (units[order[i]]);
+      pb_jit_unit_unref (units[order[i]]);
       units[order[i]] = NULL;
       for (j = 0; j < N; j++)
         if (units[j] != NULL)
@@ -279,7 +298,7 @@ compile_many (gpointer data)
           f = (int_fn_int) pb_jit_unit_symbol (unit, "f");
           if (f == NULL || f (3) != 3 * job->base + i)
             job->failures++;
-          pb_jit_unit_free (unit);
+          pb_jit_unit_unref (unit);
         }
       g_free (source);
     }
@@ -315,7 +334,7 @@ fastest_compile_ns (const char *source,
 
       g_assert_nonnull (pb_jit_unit_symbol (unit, entry));
       best = MIN (best, pb_jit_unit_compile_ns (unit));
-      pb_jit_unit_free (unit);
+      pb_jit_unit_unref (unit);
     }
   return best;
 }
@@ -374,6 +393,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/jit/call", test_jit_call);
+  g_test_add_func ("/jit/references", test_jit_references);
   g_test_add_func ("/jit/host-symbols", test_jit_host_symbols);
   g_test_add_func ("/jit/libc-libm", test_jit_libc_libm);
   g_test_add_func ("/jit/compile-error", test_jit_compile_error);

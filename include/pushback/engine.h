@@ -41,6 +41,12 @@
  * fixed chain sends that call's items again; other kinds may keep what
  * the call changed before the fault.
  *
+ * A chain that does not compile keeps its processes' states for the code
+ * that will, so mending a typo resumes a source where it was and a sum
+ * with what it had. While it is failed, its input rings are closed: items
+ * that reach it through a ring are dropped, so that the chains feeding it
+ * do not stall.
+ *
  * Thread safety: an engine and its graph are used from one thread at a
  * time; the engine reads the graph only inside pb_engine_build().
  */
