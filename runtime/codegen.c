@@ -1003,3 +1003,25 @@ pb_codegen_layout_clear (pb_codegen_layout *layout,
   free (layout->out_point);
   memset (layout, 0, sizeof *layout);
 }
+
+char *
+pb_codegen_calibration_source (void)
+{
+  pb_strbuf b;
+
+  pb_strbuf_init (&b);
+  pb_strbuf_append (&b, prelude);
+  pb_strbuf_append (&b,
+                    "int\npb_calibrate (pb_chain_io *pb_io, int64_t n)\n{\n"
+                    "  uint64_t pb_tk_last = pb_rdtsc (), pb_tk_cur = 0;\n"
+                    "  int64_t i;\n"
+                    "  for (i = 0; i < n; i++)\n"
+                    "    {\n      PB_MARK (1)\n      PB_MARK (0)\n    }\n"
+                    "  return 0;\n}\n");
+  if (pb_strbuf_failed (&b))
+    {
+      pb_strbuf_clear (&b);
+      return NULL;
+    }
+  return pb_strbuf_steal (&b);
+}

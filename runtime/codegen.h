@@ -76,5 +76,17 @@ int  pb_codegen_chain_source (const pb_codegen_chain *chain,
 void pb_codegen_layout_clear (pb_codegen_layout      *layout,
                               size_t                  n_stages);
 
+/*
+ * pb_codegen_calibration_source:
+ *
+ * A unit defining `int pb_calibrate (pb_chain_io *pb_io, int64_t n)`,
+ * which makes 2 * @n profiling marks with nothing between them, between
+ * stages 0 and 1 of io->ticks: what a mark itself costs, which the engine
+ * takes away from the time a profiled call gives each stage.
+ *
+ * Returns: (transfer full): the C text, free() it; NULL if memory ran out.
+ */
+char *pb_codegen_calibration_source (void);
+
 /* The C type of items of @type: "int64_t", "double" or "uint8_t". */
 const char *pb_codegen_ctype (pb_item_type type);
