@@ -1537,6 +1537,20 @@ step_until (Run        *r,
   alarm (0);
 }
 
+/* The sink @name got x*2 for the items 1 to @k, and x*3 for the rest up to
+ * @n: a map's expression changed from one to the other after @k items. */
+static void
+assert_two_phase_sum (Run        *r,
+                      const char *name,
+                      uint64_t    k,
+                      uint64_t    n)
+{
+  g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                               2 * sum_range (1, k) + 3 * sum_range (k + 1, n));
+
+  g_assert_cmpstr (result_of (r, name), ==, expected);
+}
+
 static void
 test_rebuild_keeps_state (void)
 {
@@ -1568,12 +1582,7 @@ test_rebuild_keeps_state (void)
   g_assert_cmpint (run_go (r), ==, PB_OK);
   g_assert_cmpuint (info_of (r, "m").items_in, ==, 20000);
   g_assert_cmpstr (result_of (r, "c"), ==, "20000");
-  {
-    g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                 2 * sum_range (1, k) + 3 * sum_range (k + 1, 20000));
-
-    g_assert_cmpstr (result_of (r, "s"), ==, expected);
-  }
+  assert_two_phase_sum (r, "s", k, 20000);
   run_free (r);
 }
 
@@ -1594,12 +1603,7 @@ test_rebuild_sum_in_touched_chain (void)
   g_assert_cmpuint (chain_compiles (r, "m"), ==, 2);
   g_assert_cmpuint (chain_compiles (r, "seq0"), ==, 1);
   g_assert_cmpint (run_go (r), ==, PB_OK);
-  {
-    g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                 2 * sum_range (1, k) + 3 * sum_range (k + 1, 20000));
-
-    g_assert_cmpstr (result_of (r, "s"), ==, expected);
-  }
+  assert_two_phase_sum (r, "s", k, 20000);
   run_free (r);
 }
 
@@ -1630,12 +1634,7 @@ test_rebuild_through_typo (void)
   g_assert_cmpint (pb_engine_build (r->engine, &err), ==, PB_OK);
   g_assert_cmpint (info_of (r, "m").state, ==, PB_PROCESS_READY);
   g_assert_cmpint (run_go (r), ==, PB_OK);
-  {
-    g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                 2 * sum_range (1, k) + 3 * sum_range (k + 1, 20000));
-
-    g_assert_cmpstr (result_of (r, "s"), ==, expected);
-  }
+  assert_two_phase_sum (r, "s", k, 20000);
   run_free (r);
 }
 
