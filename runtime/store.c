@@ -2110,6 +2110,18 @@ sync_links (pb_store        *s,
   if (rc == PB_OK && !ok)
     rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
 
+  /* When most saved links go, emptying the table in one statement and
+   * writing every link again is quicker than one delete per row. */
+  if (rc == PB_OK && gone.n > 0 && gone.n >= rows->n_links / 2)
+    {
+      rc = exec (s, s->db, "DELETE FROM links", "save", err);
+      added.n = 0;
+      for (k = 0; rc == PB_OK && ok && k < rows->n_links; k++)
+        ok = u64_list_add (&added, k);
+      if (rc == PB_OK && !ok)
+        rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+      gone.n = 0;
+    }
   if (rc == PB_OK && gone.n > 0)
     rc = prepare (s, s->db, "DELETE FROM links WHERE port = ?", &del, err);
   for (k = 0; rc == PB_OK && k < gone.n; k++)
