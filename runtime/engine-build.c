@@ -11,6 +11,7 @@
 
 #include "engine-private.h"
 #include "guard.h"
+#include "quote.h"
 
 /* The least capacity of a ring, in items; a power of two. */
 #define RING_MIN 4096
@@ -100,6 +101,7 @@ load_proc (pb_engine *e,
   const char **keys = NULL, **values = NULL;
   pb_connection *ports = NULL;
   size_t n_ports;
+  char q[PB_QUOTE_MAX];
   int rc = PB_OK;
 
   p->addr = addr;
@@ -138,7 +140,7 @@ load_proc (pb_engine *e,
       if (spec == NULL)
         {
           rc = pb_error_set (err, PB_ENOENT, "%s: %s has no parameter '%s'",
-                             p->name, p->kind->name, keys[i]);
+                             p->name, p->kind->name, pb_quote (keys[i], q));
           goto out;
         }
       if (pb_kind_check_param (p->kind, keys[i], values[i], &perr) != PB_OK)

@@ -14,6 +14,7 @@
 #include <pushback/addr.h>
 
 #include "kind.h"
+#include "quote.h"
 
 /*
  * Port numbers follow one rule for every kind: fixed roles first, from 0;
@@ -563,6 +564,8 @@ pb_kind_port_parse (const pb_kind *kind,
                     uint32_t      *port,
                     pb_error      *err)
 {
+  char q[PB_QUOTE_MAX];
+
   for (size_t i = 0; i < kind->n_ports; i++)
     {
       const pb_port_spec *spec = &kind->ports[i];
@@ -598,7 +601,7 @@ pb_kind_port_parse (const pb_kind *kind,
       *port = spec->first + (uint32_t) index;
       return PB_OK;
     }
-  return pb_error_set (err, PB_ENOENT, "%s has no port '%s'", kind->name, role);
+  return pb_error_set (err, PB_ENOENT, "%s has no port '%s'", kind->name, pb_quote (role, q));
 }
 
 char *
@@ -651,9 +654,11 @@ pb_kind_check_param (const pb_kind *kind,
   const pb_param_spec *spec = pb_kind_find_param (kind, name);
   char *end;
   double number;
+  char q[PB_QUOTE_MAX];
 
   if (spec == NULL)
-    return pb_error_set (err, PB_ENOENT, "%s has no parameter '%s'", kind->name, name);
+    return pb_error_set (err, PB_ENOENT, "%s has no parameter '%s'", kind->name,
+                         pb_quote (name, q));
 
   switch (spec->type)
     {
@@ -662,7 +667,8 @@ pb_kind_check_param (const pb_kind *kind,
         int64_t whole;
 
         if (!pb_kind_parse_int (value, &whole))
-          return pb_error_set (err, PB_EINVAL, "%s=%s is not a whole number", name, value);
+          return pb_error_set (err, PB_EINVAL, "%s=%s is not a whole number", name,
+                               pb_quote (value, q));
         number = (double) whole;
       }
       break;
@@ -671,12 +677,13 @@ pb_kind_check_param (const pb_kind *kind,
       errno = 0;
       number = strtod (value, &end);
       if (end == value || *end != '\0' || errno != 0 || !isfinite (number))
-        return pb_error_set (err, PB_EINVAL, "%s=%s is not a number", name, value);
+        return pb_error_set (err, PB_EINVAL, "%s=%s is not a number", name, pb_quote (value, q));
       break;
 
     case PB_PARAM_CHOICE:
       if (!choice_index (spec->choices, value, NULL))
-        return pb_error_set (err, PB_EINVAL, "%s=%s is not one of %s", name, value, spec->choices);
+        return pb_error_set (err, PB_EINVAL, "%s=%s is not one of %s", name,
+                             pb_quote (value, q), spec->choices);
       return PB_OK;
 
     case PB_PARAM_EXPR:
@@ -692,7 +699,7 @@ pb_kind_check_param (const pb_kind *kind,
 
   if ((spec->min != 0 || spec->max != 0) && (number < spec->min || number > spec->max))
     return pb_error_set (err, PB_EINVAL, "%s=%s is out of range (%g to %g)",
-                         name, value, spec->min, spec->max);
+                         name, pb_quote (value, q), spec->min, spec->max);
   return PB_OK;
 }
 

@@ -17,6 +17,7 @@
 #include <pushback/store.h>
 #include <pushback/version.h>
 
+#include "quote.h"
 #include "store-schema.h"
 
 /* How long a store waits for another connection's lock. */
@@ -100,81 +101,13 @@ addr_from_sql (int64_t v)
   return (pb_addr) v;
 }
 
-/* Whether @s[0 .. @n) is well-formed UTF-8: no overlong forms, surrogates
- * or code points past U+10FFFF. */
-static bool
-utf8_valid (const char *s,
-            size_t      n)
-{
-  const unsigned char *p = (const unsigned char *) s;
-  const unsigned char *end = p + n;
-
-  while (p < end)
-    {
-      unsigned c = *p++;
-      unsigned need, min, cp;
-
-      if (c < 0x80)
-        continue;
-      if (c >= 0xc2 && c <= 0xdf)
-        need = 1, min = 0x80, cp = c & 0x1f;
-      else if (c >= 0xe0 && c <= 0xef)
-        need = 2, min = 0x800, cp = c & 0x0f;
-      else if (c >= 0xf0 && c <= 0xf4)
-        need = 3, min = 0x10000, cp = c & 0x07;
-      else
-        return false;
-      if ((size_t) (end - p) < need)
-        return false;
-      while (need-- > 0)
-        {
-          if ((*p & 0xc0) != 0x80)
-            return false;
-          cp = cp << 6 | (*p++ & 0x3f);
-        }
-      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return false;
-    }
-  return true;
-}
 
 static bool
 text_valid (const char *s)
 {
-  return s == NULL || utf8_valid (s, strlen (s));
+  return s == NULL || pb_utf8_valid (s, strlen (s));
 }
 
-/* Writes @s for a one-line message: at most 40 bytes of it, whole UTF-8
- * characters only, with '?' for control characters and invalid bytes. */
-static const char *
-quote (const char *s,
-       char        buf[48])
-{
-  const unsigned char *p = (const unsigned char *) s;
-  size_t i = 0, len;
-
-  while (*p != '\0')
-    {
-      len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-      if (strnlen ((const char *) p, len) < len || !utf8_valid ((const char *) p, len))
-        len = 1;
-      if (i + len > 40)
-        break;
-      if (len == 1 && (*p < 0x20 || *p >= 0x7f))
-        buf[i] = '?';
-      else
-        memcpy (buf + i, p, len);
-      i += len;
-      p += len;
-    }
-  if (*p != '\0')
-    {
-      memcpy (buf + i, "...", 3);
-      i += 3;
-    }
-  buf[i] = '\0';
-  return buf;
-}
 
 /* "process 0:5" or "process 0:5 (name)", for messages. */
 static const char *
@@ -182,11 +115,11 @@ process_label (pb_addr     process,
                const char *name,
                char        buf[LABEL_MAX])
 {
-  char q[48];
+  char q[PB_QUOTE_MAX];
 
   if (name != NULL)
     snprintf (buf, LABEL_MAX, "process %u:%u (%s)", pb_addr_host (process),
-              pb_addr_process (process), quote (name, q));
+              pb_addr_process (process), pb_quote (name, q));
   else
     snprintf (buf, LABEL_MAX, "process %u:%u", pb_addr_host (process),
               pb_addr_process (process));
@@ -377,7 +310,7 @@ column_text (sqlite3_stmt  *st,
     return false;
   text = (const char *) sqlite3_column_text (st, col);
   n = (size_t) sqlite3_column_bytes (st, col);
-  if (text == NULL || strlen (text) != n || !utf8_valid (text, n))
+  if (text == NULL || strlen (text) != n || !pb_utf8_valid (text, n))
     return false;
   *out = text;
   return true;
@@ -388,11 +321,11 @@ column_text (sqlite3_stmt  *st,
 static const char *
 column_quote (sqlite3_stmt *st,
               int           col,
-              char          buf[48])
+              char          buf[PB_QUOTE_MAX])
 {
   const char *text = (const char *) sqlite3_column_text (st, col);
 
-  return quote (text != NULL ? text : "NULL", buf);
+  return pb_quote (text != NULL ? text : "NULL", buf);
 }
 
 static int
@@ -1081,14 +1014,14 @@ load_processes (pb_store         *s,
       int64_t host, id, collapsed = 0;
       const char *kind, *name;
       pb_store_layout l = { 0 };
-      char label[LABEL_MAX], q[48];
+      char label[LABEL_MAX], q[PB_QUOTE_MAX];
       int grc;
 
       rc = PB_OK;
       if (!column_int (st, 0, 0, PB_HOST_MAX, &host)
           || !column_int (st, 1, 1, PB_PROCESS_MAX, &id))
         {
-          char qh[48], qi[48];
+          char qh[PB_QUOTE_MAX], qi[PB_QUOTE_MAX];
 
           rc = bad_row (s, err, "a process has host %s and id %s: hosts are integers "
                         "from 0 to %u, ids from 1 to %u", column_quote (st, 0, qh),
@@ -1100,7 +1033,7 @@ load_processes (pb_store         *s,
       if (!column_text (st, 2, false, &kind))
         rc = bad_row (s, err, "%s has a kind that is not UTF-8 text", label);
       else if (pb_kind_find (kind) == NULL)
-        rc = bad_row (s, err, "%s has an unknown kind '%s'", label, quote (kind, q));
+        rc = bad_row (s, err, "%s has an unknown kind '%s'", label, pb_quote (kind, q));
       else if (!column_text (st, 3, true, &name) || (name != NULL && name[0] == '\0'))
         rc = bad_row (s, err, "%s has a name that is empty or not UTF-8 text", label);
       else if (sqlite3_column_type (st, 4) == SQLITE_NULL
@@ -1127,7 +1060,7 @@ load_processes (pb_store         *s,
         rc = bad_row (s, err, "%s appears twice", label);
       else if (grc == PB_OK && name != NULL
                && (grc = pb_graph_set_name (g, l.process, name)) == PB_EEXIST)
-        rc = bad_row (s, err, "two processes are named '%s'", quote (name, q));
+        rc = bad_row (s, err, "two processes are named '%s'", pb_quote (name, q));
       else if (grc != PB_OK)
         rc = pb_error_set (err, grc, "%s: cannot load %s: %s", s->path, label,
                            pb_strerror (grc));
@@ -1180,7 +1113,7 @@ load_params (pb_store *s,
       pb_addr process;
       const char *key, *type, *value;
       const pb_param_spec *spec;
-      char label[LABEL_MAX], q[48], q2[48];
+      char label[LABEL_MAX], q[PB_QUOTE_MAX], q2[PB_QUOTE_MAX];
       pb_error perr;
       int grc;
 
@@ -1188,7 +1121,7 @@ load_params (pb_store *s,
       if (!column_int (st, 0, 0, PB_HOST_MAX, &host)
           || !column_int (st, 1, 1, PB_PROCESS_MAX, &id))
         {
-          char qh[48], qi[48];
+          char qh[PB_QUOTE_MAX], qi[PB_QUOTE_MAX];
 
           rc = bad_row (s, err, "a parameter belongs to host %s and id %s, which is no "
                         "process address", column_quote (st, 0, qh),
@@ -1212,15 +1145,15 @@ load_params (pb_store *s,
       if (!column_text (st, 2, false, &key) || key[0] == '\0')
         rc = bad_row (s, err, "%s has a parameter whose key is not text", label);
       else if (last_key != NULL && strcmp (last_key, key) == 0)
-        rc = bad_row (s, err, "%s has parameter '%s' twice", label, quote (key, q));
+        rc = bad_row (s, err, "%s has parameter '%s' twice", label, pb_quote (key, q));
       else if ((spec = pb_kind_find_param (kind, key)) == NULL)
         rc = bad_row (s, err, "%s: kind '%s' has no parameter '%s'", label,
-                      pb_kind_name (kind), quote (key, q));
+                      pb_kind_name (kind), pb_quote (key, q));
       else if (!column_text (st, 3, false, &type))
         rc = bad_row (s, err, "%s: parameter '%s' has a type that is not text", label, key);
       else if (strcmp (type, param_type_names[spec->type]) != 0)
         rc = bad_row (s, err, "%s: parameter '%s' was saved as %s, but kind '%s' takes %s",
-                      label, key, quote (type, q2), pb_kind_name (kind),
+                      label, key, pb_quote (type, q2), pb_kind_name (kind),
                       param_type_names[spec->type]);
       else if (!column_text (st, 4, false, &value))
         rc = bad_row (s, err, "%s: parameter '%s' has a value that is not UTF-8 text",
@@ -1647,7 +1580,7 @@ check_process (const pb_store *s,
 {
   const char *kind_name = pb_graph_process_kind (g, r->process);
   const pb_kind *kind = pb_kind_find (kind_name);
-  char label[LABEL_MAX], q[48];
+  char label[LABEL_MAX], q[PB_QUOTE_MAX];
   size_t n = pb_graph_list_params (g, r->process, NULL, NULL, 0);
   size_t i;
   pb_error perr;
@@ -1659,7 +1592,7 @@ check_process (const pb_store *s,
                          label);
   if (kind == NULL)
     return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: its kind '%s' is not in "
-                         "the catalogue", s->path, label, quote (kind_name, q));
+                         "the catalogue", s->path, label, pb_quote (kind_name, q));
   if (!text_valid (r->name))
     return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: its name is not UTF-8",
                          s->path, label);

@@ -510,6 +510,29 @@ test_item_types (void)
   g_assert_cmpint (pb_item_type_parse ("any"), ==, PB_ITEM_NONE);
 }
 
+/* A value quoted in a message cannot break the message's single line, nor
+ * its UTF-8: newlines, control bytes and invalid bytes show as '?', and a
+ * long value is cut. */
+static void
+test_kinds_message_quoting (void)
+{
+  const pb_kind *seq = pb_kind_find ("seq");
+  const pb_kind *take = pb_kind_find ("take");
+  g_autofree char *long_value = g_strnfill (500, '7');
+  pb_error err;
+
+  g_assert_cmpint (pb_kind_check_param (seq, "to", "1\n2", &err), ==, PB_EINVAL);
+  g_assert_cmpstr (err.message, ==, "to=1?2 is not a number");
+  g_assert_cmpint (pb_kind_check_param (take, "n", "\xff\x01x", &err), ==, PB_EINVAL);
+  g_assert_cmpstr (err.message, ==, "n=??x is not a whole number");
+  g_assert_cmpint (pb_kind_check_param (take, "bad\tkey", "1", &err), ==, PB_ENOENT);
+  g_assert_cmpstr (err.message, ==, "take has no parameter 'bad?key'");
+  g_assert_cmpint (pb_kind_check_param (take, "n", long_value, &err), ==, PB_EINVAL);
+  g_assert_null (strchr (err.message, '\n'));
+  g_assert_cmpuint (strlen (err.message), <, 100);
+  g_assert_true (g_utf8_validate (err.message, -1, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -523,6 +546,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Kinds/params", test_params);
   g_test_add_func ("/Pushback/Kinds/check-param", test_check_param);
   g_test_add_func ("/Pushback/Kinds/item-types", test_item_types);
+  g_test_add_func ("/Pushback/Kinds/message-quoting", test_kinds_message_quoting);
 
   return g_test_run ();
 }
