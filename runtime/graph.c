@@ -11,6 +11,7 @@
 #include <pushback/graph.h>
 
 #include "idtable.h"
+#include "quote.h"
 
 /* One connected port of a process, and the port it is joined to. The
  * link's flags are kept at both ends, so that either end answers alone. */
@@ -1035,6 +1036,17 @@ pb_graph_remove_listener (pb_graph *g,
   return PB_OK;
 }
 
+/* Names are shown on one line, in messages and on nodes: valid UTF-8,
+ * without control characters. */
+static bool
+name_valid (const char *name)
+{
+  for (const unsigned char *c = (const unsigned char *) name; *c != '\0'; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      return false;
+  return pb_utf8_valid (name, strlen (name));
+}
+
 int
 pb_graph_set_name (pb_graph   *g,
                    pb_addr     process,
@@ -1047,6 +1059,8 @@ pb_graph_set_name (pb_graph   *g,
     return PB_ENOENT;
   if (name != NULL && name[0] == '\0')
     name = NULL;
+  if (name != NULL && !name_valid (name))
+    return PB_EINVAL;
   if (name == NULL
       ? p->name == NULL
       : p->name != NULL && strcmp (p->name, name) == 0)

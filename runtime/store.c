@@ -1061,6 +1061,9 @@ load_processes (pb_store         *s,
       else if (grc == PB_OK && name != NULL
                && (grc = pb_graph_set_name (g, l.process, name)) == PB_EEXIST)
         rc = bad_row (s, err, "two processes are named '%s'", pb_quote (name, q));
+      else if (grc == PB_EINVAL)
+        rc = bad_row (s, err, "%s has a name that is not one line of text ('%s')", label,
+                      pb_quote (name, q));
       else if (grc != PB_OK)
         rc = pb_error_set (err, grc, "%s: cannot load %s: %s", s->path, label,
                            pb_strerror (grc));
@@ -1593,9 +1596,6 @@ check_process (const pb_store *s,
   if (kind == NULL)
     return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: its kind '%s' is not in "
                          "the catalogue", s->path, label, pb_quote (kind_name, q));
-  if (!text_valid (r->name))
-    return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: its name is not UTF-8",
-                         s->path, label);
   r->kind = pb_kind_name (kind);
 
   if (!save_rows_reserve_params (rows, n))

@@ -1182,6 +1182,30 @@ test_list_connections (void)
   pb_graph_free (g);
 }
 
+/* A name is one line of text: messages and nodes show it. */
+static void
+test_name_text (void)
+{
+  pb_graph *g = pb_graph_new (0);
+  pb_addr p = add (g, 0, "map");
+  static const char *const refused[] = {
+    "two\nlines", "tab\there", "bell\a", "del\x7f", "\xff\xfe", "\xc3", "\xed\xa0\x80",
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_cmpint (pb_graph_set_name (g, p, refused[i]), ==, PB_EINVAL);
+      g_assert_null (pb_graph_process_name (g, p));
+    }
+  /* Spaces and any language are fine. */
+  g_assert_cmpint (pb_graph_set_name (g, p, "échelle de Ré ♪"), ==, PB_OK);
+  g_assert_cmpstr (pb_graph_process_name (g, p), ==, "échelle de Ré ♪");
+  /* A refused rename keeps the name it had. */
+  g_assert_cmpint (pb_graph_set_name (g, p, "new\nname"), ==, PB_EINVAL);
+  g_assert_cmpstr (pb_graph_process_name (g, p), ==, "échelle de Ré ♪");
+  pb_graph_free (g);
+}
+
 static void
 test_names (void)
 {
@@ -2381,6 +2405,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Graph/list-processes", test_list_processes);
   g_test_add_func ("/Pushback/Graph/list-connections", test_list_connections);
   g_test_add_func ("/Pushback/Graph/names", test_names);
+  g_test_add_func ("/Pushback/Graph/name-text", test_name_text);
   g_test_add_func ("/Pushback/Graph/name-collisions", test_name_collisions);
   g_test_add_func ("/Pushback/Graph/params", test_params);
   g_test_add_func ("/Pushback/Graph/link-flags", test_link_flags);

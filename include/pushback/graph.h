@@ -322,10 +322,13 @@ int pb_graph_remove_listener (pb_graph *g,
  * @name: (nullable): the new name, copied; NULL or "" removes the name
  *
  * Names a process, as a pipeline's `name=` or the editor's title of a node
- * does. Names are unique within a graph, across hosts.
+ * does. Names are unique within a graph, across hosts, and are one line of
+ * text: valid UTF-8 without control characters, since messages and nodes
+ * show them.
  *
  * Returns: PB_OK (also when the name is unchanged, without an event);
- *   PB_ENOENT if the process does not exist; PB_EEXIST if another process
+ *   PB_ENOENT if the process does not exist; PB_EINVAL if @name is not
+ *   valid UTF-8 or holds a control character; PB_EEXIST if another process
  *   has that name; PB_EDEADLK from a listener; PB_ENOMEM.
  * Thread safety: the thread that uses @g.
  */
