@@ -249,6 +249,32 @@ typedef struct
   pb_chain_io     *io;
 } run_call;
 
+/* Counts a call that faulted: a call for the chain and each process, and
+ * its time, shared as the chain's profile shares it so far (to the first
+ * process when there is no profile yet). */
+static void
+count_faulted_call (pb_engine *e,
+                    chain     *c,
+                    uint64_t   ticks)
+{
+  uint64_t total = 0;
+
+  c->calls++;
+  c->busy_ticks += ticks;
+  for (size_t k = 0; k < c->n_procs; k++)
+    total += c->profile[k];
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      proc *p = &e->procs[c->procs[k]];
+
+      p->calls++;
+      if (total > 0)
+        p->busy_ticks += (uint64_t) ((double) ticks * (double) c->profile[k] / (double) total);
+      else if (k == 0)
+        p->busy_ticks += ticks;
+    }
+}
+
 static int
 call_run (void *data)
 {
@@ -422,6 +448,9 @@ chain_turn (void *data)
       char why[PB_ERROR_MESSAGE_MAX];
       size_t suspect = user_code_stage (e, c);
 
+      /* The call that faulted is counted, with its time, like any other;
+       * what it moved is lost with its uncommitted rings. */
+      count_faulted_call (e, c, pb_clock_ticks () - t0);
       /* A fault does not say which stage it was in. The catalogue's own
        * templates do not fault, so when one stage holds user code it is
        * the culprit; otherwise name the chain. */

@@ -1408,6 +1408,12 @@ test_fault_division (void)
   g_assert_cmpint (run_go (r), !=, PB_OK);
   g_assert_cmpint (info_of (r, "map0").state, ==, PB_PROCESS_FAILED);
   g_assert_cmpint (info_of (r, "sum0").state, ==, PB_PROCESS_STOPPED);
+  /* The call that faulted counts, with its time; what it moved does not. */
+  g_assert_cmpuint (info_of (r, "map0").calls, ==, 1);
+  g_assert_cmpuint (info_of (r, "sum0").calls, ==, 1);
+  g_assert_cmpuint (info_of (r, "seq0").busy_ns + info_of (r, "map0").busy_ns
+                    + info_of (r, "sum0").busy_ns, >, 0);
+  g_assert_cmpuint (info_of (r, "sum0").items_in, ==, 0);
   run_free (r);
 }
 
