@@ -20,8 +20,8 @@
 /* One chain call in PROFILE_EVERY runs the profiling variant, on at most
  * PROFILE_ITEMS items, to apportion the chain's time among its stages. It
  * reads the time-stamp counter twice per stage per item, which costs
- * several times the work of a stage; sampled this thinly it costs about
- * 1 % (measured with bench-chain). */
+ * several times the work of a stage; sampled this thinly it costs 1.3 %
+ * (bench-chain map 8: 276.1 against 279.6 million items/s without). */
 #define PROFILE_EVERY 64
 #define PROFILE_ITEMS 64
 
