@@ -39,6 +39,19 @@ typedef struct
   size_t   capacity;
 } string_list;
 
+/*
+ * What a listing function hands out: an array of records and the strings
+ * they point to. The store keeps the last listing of each sort, so that
+ * what it returned stays valid until the same function is called again.
+ */
+typedef struct
+{
+  void        *items;
+  size_t       n;
+  size_t       capacity;
+  string_list  strings;
+} listing;
+
 struct pb_store
 {
   char                  *path;
@@ -56,12 +69,9 @@ struct pb_store
   /* What pb_store_get_info() returned. */
   char                  *info_title;
   char                  *info_app_version;
-  /* What pb_store_list_runs() returned. */
-  pb_store_run          *runs;
-  string_list            run_strings;
-  /* What pb_store_run_counters() returned. */
-  pb_store_counters     *counters;
-  string_list            counter_strings;
+  /* What pb_store_list_runs() and pb_store_run_counters() returned. */
+  listing                runs;
+  listing                counters;
 };
 
 /* The tables the loader reads, in the current schema. */
@@ -167,6 +177,47 @@ string_list_add (string_list  *l,
   l->items[l->n++] = c;
   *copy = c;
   return true;
+}
+
+static void
+listing_clear (listing *l)
+{
+  free (l->items);
+  string_list_clear (&l->strings);
+  memset (l, 0, sizeof *l);
+}
+
+/* Appends a copy of @item, of @size bytes. Returns: false if memory ran
+ * out, leaving @l as it was. */
+static bool
+listing_add (listing    *l,
+             const void *item,
+             size_t      size)
+{
+  if (l->n == l->capacity)
+    {
+      size_t capacity = l->capacity != 0 ? l->capacity * 2 : 16;
+      void *items = realloc (l->items, capacity * size);
+
+      if (items == NULL)
+        return false;
+      l->items = items;
+      l->capacity = capacity;
+    }
+  memcpy ((char *) l->items + l->n * size, item, size);
+  l->n++;
+  return true;
+}
+
+/* Makes @fresh the listing the store keeps in @kept, in place of the last
+ * one; @fresh is left empty. */
+static void
+listing_keep (listing *kept,
+              listing *fresh)
+{
+  listing_clear (kept);
+  *kept = *fresh;
+  memset (fresh, 0, sizeof *fresh);
 }
 
 /* The connection that reads: the migrated copy while there is one. */
@@ -879,10 +930,8 @@ pb_store_close (pb_store *s)
   free (s->title);
   free (s->info_title);
   free (s->info_app_version);
-  free (s->runs);
-  string_list_clear (&s->run_strings);
-  free (s->counters);
-  string_list_clear (&s->counter_strings);
+  listing_clear (&s->runs);
+  listing_clear (&s->counters);
   free (s->path);
   free (s);
 }
@@ -2250,9 +2299,7 @@ pb_store_list_runs (pb_store            *s,
                     pb_error            *err)
 {
   sqlite3_stmt *st = NULL;
-  pb_store_run *list = NULL;
-  string_list strings = { 0 };
-  size_t n = 0, capacity = 0;
+  listing fresh = { 0 };
   int rc;
 
   if (runs != NULL)
@@ -2283,42 +2330,24 @@ pb_store_list_runs (pb_store            *s,
         }
       r.duration_ns = (uint64_t) duration;
       r.n_processes = (size_t) count;
-      if (n == capacity)
-        {
-          size_t c = capacity != 0 ? capacity * 2 : 16;
-          pb_store_run *more = realloc (list, c * sizeof *more);
-
-          if (more == NULL)
-            {
-              rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
-              break;
-            }
-          list = more;
-          capacity = c;
-        }
-      if (!string_list_add (&strings, version, &r.app_version))
+      if (!string_list_add (&fresh.strings, version, &r.app_version)
+          || !listing_add (&fresh, &r, sizeof r))
         {
           rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
           break;
         }
-      list[n++] = r;
     }
   if (rc == SQLITE_DONE)
     rc = PB_OK;
   sqlite3_finalize (st);
   if (rc != PB_OK)
     {
-      free (list);
-      string_list_clear (&strings);
+      listing_clear (&fresh);
       return rc;
     }
-
-  free (s->runs);
-  string_list_clear (&s->run_strings);
-  s->runs = list;
-  s->run_strings = strings;
-  *runs = list;
-  *n_runs = n;
+  listing_keep (&s->runs, &fresh);
+  *runs = s->runs.items;
+  *n_runs = s->runs.n;
   return PB_OK;
 }
 
@@ -2330,9 +2359,7 @@ pb_store_run_counters (pb_store                 *s,
                        pb_error                 *err)
 {
   sqlite3_stmt *st = NULL;
-  pb_store_counters *list = NULL;
-  string_list strings = { 0 };
-  size_t n = 0, capacity = 0;
+  listing fresh = { 0 };
   int rc;
 
   if (counters != NULL)
@@ -2390,42 +2417,24 @@ pb_store_run_counters (pb_store                 *s,
       c.busy_ns = (uint64_t) v[1];
       c.items_in = (uint64_t) v[2];
       c.items_out = (uint64_t) v[3];
-      if (n == capacity)
-        {
-          size_t cap = capacity != 0 ? capacity * 2 : 64;
-          pb_store_counters *more = realloc (list, cap * sizeof *more);
-
-          if (more == NULL)
-            {
-              rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
-              break;
-            }
-          list = more;
-          capacity = cap;
-        }
-      if (!string_list_add (&strings, name, &c.name)
-          || !string_list_add (&strings, kind, &c.kind))
+      if (!string_list_add (&fresh.strings, name, &c.name)
+          || !string_list_add (&fresh.strings, kind, &c.kind)
+          || !listing_add (&fresh, &c, sizeof c))
         {
           rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
           break;
         }
-      list[n++] = c;
     }
   if (rc == SQLITE_DONE)
     rc = PB_OK;
   sqlite3_finalize (st);
   if (rc != PB_OK)
     {
-      free (list);
-      string_list_clear (&strings);
+      listing_clear (&fresh);
       return rc;
     }
-
-  free (s->counters);
-  string_list_clear (&s->counter_strings);
-  s->counters = list;
-  s->counter_strings = strings;
-  *counters = list;
-  *n_counters = n;
+  listing_keep (&s->counters, &fresh);
+  *counters = s->counters.items;
+  *n_counters = s->counters.n;
   return PB_OK;
 }
