@@ -1,0 +1,113 @@
+/* pb-document.h — one topology being edited, and the runtime running it
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include <pushback/addr.h>
+
+#include "pb-command.h"
+#include "pb-link.h"
+#include "pb-node.h"
+#include "pb-types.h"
+#include "pb-undo-stack.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PbRunState:
+ * @PB_RUN_STOPPED: nothing runs; the next run starts from scratch
+ * @PB_RUN_RUNNING: the runtime runs the topology and follows every edit
+ * @PB_RUN_PAUSED: the runtime holds everything where it is
+ */
+typedef enum
+{
+  PB_RUN_STOPPED,
+  PB_RUN_RUNNING,
+  PB_RUN_PAUSED,
+} PbRunState;
+
+#define PB_TYPE_DOCUMENT (pb_document_get_type ())
+
+G_DECLARE_FINAL_TYPE (PbDocument, pb_document, PB, DOCUMENT, GObject)
+
+PbDocument  *pb_document_new              (void);
+PbDocument  *pb_document_load             (GFile       *file,
+                                           GError     **error);
+gboolean     pb_document_save             (PbDocument  *self,
+                                           GFile       *file,
+                                           GError     **error);
+GFile       *pb_document_get_file         (PbDocument  *self);
+char        *pb_document_dup_title        (PbDocument  *self);
+gboolean     pb_document_get_modified     (PbDocument  *self);
+
+GListModel  *pb_document_get_nodes        (PbDocument  *self);
+GListModel  *pb_document_get_links        (PbDocument  *self);
+PbNode      *pb_document_find_node        (PbDocument  *self,
+                                           pb_addr      process);
+PbLink      *pb_document_find_link        (PbDocument  *self,
+                                           pb_addr      port);
+PbUndoStack *pb_document_get_undo_stack   (PbDocument  *self);
+
+gboolean     pb_document_execute          (PbDocument  *self,
+                                           PbCommand   *command,
+                                           GError     **error);
+gboolean     pb_document_undo             (PbDocument  *self,
+                                           GError     **error);
+gboolean     pb_document_redo             (PbDocument  *self,
+                                           GError     **error);
+
+PbNode      *pb_document_add_node         (PbDocument  *self,
+                                           const char  *kind,
+                                           double       x,
+                                           double       y,
+                                           GError     **error);
+gboolean     pb_document_check_link       (PbDocument  *self,
+                                           pb_addr      a,
+                                           pb_addr      b,
+                                           GError     **error);
+gboolean     pb_document_connect          (PbDocument  *self,
+                                           pb_addr      a,
+                                           pb_addr      b,
+                                           GError     **error);
+gboolean     pb_document_delete           (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           GPtrArray   *links,
+                                           GError     **error);
+gboolean     pb_document_set_param        (PbDocument  *self,
+                                           PbNode      *node,
+                                           const char  *key,
+                                           const char  *value,
+                                           GError     **error);
+gboolean     pb_document_rename           (PbDocument  *self,
+                                           PbNode      *node,
+                                           const char  *name,
+                                           GError     **error);
+gboolean     pb_document_set_link_flags   (PbDocument  *self,
+                                           PbLink      *link,
+                                           guint32      flags,
+                                           GError     **error);
+void         pb_document_moved            (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           double       dx,
+                                           double       dy);
+
+PbRunState   pb_document_get_run_state    (PbDocument  *self);
+gboolean     pb_document_run              (PbDocument  *self,
+                                           GError     **error);
+void         pb_document_pause            (PbDocument  *self);
+void         pb_document_stop             (PbDocument  *self);
+gboolean     pb_document_restart          (PbDocument  *self,
+                                           GError     **error);
+void         pb_document_refresh_status   (PbDocument  *self);
+char        *pb_document_dup_chain_source (PbDocument  *self,
+                                           pb_addr      process);
+gboolean     pb_document_sync             (PbDocument  *self,
+                                           guint        timeout_ms);
+char        *pb_document_dup_graph_text   (PbDocument  *self);
+
+G_END_DECLS

@@ -1,0 +1,558 @@
+/* pb-node.c — a process as the editor shows it
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A PbNode mirrors one process of the document's graph: its kind, name
+ * and parameters, its sockets and what they are joined to, where it sits
+ * on the canvas, and how it stands in the running engine. Only the
+ * document changes a node, after the runtime accepted the edit; views
+ * read nodes and redraw on their notifications.
+ */
+
+#include "config.h"
+
+#include "pb-node.h"
+
+struct _PbNode
+{
+  GObject           parent_instance;
+
+  pb_addr           address;
+  const pb_kind    *kind;
+  char             *name;
+  GHashTable       *params;
+  GListStore       *ports;
+
+  double            x;
+  double            y;
+  gboolean          placed;
+  gboolean          selected;
+
+  pb_process_state  state;
+  char             *message;
+};
+
+G_DEFINE_FINAL_TYPE (PbNode, pb_node, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_KIND,
+  PROP_NAME,
+  PROP_X,
+  PROP_Y,
+  PROP_SELECTED,
+  PROP_STATE,
+  PROP_MESSAGE,
+  N_PROPS
+};
+
+enum {
+  PARAM_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* g_set_str() arrives in GLib 2.76; this is its meaning for 2.74. */
+static gboolean
+replace_str (char       **slot,
+             const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+/* Ports are kept in ascending order of address, which is the order of
+ * the kind's specs: inputs before outputs, out[0] before out[1]. */
+static int
+compare_ports (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  pb_addr pa = pb_port_get_address ((PbPort *) a);
+  pb_addr pb = pb_port_get_address ((PbPort *) b);
+
+  return pa < pb ? -1 : pa > pb;
+}
+
+static void
+add_port (PbNode              *self,
+          const pb_port_spec  *spec,
+          uint32_t             number)
+{
+  g_autoptr(PbPort) port = NULL;
+  char role[32];
+
+  pb_kind_port_format (self->kind, number, role);
+  port = pb_port_new (pb_addr_with_port (self->address, number),
+                      role, spec->dir, spec->types);
+  g_list_store_insert_sorted (self->ports, port, compare_ports, NULL);
+}
+
+/* A range of ports (out[0], out[1]...) shows every element that is joined,
+ * and the first one that is not, to drag a new link from. */
+static void
+sync_range (PbNode             *self,
+            const pb_port_spec *spec)
+{
+  g_autoptr(GHashTable) shown = g_hash_table_new (NULL, NULL);
+  uint32_t free_number = spec->first;
+  guint i;
+
+  for (i = g_list_model_get_n_items (G_LIST_MODEL (self->ports)); i > 0; i--)
+    {
+      g_autoptr(PbPort) port = g_list_model_get_item (G_LIST_MODEL (self->ports), i - 1);
+      uint32_t number = pb_addr_port (pb_port_get_address (port));
+
+      if (number < spec->first)
+        continue;
+      if (pb_port_get_peer (port) == 0)
+        g_list_store_remove (self->ports, i - 1);
+      else
+        g_hash_table_add (shown, GUINT_TO_POINTER (number));
+    }
+
+  while (g_hash_table_contains (shown, GUINT_TO_POINTER (free_number)))
+    free_number++;
+  if (free_number <= PB_PORT_MAX)
+    add_port (self, spec, free_number);
+}
+
+/**
+ * pb_node_new:
+ * @address: the process's address (port bits 0)
+ * @kind: its kind, from the catalogue
+ *
+ * Returns: (transfer full): a node with the kind's sockets, unplaced,
+ *   named after nothing yet
+ */
+PbNode *
+pb_node_new (pb_addr        address,
+             const pb_kind *kind)
+{
+  PbNode *self;
+  size_t i;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  self = g_object_new (PB_TYPE_NODE, NULL);
+  self->address = pb_addr_process_of (address);
+  self->kind = kind;
+
+  for (i = 0; i < pb_kind_n_ports (kind); i++)
+    {
+      const pb_port_spec *spec = pb_kind_port (kind, i);
+
+      if (spec->range)
+        sync_range (self, spec);
+      else
+        add_port (self, spec, spec->first);
+    }
+
+  return self;
+}
+
+pb_addr
+pb_node_get_address (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), 0);
+  return self->address;
+}
+
+const pb_kind *
+pb_node_get_kind (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return self->kind;
+}
+
+const char *
+pb_node_get_kind_name (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return pb_kind_name (self->kind);
+}
+
+/**
+ * pb_node_get_name:
+ *
+ * Returns: (nullable): the process's unique name, NULL when it has none
+ */
+const char *
+pb_node_get_name (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return self->name;
+}
+
+void
+pb_node_set_name (PbNode     *self,
+                  const char *name)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  if (replace_str (&self->name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+double
+pb_node_get_x (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), 0);
+  return self->x;
+}
+
+double
+pb_node_get_y (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), 0);
+  return self->y;
+}
+
+/**
+ * pb_node_set_position:
+ * @x: the left edge of the node, in canvas units
+ * @y: its top edge
+ *
+ * Places the node; a node is unplaced until it is first positioned, and
+ * the document lays unplaced nodes out when it opens.
+ */
+void
+pb_node_set_position (PbNode *self,
+                      double  x,
+                      double  y)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  self->placed = TRUE;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->x != x)
+    {
+      self->x = x;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_X]);
+    }
+  if (self->y != y)
+    {
+      self->y = y;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_Y]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+pb_node_get_placed (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), FALSE);
+  return self->placed;
+}
+
+gboolean
+pb_node_get_selected (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), FALSE);
+  return self->selected;
+}
+
+/**
+ * pb_node_set_selected:
+ *
+ * Selection is view state: it is neither saved nor undone.
+ */
+void
+pb_node_set_selected (PbNode   *self,
+                      gboolean  selected)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  selected = !!selected;
+  if (self->selected == selected)
+    return;
+  self->selected = selected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/**
+ * pb_node_get_param:
+ * @key: a parameter of the node's kind
+ *
+ * Returns: (nullable): the value set for @key, or NULL when it has the
+ *   kind's default
+ */
+const char *
+pb_node_get_param (PbNode     *self,
+                   const char *key)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return g_hash_table_lookup (self->params, key);
+}
+
+/**
+ * pb_node_set_param:
+ * @value: (nullable): the new value, or NULL for the kind's default
+ *
+ * Emits #PbNode::param-changed, detailed by @key, when the value changes.
+ */
+void
+pb_node_set_param (PbNode     *self,
+                   const char *key,
+                   const char *value)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+  g_return_if_fail (key != NULL);
+
+  if (g_strcmp0 (g_hash_table_lookup (self->params, key), value) == 0)
+    return;
+  if (value != NULL)
+    g_hash_table_replace (self->params, g_strdup (key), g_strdup (value));
+  else
+    g_hash_table_remove (self->params, key);
+  g_signal_emit (self, signals[PARAM_CHANGED], g_quark_from_string (key), key);
+}
+
+/**
+ * pb_node_get_ports:
+ *
+ * Returns: (transfer none): a #GListModel of #PbPort, in order of port
+ *   number; a range (out[i]) shows its joined elements and one free one
+ */
+GListModel *
+pb_node_get_ports (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return G_LIST_MODEL (self->ports);
+}
+
+/**
+ * pb_node_find_port:
+ * @port: a port address of this process
+ *
+ * Returns: (transfer none) (nullable): the socket for @port, or NULL when
+ *   the node does not show it
+ */
+PbPort *
+pb_node_find_port (PbNode  *self,
+                   pb_addr  port)
+{
+  guint n;
+
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->ports));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PbPort) item = g_list_model_get_item (G_LIST_MODEL (self->ports), i);
+
+      if (pb_port_get_address (item) == port)
+        return item;
+    }
+  return NULL;
+}
+
+/**
+ * pb_node_set_peer:
+ * @port: a port address of this process
+ * @peer: the port it is now joined to, or 0
+ *
+ * Mirrors a link made or broken in the graph: the socket shows its peer,
+ * and a range gains or loses elements so that one free element remains.
+ */
+void
+pb_node_set_peer (PbNode  *self,
+                  pb_addr  port,
+                  pb_addr  peer)
+{
+  const pb_port_spec *spec;
+  PbPort *socket;
+
+  g_return_if_fail (PB_IS_NODE (self));
+
+  spec = pb_kind_port_lookup (self->kind, pb_addr_port (port), NULL);
+  g_return_if_fail (spec != NULL);
+
+  socket = pb_node_find_port (self, port);
+  if (socket == NULL)
+    {
+      g_return_if_fail (spec->range);
+      add_port (self, spec, pb_addr_port (port));
+      socket = pb_node_find_port (self, port);
+    }
+  pb_port_set_peer (socket, peer);
+
+  if (spec->range)
+    sync_range (self, spec);
+}
+
+pb_process_state
+pb_node_get_state (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), PB_PROCESS_READY);
+  return self->state;
+}
+
+/**
+ * pb_node_get_message:
+ *
+ * Returns: (nullable): why the process failed, stopped or waits
+ */
+const char *
+pb_node_get_message (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return self->message;
+}
+
+/**
+ * pb_node_set_status:
+ * @state: how the process stands in the running engine
+ * @message: (nullable): why it failed, stopped or waits
+ */
+void
+pb_node_set_status (PbNode           *self,
+                    pb_process_state  state,
+                    const char       *message)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (replace_str (&self->message, message))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+pb_node_finalize (GObject *object)
+{
+  PbNode *self = PB_NODE (object);
+
+  g_free (self->name);
+  g_free (self->message);
+  g_clear_pointer (&self->params, g_hash_table_unref);
+  g_clear_object (&self->ports);
+
+  G_OBJECT_CLASS (pb_node_parent_class)->finalize (object);
+}
+
+static void
+pb_node_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  PbNode *self = PB_NODE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS:
+      g_value_set_uint64 (value, self->address);
+      break;
+    case PROP_KIND:
+      g_value_set_string (value, pb_kind_name (self->kind));
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_X:
+      g_value_set_double (value, self->x);
+      break;
+    case PROP_Y:
+      g_value_set_double (value, self->y);
+      break;
+    case PROP_SELECTED:
+      g_value_set_boolean (value, self->selected);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_node_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  PbNode *self = PB_NODE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      pb_node_set_selected (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_node_class_init (PbNodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pb_node_finalize;
+  object_class->get_property = pb_node_get_property;
+  object_class->set_property = pb_node_set_property;
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_uint64 ("address", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIND] =
+    g_param_spec_string ("kind", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_X] =
+    g_param_spec_double ("x", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_Y] =
+    g_param_spec_double ("y", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_boolean ("selected", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, G_MAXINT, PB_PROCESS_READY,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MESSAGE] =
+    g_param_spec_string ("message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PbNode::param-changed:
+   * @key: the parameter that changed
+   *
+   * A parameter was set or returned to its default.
+   */
+  signals[PARAM_CHANGED] =
+    g_signal_new ("param-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+pb_node_init (PbNode *self)
+{
+  self->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->ports = g_list_store_new (PB_TYPE_PORT);
+}
