@@ -24,6 +24,7 @@ proc_clear (proc *p)
       free (p->params[i]);
   free (p->params);
   free (p->name);
+  free (p->unknown_kind);
   free (p->ins);
   free (p->outs);
   free (p->message);
@@ -120,8 +121,13 @@ load_proc (pb_engine *e,
   if (p->name == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
   if (p->kind == NULL)
-    return pb_error_set (err, PB_ENOENT, "%s: unknown kind '%s'", p->name,
-                         kind_name ? kind_name : "");
+    {
+      p->unknown_kind = strdup (kind_name ? kind_name : "");
+      if (p->unknown_kind == NULL)
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+      return pb_error_set (err, PB_ENOENT, "%s: unknown kind '%s'", p->name,
+                           pb_quote (p->unknown_kind, q));
+    }
 
   p->params = calloc (p->kind->n_params + 1, sizeof (char *));
   keys = calloc (n_set + 1, sizeof (char *));
@@ -222,17 +228,23 @@ out:
 }
 
 /* Checks that every link joins an output to an input, and that every port
- * the kind needs is connected. */
+ * the kind needs is connected. Waiting processes are left out here and in
+ * every check after it: what is linked to them waits as well. */
 static int
-check_links (pb_engine *e,
-             proc      *procs,
+check_links (proc      *procs,
              size_t     n,
+             proc     **culprit,
              pb_error  *err)
 {
   for (size_t i = 0; i < n; i++)
     {
       proc *p = &procs[i];
-      pb_shape shape = p->kind->shape;
+      pb_shape shape;
+
+      if (p->state == PB_PROCESS_WAITING)
+        continue;
+      *culprit = p;
+      shape = p->kind->shape;
 
       for (size_t j = 0; j < p->n_outs; j++)
         {
@@ -264,7 +276,7 @@ check_links (pb_engine *e,
       if (!p->sink && p->n_outs == 0)
         return pb_error_set (err, PB_ENOTCONN, "%s: its output is not connected", p->name);
     }
-  (void) e;
+  *culprit = NULL;
   return PB_OK;
 }
 
@@ -285,15 +297,18 @@ rule_out_type (const proc   *p,
 /* Gives every process its item types, from the sources downstream, and
  * refuses a link whose two ends disagree. */
 static int
-resolve_types (proc     *procs,
-               size_t    n,
-               pb_error *err)
+resolve_types (proc      *procs,
+               size_t     n,
+               proc     **culprit,
+               pb_error  *err)
 {
   bool changed = true;
 
   for (size_t i = 0; i < n; i++)
     {
-      procs[i].mark = 0;
+      procs[i].mark = procs[i].state == PB_PROCESS_WAITING;
+      if (procs[i].mark)
+        continue;
       if (procs[i].kind->shape == PB_SHAPE_SOURCE)
         {
           procs[i].out_type = rule_out_type (&procs[i], PB_ITEM_NONE);
@@ -317,6 +332,7 @@ resolve_types (proc     *procs,
               proc *q = pb__find_proc (procs, n, p->ins[j].peer);
               char a[32], b[32];
 
+              *culprit = p;
               if (q == NULL || !q->mark)
                 known = false;
               else if (in != PB_ITEM_NONE && q->out_type != in)
@@ -360,9 +376,11 @@ resolve_types (proc     *procs,
                   break;
                 }
             }
+        *culprit = p;
         return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle: feedback loops are not supported",
                              p->name);
       }
+  *culprit = NULL;
   return PB_OK;
 }
 
@@ -419,18 +437,29 @@ typedef struct
   size_t  n_rings;
 } plan;
 
+/* Undoes a partition, which a lenient build tries again once it has set
+ * a problem's processes aside. */
 static void
-plan_clear (plan *pl)
+plan_clear_chains (plan *pl)
 {
-  for (size_t i = 0; i < pl->n_procs; i++)
-    proc_clear (&pl->procs[i]);
-  free (pl->procs);
   for (size_t i = 0; i < pl->n_chains; i++)
     chain_free (pl->chains[i]);
   free (pl->chains);
   for (size_t i = 0; i < pl->n_rings; i++)
     ring_free (pl->rings[i]);
   free (pl->rings);
+  pl->chains = NULL;
+  pl->rings = NULL;
+  pl->n_chains = pl->n_rings = 0;
+}
+
+static void
+plan_clear (plan *pl)
+{
+  for (size_t i = 0; i < pl->n_procs; i++)
+    proc_clear (&pl->procs[i]);
+  free (pl->procs);
+  plan_clear_chains (pl);
   memset (pl, 0, sizeof *pl);
 }
 
@@ -448,8 +477,9 @@ find_ring (ring  **rings,
 /* Partitions the processes into chains, walking from each head along
  * fusible links. */
 static int
-partition (plan     *pl,
-           pb_error *err)
+partition (plan      *pl,
+           proc     **culprit,
+           pb_error  *err)
 {
   proc *procs = pl->procs;
   size_t n = pl->n_procs;
@@ -460,15 +490,21 @@ partition (plan     *pl,
     return pb_error_set (err, PB_ENOMEM, "out of memory");
 
   for (size_t i = 0; i < n; i++)
-    procs[i].mark = 0;
+    {
+      procs[i].mark = procs[i].state == PB_PROCESS_WAITING;
+      procs[i].chain = SIZE_MAX;
+    }
 
   for (size_t i = 0; i < n; i++)
     {
       proc *head = &procs[i];
-      bool is_head = head->kind->shape == PB_SHAPE_SOURCE || head->n_ins != 1;
+      bool is_head;
       chain *c;
       size_t len = 0;
 
+      if (head->state == PB_PROCESS_WAITING)
+        continue;
+      is_head = head->kind->shape == PB_SHAPE_SOURCE || head->n_ins != 1;
       if (!is_head)
         {
           proc *up = pb__find_proc (procs, n, head->ins[0].peer);
@@ -516,7 +552,10 @@ partition (plan     *pl,
 
   for (size_t i = 0; i < n; i++)
     if (!procs[i].mark)
-      return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle with no source", procs[i].name);
+      {
+        *culprit = &procs[i];
+        return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle with no source", procs[i].name);
+      }
 
   /* A ring on every link that did not fuse. */
   for (size_t ci = 0; ci < pl->n_chains; ci++)
@@ -565,8 +604,9 @@ partition (plan     *pl,
 /* Refuses a cycle among chains: with bounded rings a feedback loop can
  * fill up and wait on itself forever, and its streams would never end. */
 static int
-check_chain_cycles (plan     *pl,
-                    pb_error *err)
+check_chain_cycles (plan      *pl,
+                    proc     **culprit,
+                    pb_error  *err)
 {
   size_t n = pl->n_chains;
   int *color = calloc (n + 1, sizeof (int));
@@ -600,6 +640,7 @@ check_chain_cycles (plan     *pl,
                 {
                   chain *d = pl->chains[next];
 
+                  *culprit = &pl->procs[d->procs[0]];
                   rc = pb_error_set (err, PB_ECYCLE,
                                      "flow cycle through %s and %s: feedback loops are not supported",
                                      pl->procs[d->procs[0]].name,
@@ -697,11 +738,13 @@ chain_compile (pb_engine *e,
           old->unit = NULL;
           c->compile_ns = old->compile_ns;
           c->compiles = old->compiles;
+          e->last_kept++;
           break;
         }
     }
   if (c->unit == NULL)
     {
+      e->last_compiled++;
       rc = pb_jit_compile (c->code, NULL, 0, &c->unit, err);
       if (rc != PB_OK)
         return PB_ECOMPILE;
@@ -757,25 +800,31 @@ state_move (proc *to,
   from->state_fini = NULL;
 }
 
-/* A chain that does not compile keeps the states of its processes, of any
- * layout, for the code that will compile once the mistake is mended: a
- * typo in an expression must not restart a running sum. */
+/* Takes over the old state of @p, of any layout, for code that may come
+ * later. */
+static void
+keep_state (pb_engine *e,
+            proc      *p)
+{
+  proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
+
+  if (old != NULL && p->kind != NULL && old->kind == p->kind && old->state_mem != NULL)
+    {
+      state_move (p, old);
+      p->taken = true;
+    }
+}
+
+/* A chain that does not compile keeps the states of its processes for the
+ * code that will compile once the mistake is mended: a typo in an
+ * expression must not restart a running sum. */
 static void
 keep_states (pb_engine *e,
              plan      *pl,
              chain     *c)
 {
   for (size_t k = 0; k < c->n_procs; k++)
-    {
-      proc *p = &pl->procs[c->procs[k]];
-      proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
-
-      if (old != NULL && old->kind == p->kind && old->state_mem != NULL)
-        {
-          state_move (p, old);
-          p->taken = true;
-        }
-    }
+    keep_state (e, &pl->procs[c->procs[k]]);
 }
 
 /* Gives each process of @c its state: the old one when its layout is
@@ -1052,6 +1101,91 @@ inherit_ends (pb_engine *e,
     }
 }
 
+/* Sets aside @culprit, which waits with its problem as message, and every
+ * process linked to it, directly or not: they wait, and the rest can be
+ * built. */
+static int
+set_aside (pb_engine  *e,
+           plan       *pl,
+           proc       *culprit)
+{
+  proc **stack = calloc (pl->n_procs + 1, sizeof *stack);
+  size_t depth = 0;
+  char waits[PB_ERROR_MESSAGE_MAX];
+
+  if (stack == NULL)
+    return PB_ENOMEM;
+  snprintf (waits, sizeof waits, "waiting for %s", culprit->name);
+  stack[depth++] = culprit;
+  while (depth > 0)
+    {
+      proc *p = stack[--depth];
+      size_t n_ports = pb_graph_list_ports (e->graph, p->addr, NULL, 0);
+      pb_connection *ports = calloc (n_ports + 1, sizeof *ports);
+
+      if (ports == NULL)
+        {
+          free (stack);
+          return PB_ENOMEM;
+        }
+      pb_graph_list_ports (e->graph, p->addr, ports, n_ports);
+      for (size_t i = 0; i < n_ports; i++)
+        {
+          proc *q = pb__find_proc (pl->procs, pl->n_procs, ports[i].b);
+
+          /* Each process is pushed once: when it turns waiting. */
+          if (q == NULL || q->state == PB_PROCESS_WAITING)
+            continue;
+          q->state = PB_PROCESS_WAITING;
+          pb__set_text (&q->message, waits);
+          stack[depth++] = q;
+        }
+      free (ports);
+    }
+  free (stack);
+  return PB_OK;
+}
+
+/* Checks the topology and partitions it into chains. A lenient engine sets
+ * each problem aside with what is linked to it and tries again, so every
+ * complete part is built; *@waiting then holds the first problem. */
+static int
+plan_topology (pb_engine *e,
+               plan      *pl,
+               pb_error  *waiting,
+               pb_error  *err)
+{
+  for (;;)
+    {
+      proc *culprit = NULL;
+      pb_error perr = { PB_OK, "" };
+      int rc;
+
+      rc = check_links (pl->procs, pl->n_procs, &culprit, &perr);
+      if (rc == PB_OK)
+        rc = resolve_types (pl->procs, pl->n_procs, &culprit, &perr);
+      if (rc == PB_OK)
+        rc = partition (pl, &culprit, &perr);
+      if (rc == PB_OK)
+        rc = check_chain_cycles (pl, &culprit, &perr);
+      if (rc == PB_OK)
+        return PB_OK;
+      if (rc == PB_ENOMEM || !e->lenient || culprit == NULL)
+        {
+          if (err != NULL)
+            *err = perr;
+          return rc;
+        }
+      if (waiting->code == PB_OK)
+        *waiting = perr;
+      plan_clear_chains (pl);
+      culprit->state = PB_PROCESS_WAITING;
+      pb__set_text (&culprit->message, perr.message);
+      if (set_aside (e, pl, culprit) != PB_OK)
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
+}
+
 int
 pb_engine_build (pb_engine *e,
                  pb_error  *err)
@@ -1061,9 +1195,11 @@ pb_engine_build (pb_engine *e,
   uint32_t host = pb_graph_local_host (e->graph);
   plan pl = { 0 };
   pb_error first = { PB_OK, "" };
+  pb_error waiting = { PB_OK, "" };
   int rc = PB_OK;
 
   pb_error_clear (err);
+  e->last_compiled = e->last_kept = 0;
   if (addrs == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
   pb_graph_list_processes (e->graph, addrs, n_all);
@@ -1075,22 +1211,40 @@ pb_engine_build (pb_engine *e,
     }
   for (size_t i = 0; i < n_all && rc == PB_OK; i++)
     if (pb_addr_host (addrs[i]) == host)
-      rc = load_proc (e, addrs[i], &pl.procs[pl.n_procs++], err);
+      {
+        proc *p = &pl.procs[pl.n_procs++];
+        pb_error perr = { PB_OK, "" };
+
+        rc = load_proc (e, addrs[i], p, &perr);
+        if (rc != PB_OK && rc != PB_ENOMEM && e->lenient)
+          {
+            /* Set aside once every process is loaded, since what is
+             * linked to it must be loaded to be marked. */
+            if (waiting.code == PB_OK)
+              waiting = perr;
+            p->state = PB_PROCESS_WAITING;
+            pb__set_text (&p->message, perr.message);
+            p->mark = 1;
+            rc = PB_OK;
+          }
+        else if (rc != PB_OK && err != NULL)
+          *err = perr;
+      }
   free (addrs);
+  for (size_t i = 0; i < pl.n_procs && rc == PB_OK; i++)
+    if (pl.procs[i].mark && set_aside (e, &pl, &pl.procs[i]) != PB_OK)
+      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
 
   if (rc == PB_OK)
-    rc = check_links (e, pl.procs, pl.n_procs, err);
-  if (rc == PB_OK)
-    rc = resolve_types (pl.procs, pl.n_procs, err);
-  if (rc == PB_OK)
-    rc = partition (&pl, err);
-  if (rc == PB_OK)
-    rc = check_chain_cycles (&pl, err);
+    rc = plan_topology (e, &pl, &waiting, err);
   if (rc != PB_OK)
     {
       plan_clear (&pl);
       return rc;
     }
+  for (size_t i = 0; i < pl.n_procs; i++)
+    if (pl.procs[i].state == PB_PROCESS_WAITING)
+      keep_state (e, &pl.procs[i]);
 
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
@@ -1136,22 +1290,20 @@ pb_engine_build (pb_engine *e,
       /* Out of memory half-way: the old engine is restored as it was. The
        * states and units the new plan took from it go back; states made
        * for the new plan are released through their code. */
+      for (size_t i = 0; i < pl.n_procs; i++)
+        {
+          proc *p = &pl.procs[i];
+          proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
+
+          /* What it took goes back; what it made is released by
+           * plan_clear(), through its own code. */
+          if (p->state_mem != NULL && p->taken && old != NULL)
+            state_move (old, p);
+        }
       for (size_t i = 0; i < pl.n_chains; i++)
         {
           chain *c = pl.chains[i];
 
-          for (size_t k = 0; k < c->n_procs; k++)
-            {
-              proc *p = &pl.procs[c->procs[k]];
-              proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
-
-              if (p->state_mem == NULL)
-                continue;
-              /* What it took goes back; what it made is released by
-               * plan_clear(), through its own code. */
-              if (p->taken && old != NULL)
-                state_move (old, p);
-            }
           if (c->from != NULL)
             {
               ((chain *) c->from)->unit = c->unit;
@@ -1207,6 +1359,12 @@ pb_engine_build (pb_engine *e,
       if (err != NULL)
         *err = first;
       return first.code;
+    }
+  if (waiting.code != PB_OK)
+    {
+      if (err != NULL)
+        *err = waiting;
+      return waiting.code;
     }
   return PB_OK;
 }

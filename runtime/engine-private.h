@@ -42,7 +42,8 @@ typedef struct
 typedef struct
 {
   pb_addr           addr;
-  const pb_kind    *kind;
+  const pb_kind    *kind;       /* NULL when no kind has its name */
+  char             *unknown_kind; /* then: the name the graph gives */
   char             *name;
   char            **params;     /* a value per kind parameter */
   pb_item_type      in_type;
@@ -150,6 +151,10 @@ struct pb_engine
   size_t     n_rings;
   uint64_t   time_limit_ns;
   uint64_t   batch;
+  bool       lenient;     /* incomplete parts wait instead of refusing */
+  bool       hold_failed_input;
+  size_t     last_compiled;
+  size_t     last_kept;
   size_t     n_waiting;   /* chains that may be waiting on time or input */
   uint64_t   progress;
   pb_error   failure;

@@ -218,6 +218,10 @@ pb__chain_end (pb_engine    *e,
     {
       ring *r = c->ins[j];
 
+      /* A held failed chain keeps what reaches it for the code that will
+       * mend it; its writers wait on the full rings. */
+      if (status == CHAIN_FAILED && e->hold_failed_input)
+        continue;
       /* Nobody will read these items: let the writer run free, and end
        * when all its readers have gone. */
       r->closed = true;
@@ -672,15 +676,41 @@ pb_engine_set_batch (pb_engine *e,
   return PB_OK;
 }
 
+void
+pb_engine_set_lenient (pb_engine *e,
+                       bool       lenient)
+{
+  e->lenient = lenient;
+}
+
+void
+pb_engine_set_hold_failed_input (pb_engine *e,
+                                 bool       hold)
+{
+  e->hold_failed_input = hold;
+}
+
+void
+pb_engine_last_build (const pb_engine *e,
+                      size_t          *compiled,
+                      size_t          *kept)
+{
+  if (compiled != NULL)
+    *compiled = e->last_compiled;
+  if (kept != NULL)
+    *kept = e->last_kept;
+}
+
 /* Wakes the chains whose time has come or whose descriptor is readable;
- * waits up to @timeout_ms for one when asked to. Returns: whether any chain
- * waits at all. */
+ * waits up to @timeout_ms for one, or for @extra_fd to be readable, when
+ * asked to. Returns: whether any chain waits at all. */
 static bool
 wake_waiting (pb_engine *e,
-              int        timeout_ms)
+              int        timeout_ms,
+              int        extra_fd)
 {
-  struct pollfd fds[16];
-  chain *owners[16];
+  struct pollfd fds[17];
+  chain *owners[17];
   size_t n_fds = 0;
   uint64_t now;
   uint64_t next = UINT64_MAX;
@@ -688,7 +718,7 @@ wake_waiting (pb_engine *e,
 
   /* Called on every step: with no chain waiting, it must cost nothing (not
    * even a clock read, which is the price of a short chain call). */
-  if (e->n_waiting == 0)
+  if (e->n_waiting == 0 && extra_fd < 0)
     return false;
   now = pb_clock_now_ns ();
   e->n_waiting = 0;
@@ -715,8 +745,13 @@ wake_waiting (pb_engine *e,
           owners[n_fds++] = c;
         }
     }
-  if (!any)
+  if (!any && extra_fd < 0)
     return false;
+  if (extra_fd >= 0)
+    {
+      fds[n_fds] = (struct pollfd) { extra_fd, POLLIN, 0 };
+      owners[n_fds++] = NULL;
+    }
   if (timeout_ms != 0 && next != UINT64_MAX)
     {
       uint64_t ms = (next - now + 999999) / 1000000;
@@ -729,13 +764,21 @@ wake_waiting (pb_engine *e,
       int ready = poll (fds, n_fds, timeout_ms);
 
       for (size_t i = 0; ready > 0 && i < n_fds; i++)
-        if (fds[i].revents != 0)
+        if (fds[i].revents != 0 && owners[i] != NULL)
           {
             owners[i]->waiting = false;
             chain_set_go (e, owners[i], true);
           }
     }
-  return true;
+  return any;
+}
+
+void
+pb_engine_wait (pb_engine *e,
+                int        wake_fd,
+                int        timeout_ms)
+{
+  wake_waiting (e, timeout_ms, wake_fd);
 }
 
 bool
@@ -743,7 +786,7 @@ pb_engine_step (pb_engine *e)
 {
   uint64_t before = e->progress;
 
-  wake_waiting (e, 0);
+  wake_waiting (e, 0, -1);
   pb_mux_step (e->mux);
   return e->progress != before;
 }
@@ -766,7 +809,7 @@ pb_engine_run (pb_engine *e,
       if (pb_engine_step (e))
         continue;
       /* Nothing moved: sleep until a chain's time or input comes. */
-      if (!wake_waiting (e, 1000) && !pb_engine_step (e))
+      if (!wake_waiting (e, 1000, -1) && !pb_engine_step (e))
         {
           for (size_t i = 0; i < e->n_chains; i++)
             if (e->chains[i]->status == CHAIN_RUNNING)
@@ -774,13 +817,16 @@ pb_engine_run (pb_engine *e,
                                    e->procs[e->chains[i]->procs[0]].name);
         }
     }
-  if (e->failure.code != PB_OK)
-    {
-      if (err != NULL)
-        *err = e->failure;
-      return e->failure.code;
-    }
-  return PB_OK;
+  return pb_engine_failure (e, err);
+}
+
+int
+pb_engine_failure (const pb_engine *e,
+                   pb_error        *err)
+{
+  if (e->failure.code != PB_OK && err != NULL)
+    *err = e->failure;
+  return e->failure.code;
 }
 
 size_t
@@ -801,7 +847,7 @@ pb_engine_process_info (const pb_engine *e,
   p = &e->procs[i];
   info->process = p->addr;
   info->name = p->name;
-  info->kind = p->kind->name;
+  info->kind = p->kind != NULL ? p->kind->name : p->unknown_kind;
   info->state = p->state;
   info->chain = p->chain;
   info->calls = p->calls;
@@ -820,6 +866,77 @@ pb_engine_find_process (const pb_engine *e,
   const proc *p = pb__find_proc (e->procs, e->n_procs, process);
 
   return p != NULL ? (long) (p - e->procs) : -1;
+}
+
+typedef struct
+{
+  pb_state_report_fn  fn;
+  void               *state;
+  char               *buf;
+  size_t              size;
+} report_call;
+
+static int
+call_report (void *data)
+{
+  report_call *call = data;
+
+  call->fn (call->state, call->buf, call->size);
+  return 0;
+}
+
+int
+pb_engine_sink_value (pb_engine *e,
+                      size_t     i,
+                      char      *buf,
+                      size_t     size)
+{
+  const proc *p;
+  const chain *c;
+  report_call call;
+  int result;
+
+  if (i >= e->n_procs || size == 0)
+    return PB_ENOENT;
+  p = &e->procs[i];
+  if (p->result != NULL)
+    {
+      snprintf (buf, size, "%s", p->result);
+      return PB_OK;
+    }
+  if (p->state != PB_PROCESS_READY || p->chain >= e->n_chains || p->state_mem == NULL)
+    return PB_ENOENT;
+  c = e->chains[p->chain];
+  if (c->reports == NULL || c->reports[p->stage] == NULL)
+    return PB_ENOENT;
+  buf[0] = '\0';
+  call = (report_call) { c->reports[p->stage], p->state_mem, buf, size };
+  if (pb_guard_call (call_report, &call, e->time_limit_ns, &result, NULL) != PB_OK)
+    return PB_EFAULT;
+  return PB_OK;
+}
+
+size_t
+pb_engine_n_rings (const pb_engine *e)
+{
+  return e->n_rings;
+}
+
+int
+pb_engine_ring_info (const pb_engine *e,
+                     size_t           i,
+                     pb_ring_info    *info)
+{
+  const ring *r;
+
+  if (i >= e->n_rings)
+    return PB_ENOENT;
+  r = e->rings[i];
+  info->writer = r->writer;
+  info->reader = r->reader;
+  info->fill = ring_fill (r);
+  info->capacity = r->capacity;
+  return PB_OK;
 }
 
 size_t

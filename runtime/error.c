@@ -32,6 +32,7 @@ pb_strerror (int code)
     case PB_ECYCLE:   return "links form a flow cycle";
     case PB_EIO:      return "input/output error";
     case PB_EFORMAT:  return "not a valid document";
+    case PB_ETIMEDOUT: return "timed out";
     }
   return "unknown error";
 }

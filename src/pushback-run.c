@@ -168,6 +168,7 @@ state_name (pb_process_state state)
     case PB_PROCESS_DONE:    return "done";
     case PB_PROCESS_FAILED:  return "failed";
     case PB_PROCESS_STOPPED: return "stopped";
+    case PB_PROCESS_WAITING: return "waiting";
     case PB_PROCESS_READY:
     default:                 return "ready";
     }

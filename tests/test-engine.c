@@ -1784,6 +1784,81 @@ test_free_while_running (void)
   g_assert_true (g_str_has_suffix (contents, "\n"));
 }
 
+/* A lenient build runs what is complete and sets the rest aside, waiting
+ * with its problem; a strict one refuses it all. */
+static void
+test_lenient (void)
+{
+  Run *r = run_build ("seq to=10 ! sum name=s");
+  pb_error err = { PB_OK, "" };
+  pb_addr m, t;
+  pb_process_info info;
+
+  g_assert_cmpint (pb_pipeline_build_text (r->graph, "seq name=a to=3 ! map name=m expr=\"x\"", &err), ==, PB_OK);
+  g_assert_cmpint (pb_graph_add_process (r->graph, 0, "no-such-kind", NULL), ==, PB_OK);
+  g_assert_cmpint (pb_engine_build (r->engine, &err), ==, PB_ENOENT);
+  g_assert_cmpuint (pb_engine_n_processes (r->engine), ==, 2);
+
+  pb_engine_set_lenient (r->engine, true);
+  g_assert_cmpint (pb_engine_build (r->engine, &err), ==, PB_ENOENT);
+  g_assert_nonnull (strstr (err.message, "unknown kind"));
+  g_assert_cmpuint (pb_engine_n_processes (r->engine), ==, 5);
+  g_assert_cmpuint (pb_engine_n_chains (r->engine), ==, 1);
+  info = info_of (r, "m");
+  g_assert_cmpint (info.state, ==, PB_PROCESS_WAITING);
+  g_assert_cmpuint (info.chain, ==, SIZE_MAX);
+  g_assert_cmpstr (info.message, ==, "m: its output is not connected");
+  g_assert_cmpstr (info_of (r, "a").message, ==, "waiting for m");
+  g_assert_cmpint (run_go (r), ==, PB_OK);
+  g_assert_cmpstr (result_of (r, "s"), ==, "55");
+
+  m = pb_graph_find_name (r->graph, "m");
+  g_assert_cmpint (pb_graph_add_process (r->graph, 0, "sum", &t), ==, PB_OK);
+  g_assert_cmpint (pb_graph_set_name (r->graph, t, "t"), ==, PB_OK);
+  g_assert_cmpint (pb_graph_connect (r->graph, pb_addr_with_port (m, 1), t), ==, PB_OK);
+  g_assert_cmpint (pb_engine_build (r->engine, &err), ==, PB_ENOENT);
+  g_assert_cmpint (run_go (r), ==, PB_OK);
+  g_assert_cmpstr (result_of (r, "t"), ==, "6");
+  g_assert_cmpstr (result_of (r, "s"), ==, "55");
+  run_free (r);
+}
+
+/* Held, a failed chain's input waits in its ring for the fix, and not one
+ * item is lost; by default it is dropped. */
+static void
+test_hold_failed_input (void)
+{
+  Run *r = run_build ("seq from=1 to=10000 ! map name=m expr=\"x\" ! broadcast name=b ! sum name=s  "
+                      "b. ! map name=bad expr=\"x/(x-5000)\" ! count name=t");
+  pb_addr bad = pb_graph_find_name (r->graph, "bad");
+  pb_ring_info ring;
+  bool held = false;
+
+  g_assert_cmpint (r->build_rc, ==, PB_OK);
+  pb_engine_set_hold_failed_input (r->engine, true);
+  pb_engine_set_batch (r->engine, 1000);
+  for (int i = 0; i < 100 && info_of (r, "bad").state != PB_PROCESS_FAILED; i++)
+    pb_engine_step (r->engine);
+  g_assert_cmpint (info_of (r, "bad").state, ==, PB_PROCESS_FAILED);
+  for (int i = 0; i < 100; i++)
+    pb_engine_step (r->engine);
+  g_assert_false (pb_engine_finished (r->engine));
+  for (size_t i = 0; i < pb_engine_n_rings (r->engine); i++)
+    {
+      g_assert_cmpint (pb_engine_ring_info (r->engine, i, &ring), ==, PB_OK);
+      held |= pb_addr_process_of (ring.reader) == bad && ring.fill > 0;
+    }
+  g_assert_true (held);
+  g_assert_cmpint (pb_engine_ring_info (r->engine, pb_engine_n_rings (r->engine), &ring), ==, PB_ENOENT);
+
+  g_assert_cmpint (pb_graph_set_param (r->graph, bad, "expr", "x"), ==, PB_OK);
+  g_assert_cmpint (pb_engine_build (r->engine, NULL), ==, PB_OK);
+  g_assert_cmpint (run_go (r), ==, PB_OK);
+  g_assert_cmpstr (result_of (r, "t"), ==, "10000");
+  g_assert_cmpstr (result_of (r, "s"), ==, "50005000");
+  run_free (r);
+}
+
 static void
 test_empty_engine (void)
 {
@@ -1817,6 +1892,8 @@ main (int   argc,
   tmpdir = g_dir_make_tmp ("pushback-engine-XXXXXX", &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/Pushback/Engine/lenient", test_lenient);
+  g_test_add_func ("/Pushback/Engine/hold-failed-input", test_hold_failed_input);
   g_test_add_func ("/Pushback/Engine/seq", test_seq);
   g_test_add_func ("/Pushback/Engine/seq-f64", test_seq_f64);
   g_test_add_func ("/Pushback/Engine/seq-empty", test_seq_empty);

@@ -58,6 +58,8 @@ typedef enum
   PB_PROCESS_DONE,    /* its stream ended */
   PB_PROCESS_FAILED,  /* it failed; see the message */
   PB_PROCESS_STOPPED, /* upstream failed, so it ended without a result */
+  PB_PROCESS_WAITING, /* left out by a lenient build: its part of the
+                       * topology is incomplete; see the message */
 } pb_process_state;
 
 /**
@@ -66,7 +68,8 @@ typedef enum
  * @name: its name in the graph, or KIND + id when it has none
  * @kind: its kind's name
  * @state: how it stands
- * @chain: the index of its chain (see pb_engine_chain_info())
+ * @chain: the index of its chain (see pb_engine_chain_info()); SIZE_MAX
+ *   for a waiting process, which is in no chain
  * @calls: chain calls that included it
  * @busy_ns: its share of the time its chain ran, measured by sampling
  * @items_in: items it took
@@ -113,6 +116,21 @@ typedef struct
 } pb_chain_info;
 
 /**
+ * pb_ring_info:
+ * @writer: the output port that fills it
+ * @reader: the input port it feeds
+ * @fill: items in it, written and not yet read
+ * @capacity: the most items it holds
+ */
+typedef struct
+{
+  pb_addr  writer;
+  pb_addr  reader;
+  uint64_t fill;
+  uint64_t capacity;
+} pb_ring_info;
+
+/**
  * pb_engine_new:
  * @graph: (transfer none): the topology, which must outlive the engine
  *
@@ -154,6 +172,37 @@ int pb_engine_set_batch (pb_engine *e,
                          uint64_t   items);
 
 /**
+ * pb_engine_set_lenient:
+ * @lenient: whether pb_engine_build() builds what is complete
+ *
+ * A topology being drawn is incomplete most of the time. A lenient engine
+ * builds it anyway: a process with a problem of the topology (an unknown
+ * kind, a bad parameter, an unconnected port, a type mismatch, a cycle...)
+ * is left out, in state PB_PROCESS_WAITING with the problem as its
+ * message, and so is everything linked to it, directly or not (its
+ * connected component), with "waiting for NAME" as message; every other
+ * part is built and runs. A waiting process keeps the state it had, so
+ * mending the topology brings it back where it was. The default is strict:
+ * such a problem refuses the whole build, as `pushback-run` wants.
+ */
+void pb_engine_set_lenient (pb_engine *e,
+                            bool       lenient);
+
+/**
+ * pb_engine_set_hold_failed_input:
+ * @hold: whether a failed chain keeps the items that reach it
+ *
+ * By default the input rings of a chain that failed are closed: what
+ * reaches it is dropped, so that the chains feeding it go on to their end,
+ * as a headless run wants. When held, those rings keep their items and
+ * fill up, and the chains feeding them wait (memory stays bounded): a
+ * build that mends the failed chain resumes it on every item, as a live
+ * editor wants. A held chain's writers never end while it stays failed.
+ */
+void pb_engine_set_hold_failed_input (pb_engine *e,
+                                      bool       hold);
+
+/**
  * pb_engine_build:
  * @e: an engine
  * @err: (nullable): the first problem found, naming the process
@@ -168,11 +217,22 @@ int pb_engine_set_batch (pb_engine *e,
  *
  * Returns: PB_OK; for a problem of the topology PB_ENOENT, PB_EINVAL,
  *   PB_EDIRECTION, PB_ETYPE, PB_ENOTCONN or PB_ECYCLE, with the engine as
- *   it was; PB_ECOMPILE or PB_EFAILED when some chain failed to compile or
- *   start, with the engine built; PB_ENOMEM.
+ *   it was (lenient: with the engine built, the problem's processes
+ *   waiting); PB_ECOMPILE or PB_EFAILED when some chain failed to compile
+ *   or start, with the engine built; PB_ENOMEM.
  */
 int pb_engine_build (pb_engine *e,
                      pb_error  *err);
+
+/**
+ * pb_engine_last_build:
+ * @compiled: (out) (optional): chains the latest build compiled (or tried
+ *   to: a chain that does not compile counts)
+ * @kept: (out) (optional): chains that kept their compiled code
+ */
+void pb_engine_last_build (const pb_engine *e,
+                           size_t          *compiled,
+                           size_t          *kept);
 
 /**
  * pb_engine_step:
@@ -201,6 +261,32 @@ bool pb_engine_step (pb_engine *e);
 int pb_engine_run (pb_engine *e,
                    pb_error  *err);
 
+/**
+ * pb_engine_wait:
+ * @e: an engine
+ * @wake_fd: a descriptor that ends the wait when it becomes readable (an
+ *   eventfd another thread writes to), or -1
+ * @timeout_ms: the longest wait in milliseconds; -1 for no limit
+ *
+ * Sleeps until a chain that waits for a time or for input can go on,
+ * @wake_fd is readable, or the time-out passes; whichever comes first.
+ * It is how a caller that steps the engine itself sleeps while nothing
+ * moves, as pb_engine_run() does.
+ */
+void pb_engine_wait (pb_engine *e,
+                     int        wake_fd,
+                     int        timeout_ms);
+
+/**
+ * pb_engine_failure:
+ * @err: (nullable): filled with the first failure, when there was one
+ *
+ * Returns: PB_OK while no process has failed since the latest build; else
+ *   the code of the first failure (PB_EFAILED, PB_EFAULT, PB_ECOMPILE).
+ */
+int pb_engine_failure (const pb_engine *e,
+                       pb_error        *err);
+
 /** pb_engine_finished: Returns: whether every chain has ended. */
 bool pb_engine_finished (const pb_engine *e);
 
@@ -226,6 +312,39 @@ int pb_engine_process_info (const pb_engine *e,
  */
 long pb_engine_find_process (const pb_engine *e,
                              pb_addr          process);
+
+/**
+ * pb_engine_sink_value:
+ * @i: a process index, as for pb_engine_process_info()
+ * @buf: (out caller-allocates): room for the value, as text
+ * @size: the size of @buf
+ *
+ * Formats what a sink holds so far ("1275" for a sum, "count=3 min=..."
+ * for stats) while it runs; once it has ended, its result. It runs the
+ * sink's compiled report code, under the engine's guard.
+ *
+ * Returns: PB_OK; PB_ENOENT for an index out of range or a process that
+ *   reports nothing (not a sink, not built, waiting); PB_EFAULT if the
+ *   report faulted.
+ */
+int pb_engine_sink_value (pb_engine *e,
+                          size_t     i,
+                          char      *buf,
+                          size_t     size);
+
+/** pb_engine_n_rings: Returns: how many rings join the engine's chains. */
+size_t pb_engine_n_rings (const pb_engine *e);
+
+/**
+ * pb_engine_ring_info:
+ * @i: 0 to pb_engine_n_rings() - 1
+ * @info: (out caller-allocates): filled in
+ *
+ * Returns: PB_OK; PB_ENOENT for an index out of range.
+ */
+int pb_engine_ring_info (const pb_engine *e,
+                         size_t           i,
+                         pb_ring_info    *info);
 
 /** pb_engine_n_chains: Returns: how many chains the engine has. */
 size_t pb_engine_n_chains (const pb_engine *e);

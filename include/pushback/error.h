@@ -34,6 +34,7 @@ typedef enum
   PB_ECYCLE    = -15, /* the links form a flow cycle */
   PB_EIO       = -16, /* reading or writing a file failed */
   PB_EFORMAT   = -17, /* a file is not a valid document */
+  PB_ETIMEDOUT = -18, /* what was awaited did not happen in time */
 } pb_result;
 
 /**

@@ -17,6 +17,7 @@
 #include <pushback/mux.h>
 #include <pushback/kinds.h>
 #include <pushback/engine.h>
+#include <pushback/runner.h>
 #include <pushback/pipeline.h>
 #include <pushback/store.h>
 #include <pushback/version.h>

@@ -1,0 +1,328 @@
+/* runner.h — a topology running on a thread of its own, edited while it runs
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pushback/engine.h>
+#include <pushback/error.h>
+#include <pushback/graph.h>
+
+/**
+ * pb_runner:
+ *
+ * Owns a graph and, while started, an engine that runs it on a thread of
+ * its own: what the editor talks to. Any thread may edit the graph through
+ * the runner; each edit is checked against the graph at once, and an
+ * accepted edit reaches the running engine at its next step boundary,
+ * where the runner thread builds the engine again (pb_engine_build()):
+ * only the chains whose code changed are compiled, and states and the
+ * items in rings are kept.
+ *
+ * The engine is lenient (pb_engine_set_lenient()): a part of the topology
+ * that is incomplete, as it is most of the time while a person draws it,
+ * waits with its problem as its processes' message, and every complete
+ * part runs. It holds a failed chain's input (pb_engine_set_hold_failed_
+ * input()): items wait in its rings for the edit that mends it.
+ *
+ * Before the first pb_runner_start() (a document just opened, whose code
+ * the user has not yet agreed to run) and after pb_runner_stop(), edits
+ * only edit the graph: nothing is compiled or run.
+ *
+ * Building happens on the runner thread while it holds the graph lock, so
+ * an edit or pb_runner_lock_graph() made meanwhile waits for the build
+ * (a millisecond or so per chain compiled).
+ *
+ * Thread safety: every function may be called from any thread, at any
+ * time, except pb_runner_free(), which no other call may overlap, and
+ * where a function says otherwise.
+ */
+typedef struct pb_runner pb_runner;
+
+/**
+ * pb_snapshot:
+ *
+ * One consistent copy of every counter of a running engine, taken between
+ * two steps: every process, chain and ring as they stood at one moment.
+ * It is immutable and owns every string and array its infos point to.
+ */
+typedef struct pb_snapshot pb_snapshot;
+
+typedef enum
+{
+  PB_RUNNER_STOPPED,  /* never started, or stopped: no engine */
+  PB_RUNNER_RUNNING,  /* its thread steps the engine */
+  PB_RUNNER_PAUSED,   /* started, paused: nothing steps, edits still build */
+  PB_RUNNER_FINISHED, /* started, and every chain has ended; an edit that
+                       * brings in new work makes it run again */
+} pb_runner_state;
+
+/**
+ * pb_rebuild_info:
+ * @edits: accepted edits that the build made live
+ * @recompiled: chains it compiled (or tried to: one that fails counts)
+ * @kept: chains that kept their compiled code
+ * @latency_ns: from the first of those edits to the engine built
+ */
+typedef struct
+{
+  uint64_t edits;
+  size_t   recompiled;
+  size_t   kept;
+  uint64_t latency_ns;
+} pb_rebuild_info;
+
+/**
+ * pb_runner_new:
+ * @graph: (transfer full): the topology; from now on, read and edit it
+ *   only through the runner
+ *
+ * Returns: (transfer full): a stopped runner, to be freed with
+ *   pb_runner_free(); NULL if memory ran out (@graph is then freed).
+ */
+pb_runner *pb_runner_new (pb_graph *graph);
+
+/**
+ * pb_runner_free:
+ * @r: (nullable) (transfer full): a runner
+ *
+ * Stops it as pb_runner_stop() does, joining its thread, then frees it
+ * with its graph. Snapshots taken from it stay valid.
+ * Thread safety: any thread but the runner's, with no other call on @r
+ *   running or to come.
+ */
+void pb_runner_free (pb_runner *r);
+
+/**
+ * pb_runner_start:
+ * @r: a runner
+ * @err: (nullable): why it could not start
+ *
+ * Makes a fresh engine of the graph and starts the runner thread, which
+ * builds it and runs it; returns at once, without waiting for the build
+ * (pb_runner_sync() does). Starting again after pb_runner_stop() starts
+ * from the beginning: new states, empty rings, counters at zero.
+ * Problems of the topology or of the code do not stop a start: they show
+ * in snapshots as waiting or failed processes.
+ *
+ * Returns: PB_OK; PB_EBUSY if it is already started; PB_ENOMEM, or
+ *   PB_EAGAIN if the thread could not be created.
+ */
+int pb_runner_start (pb_runner *r,
+                     pb_error  *err);
+
+/**
+ * pb_runner_pause:
+ *
+ * Stops stepping at the next step boundary; the chain call under way ends
+ * first. Edits still build while paused, and pb_runner_sync() works.
+ *
+ * Returns: PB_OK (also when already paused); PB_EINVAL if not started.
+ */
+int pb_runner_pause (pb_runner *r);
+
+/**
+ * pb_runner_resume:
+ *
+ * Returns: PB_OK (also when not paused); PB_EINVAL if not started.
+ */
+int pb_runner_resume (pb_runner *r);
+
+/**
+ * pb_runner_stop:
+ *
+ * Ends the run: the runner thread publishes a last snapshot, frees the
+ * engine (each process releases what it holds: files are flushed and
+ * closed) and is joined. The graph keeps every edit.
+ *
+ * Returns: PB_OK, also when it was not started.
+ */
+int pb_runner_stop (pb_runner *r);
+
+/**
+ * pb_runner_get_state:
+ *
+ * Returns: how the runner stands now; by the time the caller looks, the
+ *   runner thread may have moved from RUNNING to FINISHED.
+ */
+pb_runner_state pb_runner_get_state (pb_runner *r);
+
+/*
+ * Edits. Each takes the graph lock, applies the pb_graph_* call of the same
+ * name and returns its result, checked at once: on refusal (PB_EBUSY,
+ * PB_ENOENT, PB_EEXIST, ...) nothing changed. An accepted edit goes live at
+ * the next step boundary, or at pb_runner_commit() inside a batch.
+ *
+ * Every edit returns PB_EDEADLK when the calling thread holds the graph
+ * lock (pb_runner_lock_graph()), since the edit would wait for itself.
+ */
+int pb_runner_add_process    (pb_runner  *r,
+                              uint32_t    host,
+                              const char *kind,
+                              pb_addr    *process);
+int pb_runner_remove_process (pb_runner  *r,
+                              pb_addr     process);
+int pb_runner_connect        (pb_runner  *r,
+                              pb_addr     a,
+                              pb_addr     b);
+int pb_runner_disconnect     (pb_runner  *r,
+                              pb_addr     a);
+int pb_runner_set_param      (pb_runner  *r,
+                              pb_addr     process,
+                              const char *key,
+                              const char *value);
+int pb_runner_set_name       (pb_runner  *r,
+                              pb_addr     process,
+                              const char *name);
+int pb_runner_set_link_flags (pb_runner  *r,
+                              pb_addr     a,
+                              uint32_t    flags);
+/* Puts a process back at the address it had (undoing a removal keeps
+ * every link and document row that names it valid): PB_EEXIST if taken. */
+int pb_runner_insert_process (pb_runner  *r,
+                              pb_addr     process,
+                              const char *kind);
+
+/**
+ * pb_runner_begin:
+ *
+ * Opens a batch: edits made until pb_runner_commit() go live together, at
+ * one step boundary (a paste, a multi-selection delete, an undo step).
+ * Batches nest within one thread. One thread has a batch open at a time:
+ * pb_runner_begin() from another thread waits until it is committed, and
+ * while a batch is open the edits of other threads wait with it.
+ *
+ * Returns: PB_OK; PB_EDEADLK when the calling thread holds the graph lock.
+ */
+int pb_runner_begin (pb_runner *r);
+
+/**
+ * pb_runner_commit:
+ *
+ * Closes the batch the calling thread opened (the outermost commit makes
+ * its edits live).
+ *
+ * Returns: PB_OK; PB_EINVAL if the calling thread has no batch open.
+ */
+int pb_runner_commit (pb_runner *r);
+
+/**
+ * pb_runner_lock_graph:
+ *
+ * Takes the graph lock, so that the caller can read the graph (names,
+ * parameters, peers) while the runner runs. Hold it briefly: edits and
+ * builds wait for it. It does not nest, and the thread holding it must
+ * not edit through the runner (edits then return PB_EDEADLK).
+ *
+ * Returns: (transfer none): the graph, to read until
+ *   pb_runner_unlock_graph(); NULL when the calling thread holds it
+ *   already.
+ */
+const pb_graph *pb_runner_lock_graph (pb_runner *r);
+
+/** pb_runner_unlock_graph: releases what pb_runner_lock_graph() took. */
+void pb_runner_unlock_graph (pb_runner *r);
+
+/**
+ * pb_runner_sync:
+ * @timeout_ns: the longest wait; UINT64_MAX for none
+ *
+ * Waits until every edit accepted before the call is live: built,
+ * compiled and running, or failed with its message. When the runner is
+ * not started, edits are live as soon as they are made.
+ *
+ * Returns: PB_OK; PB_ETIMEDOUT; PB_EDEADLK when the calling thread has a
+ *   batch open or holds the graph lock (its edits could not go live).
+ */
+int pb_runner_sync (pb_runner *r,
+                    uint64_t   timeout_ns);
+
+/**
+ * pb_runner_wait:
+ * @timeout_ns: the longest wait; UINT64_MAX for none
+ * @err: (nullable): the first failure, naming the process
+ *
+ * Waits until every chain has ended and every edit accepted before the
+ * call is live. Waiting processes are in no chain: they do not hold it
+ * up. A stopped runner has nothing to wait for and reports how its last
+ * run ended.
+ *
+ * Returns: PB_OK when every chain ended cleanly; the first failure's code
+ *   (PB_EFAILED, PB_EFAULT, PB_ECOMPILE) otherwise; PB_ETIMEDOUT;
+ *   PB_EDEADLK as pb_runner_sync().
+ */
+int pb_runner_wait (pb_runner *r,
+                    uint64_t   timeout_ns,
+                    pb_error  *err);
+
+/**
+ * pb_runner_last_rebuild:
+ * @info: (out caller-allocates): what the latest build did
+ *
+ * Returns: PB_OK; PB_ENOENT if no build happened since the runner started
+ *   (or ever).
+ */
+int pb_runner_last_rebuild (pb_runner       *r,
+                            pb_rebuild_info *info);
+
+/**
+ * pb_runner_snapshot:
+ *
+ * Asks the runner thread for a copy of every counter, taken at its next
+ * step boundary, and waits for it a few milliseconds at most: if a chain
+ * call is still under way then, it returns the latest copy instead (its
+ * time says when it was taken). The runtime does not stop. Sinks that are
+ * running report their value so far as their result (a sum, a count).
+ * While stopped, it returns the last run's final copy, or an empty one
+ * before any run.
+ *
+ * Returns: (transfer full): a snapshot, to free with pb_snapshot_free();
+ *   NULL if memory ran out.
+ */
+pb_snapshot *pb_runner_snapshot (pb_runner *r);
+
+/** pb_snapshot_free: @s: (nullable) (transfer full): a snapshot. */
+void pb_snapshot_free (pb_snapshot *s);
+
+/*
+ * Reading a snapshot: any thread; a snapshot does not change. The strings
+ * and arrays in the infos it fills are owned by @s and live as long as it.
+ */
+
+/** pb_snapshot_time_ns: Returns: CLOCK_MONOTONIC when it was taken; 0
+ *  for the empty snapshot of a runner that never ran. */
+uint64_t pb_snapshot_time_ns      (const pb_snapshot *s);
+/** pb_snapshot_finished: Returns: whether every chain had ended. */
+bool     pb_snapshot_finished     (const pb_snapshot *s);
+size_t   pb_snapshot_n_processes  (const pb_snapshot *s);
+/**
+ * pb_snapshot_process:
+ * @i: 0 to pb_snapshot_n_processes() - 1, in ascending address order
+ *
+ * Fills @info as pb_engine_process_info() does, except that a running sink
+ * has its value so far as its result.
+ *
+ * Returns: PB_OK; PB_ENOENT for an index out of range.
+ */
+int      pb_snapshot_process      (const pb_snapshot *s,
+                                   size_t             i,
+                                   pb_process_info   *info);
+/** pb_snapshot_find_process: Returns: the index of @process, or -1. */
+long     pb_snapshot_find_process (const pb_snapshot *s,
+                                   pb_addr            process);
+size_t   pb_snapshot_n_chains     (const pb_snapshot *s);
+/** pb_snapshot_chain: Returns: PB_OK; PB_ENOENT out of range. */
+int      pb_snapshot_chain        (const pb_snapshot *s,
+                                   size_t             i,
+                                   pb_chain_info     *info);
+size_t   pb_snapshot_n_rings      (const pb_snapshot *s);
+/** pb_snapshot_ring: Returns: PB_OK; PB_ENOENT out of range. */
+int      pb_snapshot_ring         (const pb_snapshot *s,
+                                   size_t             i,
+                                   pb_ring_info      *info);

@@ -1,0 +1,689 @@
+/* runner.c — a topology running on a thread of its own, edited while it runs
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*
+ * Three locks, always taken in this order:
+ *
+ * - control serialises start, stop and free, since a stop joins the thread;
+ * - graph_lock guards the graph: edits, readers through
+ *   pb_runner_lock_graph(), and the runner thread while it builds;
+ * - lock guards the rest of the shared state, and goes with `changed`,
+ *   the condition that waiters (sync, wait, snapshot, begin) sleep on.
+ *
+ * The engine belongs to the runner thread alone. Other threads ask it for
+ * work (a build, a snapshot, a pause, the end) by changing the shared state
+ * under `lock` and then poking it: bumping `attention`, which the thread
+ * reads between two steps without a lock, and writing to an eventfd, which
+ * wakes it from its sleep. The eventfd is in the same poll() as the
+ * descriptors and timers that the engine's waiting chains sleep on, so an
+ * idle runner sleeps until whichever comes first, and never spins.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pushback/runner.h>
+
+#include "clock.h"
+#include "snapshot.h"
+
+/* How long pb_runner_snapshot() waits for a fresh copy before it takes
+ * the latest one: a few frames of a live view. */
+#define SNAPSHOT_WAIT_NS UINT64_C (20000000)
+
+struct pb_runner
+{
+  pb_graph          *graph;
+  pthread_mutex_t    graph_lock;
+  pthread_mutex_t    control;
+
+  pthread_mutex_t    lock;
+  pthread_cond_t     changed;
+  int                wake_fd;
+  atomic_uint_fast64_t attention;
+
+  bool               started;     /* the thread exists */
+  bool               quit;
+  bool               paused;
+  bool               finished;    /* every chain had ended at the last look */
+  bool               need_build;  /* a fresh engine, not built yet */
+  pthread_t          thread;
+  pb_engine         *engine;      /* the runner thread's alone */
+
+  uint64_t           edits;       /* accepted */
+  uint64_t           live;        /* of those, built into the engine */
+  uint64_t           first_pending_ns;
+  unsigned           batch_depth;
+  pthread_t          batch_owner;
+
+  uint64_t           snap_asked;
+  uint64_t           snap_given;
+  pb_snapshot       *latest;
+
+  bool               have_rebuild;
+  pb_rebuild_info    rebuild;
+  int                result;
+  pb_error           failure;
+};
+
+/* Which runner's graph lock the calling thread holds: an edit from that
+ * thread would wait for itself. */
+static _Thread_local const pb_runner *graph_holder;
+
+static void
+poke (pb_runner *r)
+{
+  uint64_t one = 1;
+
+  atomic_fetch_add_explicit (&r->attention, 1, memory_order_release);
+  /* A full counter (2^64 - 2 pokes) still wakes the reader: ignore it. */
+  if (write (r->wake_fd, &one, sizeof one) < 0)
+    return;
+}
+
+static void
+drain (pb_runner *r)
+{
+  uint64_t count;
+
+  if (read (r->wake_fd, &count, sizeof count) < 0)
+    return; /* EAGAIN: nobody poked */
+}
+
+/* Waits on `changed` until @deadline_ns (CLOCK_MONOTONIC), UINT64_MAX for
+ * ever. Returns: false once the deadline has passed. */
+static bool
+wait_changed (pb_runner *r,
+              uint64_t   deadline_ns)
+{
+  struct timespec ts;
+
+  if (deadline_ns == UINT64_MAX)
+    {
+      pthread_cond_wait (&r->changed, &r->lock);
+      return true;
+    }
+  if (pb_clock_now_ns () >= deadline_ns)
+    return false;
+  ts.tv_sec = (time_t) (deadline_ns / UINT64_C (1000000000));
+  ts.tv_nsec = (long) (deadline_ns % UINT64_C (1000000000));
+  return pthread_cond_timedwait (&r->changed, &r->lock, &ts) != ETIMEDOUT
+         || pb_clock_now_ns () < deadline_ns;
+}
+
+static uint64_t
+deadline_of (uint64_t timeout_ns)
+{
+  uint64_t now = pb_clock_now_ns ();
+
+  return timeout_ns >= UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+}
+
+/* On the runner thread, with `lock` held: how the run stands. */
+static void
+note_end (pb_runner *r)
+{
+  r->finished = pb_engine_finished (r->engine);
+  pb_error_clear (&r->failure);
+  r->result = pb_engine_failure (r->engine, &r->failure);
+}
+
+/* On the runner thread: publishes a fresh snapshot to every asker. */
+static void
+publish (pb_runner *r)
+{
+  pb_snapshot *s;
+  uint64_t asked;
+
+  pthread_mutex_lock (&r->lock);
+  asked = r->snap_asked;
+  pthread_mutex_unlock (&r->lock);
+  s = pb__snapshot_take (r->engine);
+  pthread_mutex_lock (&r->lock);
+  if (s != NULL)
+    {
+      pb_snapshot_free (r->latest);
+      r->latest = s;
+    }
+  /* Out of memory, askers get the latest copy rather than wait. */
+  r->snap_given = asked;
+  note_end (r);
+  pthread_cond_broadcast (&r->changed);
+  pthread_mutex_unlock (&r->lock);
+}
+
+/* On the runner thread: builds every edit accepted so far into the engine,
+ * unless a batch opened meanwhile. */
+static void
+rebuild (pb_runner *r)
+{
+  uint64_t target, since, edits;
+  size_t compiled, kept;
+
+  pthread_mutex_lock (&r->graph_lock);
+  pthread_mutex_lock (&r->lock);
+  /* Read under the graph lock: a batch that opened since the runner last
+   * looked may have edits in the graph already, which must wait for the
+   * rest of their batch. */
+  if (r->batch_depth > 0)
+    {
+      pthread_mutex_unlock (&r->lock);
+      pthread_mutex_unlock (&r->graph_lock);
+      return;
+    }
+  target = r->edits;
+  since = r->first_pending_ns;
+  edits = r->edits - r->live;
+  pthread_mutex_unlock (&r->lock);
+  /* Problems show in the processes' states and messages; out of memory,
+   * the engine stays as it was and the next edit tries again. */
+  pb_engine_build (r->engine, NULL);
+  pthread_mutex_unlock (&r->graph_lock);
+  pb_engine_last_build (r->engine, &compiled, &kept);
+
+  pthread_mutex_lock (&r->lock);
+  r->live = target;
+  r->need_build = false;
+  r->have_rebuild = true;
+  r->rebuild = (pb_rebuild_info) { edits, compiled, kept, pb_clock_now_ns () - since };
+  pthread_mutex_unlock (&r->lock);
+  publish (r);
+}
+
+/* On the runner thread: steps until asked to look at something else, the
+ * run ends, or nothing can move; then sleeps until something can, or it is
+ * asked. */
+static void
+run (pb_runner *r,
+     uint64_t   seen)
+{
+  pb_engine *e = r->engine;
+
+  while (atomic_load_explicit (&r->attention, memory_order_relaxed) == seen)
+    {
+      if (pb_engine_step (e))
+        continue;
+      if (pb_engine_finished (e))
+        {
+          publish (r);
+          return;
+        }
+      pb_engine_wait (e, r->wake_fd, -1);
+    }
+}
+
+static void *
+runner_main (void *data)
+{
+  pb_runner *r = data;
+
+  for (;;)
+    {
+      uint64_t seen;
+      bool build, snap, go;
+
+      drain (r);
+      seen = atomic_load_explicit (&r->attention, memory_order_acquire);
+      pthread_mutex_lock (&r->lock);
+      if (r->quit)
+        {
+          pthread_mutex_unlock (&r->lock);
+          break;
+        }
+      build = r->batch_depth == 0 && (r->need_build || r->edits != r->live);
+      snap = r->snap_asked != r->snap_given;
+      go = !r->paused && !r->finished;
+      pthread_mutex_unlock (&r->lock);
+
+      if (build)
+        rebuild (r);
+      else if (snap)
+        publish (r);
+      else if (go)
+        run (r, seen);
+      else
+        {
+          struct pollfd fd = { r->wake_fd, POLLIN, 0 };
+
+          poll (&fd, 1, -1);
+        }
+    }
+  /* The last copy says how the run stood when it was stopped. */
+  if (!r->need_build)
+    publish (r);
+  pb_engine_free (r->engine);
+  return NULL;
+}
+
+pb_runner *
+pb_runner_new (pb_graph *graph)
+{
+  pb_runner *r = calloc (1, sizeof *r);
+  pthread_condattr_t attr;
+
+  if (r == NULL)
+    {
+      pb_graph_free (graph);
+      return NULL;
+    }
+  r->graph = graph;
+  r->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (r->wake_fd < 0)
+    {
+      pb_graph_free (graph);
+      free (r);
+      return NULL;
+    }
+  pthread_mutex_init (&r->graph_lock, NULL);
+  pthread_mutex_init (&r->control, NULL);
+  pthread_mutex_init (&r->lock, NULL);
+  /* Time-outs are measured on the monotonic clock, like everything else. */
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (&r->changed, &attr);
+  pthread_condattr_destroy (&attr);
+  atomic_init (&r->attention, 0);
+  return r;
+}
+
+void
+pb_runner_free (pb_runner *r)
+{
+  if (r == NULL)
+    return;
+  pb_runner_stop (r);
+  pthread_cond_destroy (&r->changed);
+  pthread_mutex_destroy (&r->lock);
+  pthread_mutex_destroy (&r->control);
+  pthread_mutex_destroy (&r->graph_lock);
+  close (r->wake_fd);
+  pb_snapshot_free (r->latest);
+  pb_graph_free (r->graph);
+  free (r);
+}
+
+int
+pb_runner_start (pb_runner *r,
+                 pb_error  *err)
+{
+  pb_engine *e;
+  int rc = PB_OK;
+
+  pthread_mutex_lock (&r->control);
+  pthread_mutex_lock (&r->lock);
+  if (r->started)
+    {
+      rc = pb_error_set (err, PB_EBUSY, "the runner is already started");
+      goto out;
+    }
+  e = pb_engine_new (r->graph);
+  if (e == NULL)
+    {
+      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      goto out;
+    }
+  pb_engine_set_lenient (e, true);
+  pb_engine_set_hold_failed_input (e, true);
+  r->engine = e;
+  r->started = true;
+  r->quit = r->paused = r->finished = false;
+  r->need_build = true;
+  r->have_rebuild = false;
+  r->first_pending_ns = pb_clock_now_ns ();
+  r->result = PB_OK;
+  pb_error_clear (&r->failure);
+  /* Copies of the last run would pass for this one's. */
+  pb_snapshot_free (r->latest);
+  r->latest = NULL;
+  if (pthread_create (&r->thread, NULL, runner_main, r) != 0)
+    {
+      r->started = false;
+      r->engine = NULL;
+      pb_engine_free (e);
+      rc = pb_error_set (err, PB_EAGAIN, "cannot start the runner thread");
+    }
+out:
+  pthread_mutex_unlock (&r->lock);
+  pthread_mutex_unlock (&r->control);
+  return rc;
+}
+
+static int
+set_paused (pb_runner *r,
+            bool       paused)
+{
+  int rc = PB_OK;
+
+  pthread_mutex_lock (&r->lock);
+  if (!r->started)
+    rc = PB_EINVAL;
+  else
+    {
+      r->paused = paused;
+      poke (r);
+    }
+  pthread_mutex_unlock (&r->lock);
+  return rc;
+}
+
+int
+pb_runner_pause (pb_runner *r)
+{
+  return set_paused (r, true);
+}
+
+int
+pb_runner_resume (pb_runner *r)
+{
+  return set_paused (r, false);
+}
+
+int
+pb_runner_stop (pb_runner *r)
+{
+  pthread_mutex_lock (&r->control);
+  pthread_mutex_lock (&r->lock);
+  if (!r->started)
+    {
+      pthread_mutex_unlock (&r->lock);
+      pthread_mutex_unlock (&r->control);
+      return PB_OK;
+    }
+  r->quit = true;
+  poke (r);
+  pthread_mutex_unlock (&r->lock);
+  pthread_join (r->thread, NULL);
+  pthread_mutex_lock (&r->lock);
+  r->started = false;
+  r->engine = NULL;
+  pthread_cond_broadcast (&r->changed);
+  pthread_mutex_unlock (&r->lock);
+  pthread_mutex_unlock (&r->control);
+  return PB_OK;
+}
+
+pb_runner_state
+pb_runner_get_state (pb_runner *r)
+{
+  pb_runner_state state;
+
+  pthread_mutex_lock (&r->lock);
+  if (!r->started)
+    state = PB_RUNNER_STOPPED;
+  else if (r->paused)
+    state = PB_RUNNER_PAUSED;
+  else if (r->finished && !r->need_build && r->edits == r->live)
+    state = PB_RUNNER_FINISHED;
+  else
+    state = PB_RUNNER_RUNNING;
+  pthread_mutex_unlock (&r->lock);
+  return state;
+}
+
+static int
+edit_begin (pb_runner *r)
+{
+  if (graph_holder == r)
+    return PB_EDEADLK;
+  pthread_mutex_lock (&r->graph_lock);
+  return PB_OK;
+}
+
+/* Ends an edit made under the graph lock: an accepted one is counted there,
+ * so that a build sees exactly the edits it counts. */
+static int
+edit_end (pb_runner *r,
+          int        rc)
+{
+  if (rc == PB_OK)
+    {
+      pthread_mutex_lock (&r->lock);
+      if (r->edits == r->live)
+        r->first_pending_ns = pb_clock_now_ns ();
+      r->edits++;
+      poke (r);
+      pthread_mutex_unlock (&r->lock);
+    }
+  pthread_mutex_unlock (&r->graph_lock);
+  return rc;
+}
+
+int
+pb_runner_add_process (pb_runner  *r,
+                       uint32_t    host,
+                       const char *kind,
+                       pb_addr    *process)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_add_process (r->graph, host, kind, process));
+}
+
+int
+pb_runner_remove_process (pb_runner *r,
+                          pb_addr    process)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_remove_process (r->graph, process));
+}
+
+int
+pb_runner_connect (pb_runner *r,
+                   pb_addr    a,
+                   pb_addr    b)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_connect (r->graph, a, b));
+}
+
+int
+pb_runner_disconnect (pb_runner *r,
+                      pb_addr    a)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_disconnect (r->graph, a));
+}
+
+int
+pb_runner_set_param (pb_runner  *r,
+                     pb_addr     process,
+                     const char *key,
+                     const char *value)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_set_param (r->graph, process, key, value));
+}
+
+int
+pb_runner_set_name (pb_runner  *r,
+                    pb_addr     process,
+                    const char *name)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_set_name (r->graph, process, name));
+}
+
+int
+pb_runner_set_link_flags (pb_runner *r,
+                          pb_addr    a,
+                          uint32_t   flags)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_set_link_flags (r->graph, a, flags));
+}
+
+int
+pb_runner_insert_process (pb_runner  *r,
+                          pb_addr     process,
+                          const char *kind)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_insert_process (r->graph, process, kind));
+}
+
+/* With `lock` held: whether the calling thread has a batch open. */
+static bool
+in_own_batch (const pb_runner *r)
+{
+  return r->batch_depth > 0 && pthread_equal (r->batch_owner, pthread_self ());
+}
+
+int
+pb_runner_begin (pb_runner *r)
+{
+  if (graph_holder == r)
+    return PB_EDEADLK;
+  pthread_mutex_lock (&r->lock);
+  while (r->batch_depth > 0 && !in_own_batch (r))
+    pthread_cond_wait (&r->changed, &r->lock);
+  r->batch_owner = pthread_self ();
+  r->batch_depth++;
+  pthread_mutex_unlock (&r->lock);
+  return PB_OK;
+}
+
+int
+pb_runner_commit (pb_runner *r)
+{
+  int rc = PB_OK;
+
+  pthread_mutex_lock (&r->lock);
+  if (!in_own_batch (r))
+    rc = PB_EINVAL;
+  else if (--r->batch_depth == 0)
+    {
+      pthread_cond_broadcast (&r->changed);
+      poke (r);
+    }
+  pthread_mutex_unlock (&r->lock);
+  return rc;
+}
+
+const pb_graph *
+pb_runner_lock_graph (pb_runner *r)
+{
+  if (graph_holder == r)
+    return NULL;
+  pthread_mutex_lock (&r->graph_lock);
+  graph_holder = r;
+  return r->graph;
+}
+
+void
+pb_runner_unlock_graph (pb_runner *r)
+{
+  if (graph_holder != r)
+    return;
+  graph_holder = NULL;
+  pthread_mutex_unlock (&r->graph_lock);
+}
+
+/* With `lock` held: whether every edit accepted up to @target is live. */
+static bool
+edits_live (const pb_runner *r,
+            uint64_t         target)
+{
+  return !r->started || (!r->need_build && r->live >= target);
+}
+
+int
+pb_runner_sync (pb_runner *r,
+                uint64_t   timeout_ns)
+{
+  uint64_t deadline = deadline_of (timeout_ns);
+  uint64_t target;
+  int rc = PB_OK;
+
+  if (graph_holder == r)
+    return PB_EDEADLK;
+  pthread_mutex_lock (&r->lock);
+  target = r->edits;
+  if (in_own_batch (r))
+    rc = PB_EDEADLK;
+  while (rc == PB_OK && !edits_live (r, target))
+    if (!wait_changed (r, deadline))
+      rc = PB_ETIMEDOUT;
+  pthread_mutex_unlock (&r->lock);
+  return rc;
+}
+
+int
+pb_runner_wait (pb_runner *r,
+                uint64_t   timeout_ns,
+                pb_error  *err)
+{
+  uint64_t deadline = deadline_of (timeout_ns);
+  uint64_t target;
+  int rc = PB_OK;
+
+  if (graph_holder == r)
+    return PB_EDEADLK;
+  pthread_mutex_lock (&r->lock);
+  target = r->edits;
+  if (in_own_batch (r))
+    rc = PB_EDEADLK;
+  while (rc == PB_OK && r->started && !(edits_live (r, target) && r->finished))
+    if (!wait_changed (r, deadline))
+      rc = PB_ETIMEDOUT;
+  if (rc == PB_OK && r->result != PB_OK)
+    {
+      rc = r->result;
+      if (err != NULL)
+        *err = r->failure;
+    }
+  pthread_mutex_unlock (&r->lock);
+  return rc;
+}
+
+int
+pb_runner_last_rebuild (pb_runner       *r,
+                        pb_rebuild_info *info)
+{
+  int rc = PB_ENOENT;
+
+  pthread_mutex_lock (&r->lock);
+  if (r->have_rebuild)
+    {
+      *info = r->rebuild;
+      rc = PB_OK;
+    }
+  pthread_mutex_unlock (&r->lock);
+  return rc;
+}
+
+pb_snapshot *
+pb_runner_snapshot (pb_runner *r)
+{
+  pb_snapshot *s = NULL;
+
+  pthread_mutex_lock (&r->lock);
+  if (r->started)
+    {
+      uint64_t deadline = deadline_of (SNAPSHOT_WAIT_NS);
+      uint64_t asked = ++r->snap_asked;
+
+      poke (r);
+      while (r->started && r->snap_given < asked && wait_changed (r, deadline))
+        ;
+    }
+  if (r->latest != NULL)
+    s = pb__snapshot_ref (r->latest);
+  pthread_mutex_unlock (&r->lock);
+  return s != NULL ? s : pb__snapshot_take (NULL);
+}

@@ -1,0 +1,505 @@
+/* test-runner.c — the live runner: edits, batches, snapshots, lifecycle
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <pushback/pushback.h>
+
+/* No test may hang: past this the program dies of SIGALRM. */
+#define WATCHDOG_S 60
+#define SECOND UINT64_C (1000000000)
+
+/* A graph of one or more pipelines, each a separate text. */
+static pb_runner *
+runner_of (const char *const *texts)
+{
+  pb_graph *g = pb_graph_new (0);
+  pb_runner *r;
+
+  g_assert_nonnull (g);
+  for (size_t i = 0; texts[i] != NULL; i++)
+    {
+      pb_error err = { PB_OK, "" };
+
+      if (pb_pipeline_build_text (g, texts[i], &err) != PB_OK)
+        g_error ("pipeline '%s': %s", texts[i], err.message);
+    }
+  r = pb_runner_new (g);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static pb_runner *
+runner_of_text (const char *text)
+{
+  const char *texts[] = { text, NULL };
+
+  return runner_of (texts);
+}
+
+static void
+start (pb_runner *r)
+{
+  pb_error err = { PB_OK, "" };
+
+  g_assert_cmpint (pb_runner_start (r, &err), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+}
+
+static pb_addr
+addr_of (pb_runner  *r,
+         const char *name)
+{
+  const pb_graph *g = pb_runner_lock_graph (r);
+  pb_addr a = pb_graph_find_name (g, name);
+
+  pb_runner_unlock_graph (r);
+  g_assert_cmpuint (a, !=, 0);
+  return a;
+}
+
+/* Process @name in @s. */
+static pb_process_info
+info_in (const pb_snapshot *s,
+         pb_addr            process)
+{
+  pb_process_info info;
+  long i = pb_snapshot_find_process (s, process);
+
+  g_assert_cmpint (i, >=, 0);
+  g_assert_cmpint (pb_snapshot_process (s, (size_t) i, &info), ==, PB_OK);
+  return info;
+}
+
+/* A fresh snapshot's view of process @name; strings are not kept. */
+static pb_process_info
+info_now (pb_runner  *r,
+          const char *name)
+{
+  pb_addr a = addr_of (r, name);
+  pb_snapshot *s = pb_runner_snapshot (r);
+  pb_process_info info = info_in (s, a);
+
+  info.name = info.kind = info.message = info.result = NULL;
+  pb_snapshot_free (s);
+  return info;
+}
+
+static char *
+result_now (pb_runner  *r,
+            const char *name)
+{
+  pb_addr a = addr_of (r, name);
+  pb_snapshot *s = pb_runner_snapshot (r);
+  char *result = g_strdup (info_in (s, a).result);
+
+  pb_snapshot_free (s);
+  return result;
+}
+
+static char *
+message_now (pb_runner  *r,
+             const char *name)
+{
+  pb_addr a = addr_of (r, name);
+  pb_snapshot *s = pb_runner_snapshot (r);
+  char *message = g_strdup (info_in (s, a).message);
+
+  pb_snapshot_free (s);
+  return message;
+}
+
+/* Waits until process @name has taken at least @n items. */
+static void
+until_items (pb_runner  *r,
+             const char *name,
+             uint64_t    n)
+{
+  while (info_now (r, name).items_in < n)
+    g_usleep (1000);
+}
+
+static uint64_t
+triangle (uint64_t n)
+{
+  return n * (n + 1) / 2;
+}
+
+static void
+test_edit_while_running (void)
+{
+  pb_runner *r = runner_of_text ("seq from=1 to=200000 ! throttle rate=400000 "
+                                 "! map name=m expr=\"x*2\" ! sum name=s");
+  uint64_t k0, k1, n = 200000, sum, tk;
+  g_autofree char *result = NULL;
+
+  start (r);
+  until_items (r, "m", 20000);
+  k0 = info_now (r, "m").items_in;
+  g_assert_cmpint (pb_runner_set_param (r, addr_of (r, "m"), "expr", "x*3"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  k1 = info_now (r, "m").items_in;
+  g_assert_cmpuint (k1, <, n);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  g_assert_cmpint (pb_runner_get_state (r), ==, PB_RUNNER_FINISHED);
+
+  /* The first k items were doubled and the rest tripled, for one k
+   * between what had passed before the edit and after it went live:
+   * the sum is 3 T(n) - T(k). */
+  result = result_now (r, "s");
+  sum = g_ascii_strtoull (result, NULL, 10);
+  tk = 3 * triangle (n) - sum;
+  g_assert_cmpuint (tk, >=, triangle (k0));
+  g_assert_cmpuint (tk, <=, triangle (k1));
+  g_assert_cmpint (info_now (r, "s").state, ==, PB_PROCESS_DONE);
+  pb_runner_free (r);
+}
+
+#define N_CHAINS 50
+
+static void
+test_fifty_chains (void)
+{
+  char *texts[N_CHAINS + 1];
+  pb_rebuild_info info;
+  pb_runner *r;
+
+  for (int i = 0; i < N_CHAINS; i++)
+    texts[i] = g_strdup_printf ("seq name=q%d to=1000000000000 ! map name=m%d expr=\"x+%d\" ! discard name=d%d", i, i, i, i);
+  texts[N_CHAINS] = NULL;
+  r = runner_of ((const char *const *) texts);
+  start (r);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.recompiled, ==, N_CHAINS);
+
+  g_assert_cmpint (pb_runner_set_param (r, addr_of (r, "m17"), "expr", "x-1"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.edits, ==, 1);
+  g_assert_cmpuint (info.recompiled, ==, 1);
+  g_assert_cmpuint (info.kept, ==, N_CHAINS - 1);
+  g_assert_cmpuint (info.latency_ns, >, 0);
+  g_assert_cmpint (pb_runner_get_state (r), ==, PB_RUNNER_RUNNING);
+  pb_runner_free (r);
+  for (int i = 0; i < N_CHAINS; i++)
+    g_free (texts[i]);
+}
+
+static void
+test_batch (void)
+{
+  const char *texts[] = {
+    "seq name=p to=1000000000000 ! map name=a expr=\"x\" ! discard name=c",
+    "seq name=q to=1000000000000 ! map name=b expr=\"x\" ! discard name=d",
+    NULL,
+  };
+  pb_runner *r = runner_of (texts);
+  pb_rebuild_info before, after;
+
+  start (r);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &before), ==, PB_OK);
+  g_assert_cmpint (pb_runner_begin (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_set_param (r, addr_of (r, "a"), "expr", "x+1"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_begin (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_set_param (r, addr_of (r, "b"), "expr", "x+2"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_commit (r), ==, PB_OK);
+  /* Inside the batch nothing goes live, and syncing would wait for ever. */
+  g_assert_cmpint (pb_runner_sync (r, SECOND), ==, PB_EDEADLK);
+  g_usleep (50000);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &after), ==, PB_OK);
+  g_assert_cmpuint (after.recompiled, ==, before.recompiled);
+  g_assert_cmpuint (after.edits, ==, before.edits);
+  g_assert_cmpint (pb_runner_commit (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_commit (r), ==, PB_EINVAL);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &after), ==, PB_OK);
+  g_assert_cmpuint (after.edits, ==, 2);
+  g_assert_cmpuint (after.recompiled, ==, 2);
+  g_assert_cmpuint (after.kept, ==, 0);
+  pb_runner_free (r);
+}
+
+static void
+test_incomplete (void)
+{
+  const char *texts[] = {
+    "seq to=1000 ! sum name=s",
+    "seq name=a from=1 to=100 ! map name=m expr=\"x*2\"",
+    NULL,
+  };
+  pb_runner *r = runner_of (texts);
+  pb_addr m = addr_of (r, "m"), t;
+  g_autofree char *message = NULL;
+  g_autofree char *waits = NULL;
+  g_autofree char *result = NULL;
+  g_autofree char *done = NULL;
+  pb_snapshot *s;
+
+  start (r);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  result = result_now (r, "s");
+  g_assert_cmpstr (result, ==, "500500");
+  g_assert_cmpint (info_now (r, "m").state, ==, PB_PROCESS_WAITING);
+  g_assert_cmpint (info_now (r, "a").state, ==, PB_PROCESS_WAITING);
+  message = message_now (r, "m");
+  g_assert_nonnull (strstr (message, "not connected"));
+  waits = message_now (r, "a");
+  g_assert_cmpstr (waits, ==, "waiting for m");
+  s = pb_runner_snapshot (r);
+  g_assert_cmpuint (info_in (s, m).chain, ==, SIZE_MAX);
+  pb_snapshot_free (s);
+
+  /* The missing sink comes: the part runs. */
+  g_assert_cmpint (pb_runner_add_process (r, 0, "sum", &t), ==, PB_OK);
+  g_assert_cmpint (pb_runner_set_name (r, t, "t"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_connect (r, pb_addr_with_port (m, 1), t), ==, PB_OK);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  done = result_now (r, "t");
+  g_assert_cmpstr (done, ==, "10100");
+  g_assert_cmpint (info_now (r, "m").state, ==, PB_PROCESS_DONE);
+  pb_runner_free (r);
+}
+
+/* A process that was running waits while its sink is gone, and keeps its
+ * state: connected again, the source goes on where it was. */
+static void
+test_waiting_keeps_state (void)
+{
+  pb_runner *r = runner_of_text ("seq name=a from=1 to=100000 ! throttle rate=200000 ! sum name=s");
+  pb_addr s = addr_of (r, "s"), th = addr_of (r, "throttle0"), s2;
+  g_autofree char *result = NULL;
+
+  start (r);
+  until_items (r, "s", 5000);
+  g_assert_cmpint (pb_runner_remove_process (r, s), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (info_now (r, "throttle0").state, ==, PB_PROCESS_WAITING);
+  g_assert_cmpint (pb_runner_add_process (r, 0, "count", &s2), ==, PB_OK);
+  g_assert_cmpint (pb_runner_set_name (r, s2, "c"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_connect (r, pb_addr_with_port (th, 1), s2), ==, PB_OK);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  /* The items the sum took are not sent again. */
+  result = result_now (r, "c");
+  g_assert_cmpuint (g_ascii_strtoull (result, NULL, 10), <, 100000 - 4000);
+  g_assert_cmpuint (info_now (r, "a").items_out, ==, 100000);
+  pb_runner_free (r);
+}
+
+static void
+test_refused_edits (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000000000000 ! map name=m expr=\"x\" ! discard name=d");
+  pb_addr m = addr_of (r, "m"), d = addr_of (r, "d"), q;
+  pb_rebuild_info before, after;
+  const pb_graph *g;
+
+  start (r);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &before), ==, PB_OK);
+  g_assert_cmpint (pb_runner_connect (r, pb_addr_with_port (m, 1), d), ==, PB_EBUSY);
+  g_assert_cmpint (pb_runner_remove_process (r, pb_addr_make (0, 999, 0)), ==, PB_ENOENT);
+  g_assert_cmpint (pb_runner_insert_process (r, m, "map"), ==, PB_EEXIST);
+  g_assert_cmpint (pb_runner_disconnect (r, pb_addr_with_port (m, 7)), ==, PB_ENOTCONN);
+  g_assert_cmpint (pb_runner_set_name (r, m, "d"), ==, PB_EEXIST);
+  g_assert_cmpint (pb_runner_set_param (r, m, "", "1"), ==, PB_EINVAL);
+
+  g = pb_runner_lock_graph (r);
+  g_assert_nonnull (g);
+  g_assert_null (pb_runner_lock_graph (r));
+  g_assert_cmpuint (pb_graph_n_processes (g), ==, 3);
+  g_assert_cmpuint (pb_graph_n_connections (g), ==, 2);
+  g_assert_cmpuint (pb_graph_find_name (g, "m"), ==, m);
+  /* Editing while holding the lock would wait for itself. */
+  g_assert_cmpint (pb_runner_add_process (r, 0, "sum", &q), ==, PB_EDEADLK);
+  g_assert_cmpint (pb_runner_sync (r, SECOND), ==, PB_EDEADLK);
+  pb_runner_unlock_graph (r);
+
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &after), ==, PB_OK);
+  g_assert_cmpuint (after.edits, ==, before.edits);
+  g_assert_cmpuint (after.recompiled, ==, before.recompiled);
+  pb_runner_free (r);
+}
+
+typedef struct
+{
+  pb_runner *runner;
+  pb_addr    sink;
+  int        taken;
+} Watcher;
+
+static gpointer
+watch (gpointer data)
+{
+  Watcher *w = data;
+  uint64_t last_time = 0, last_items = 0, last_calls = 0;
+
+  for (w->taken = 0; w->taken < 30; w->taken++)
+    {
+      pb_snapshot *s = pb_runner_snapshot (w->runner);
+      pb_process_info info = info_in (s, w->sink);
+      pb_chain_info chain;
+
+      g_assert_cmpuint (pb_snapshot_time_ns (s), >=, last_time);
+      g_assert_cmpuint (info.items_in, >=, last_items);
+      g_assert_cmpuint (info.calls, >=, last_calls);
+      g_assert_cmpint (pb_snapshot_chain (s, info.chain, &chain), ==, PB_OK);
+      /* One moment: the chain ran at least as often as its sink. */
+      g_assert_cmpuint (chain.calls, ==, info.calls);
+      g_assert_cmpuint (pb_snapshot_n_rings (s), ==, 1);
+      last_time = pb_snapshot_time_ns (s);
+      last_items = info.items_in;
+      last_calls = info.calls;
+      pb_snapshot_free (s);
+      g_usleep (10000);
+    }
+  return NULL;
+}
+
+static void
+test_snapshots (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000000000000 ! throttle rate=1000000 ! sum name=s");
+  Watcher w[2] = { { r, 0, 0 }, { r, 0, 0 } };
+  GThread *threads[2];
+  pb_snapshot *s;
+  pb_ring_info ring;
+
+  w[0].sink = w[1].sink = addr_of (r, "s");
+  start (r);
+  threads[0] = g_thread_new ("watch", watch, &w[0]);
+  threads[1] = g_thread_new ("watch", watch, &w[1]);
+  g_thread_join (threads[0]);
+  g_thread_join (threads[1]);
+
+  s = pb_runner_snapshot (r);
+  g_assert_cmpint (pb_snapshot_ring (s, 0, &ring), ==, PB_OK);
+  g_assert_cmpuint (ring.capacity, >=, 4096);
+  g_assert_cmpuint (ring.fill, <=, ring.capacity);
+  g_assert_cmpint (pb_snapshot_ring (s, 1, &ring), ==, PB_ENOENT);
+  /* A running sum shows its value so far. */
+  g_assert_nonnull (info_in (s, w[0].sink).result);
+  g_assert_cmpuint (g_ascii_strtoull (info_in (s, w[0].sink).result, NULL, 10), >, 0);
+  pb_snapshot_free (s);
+  pb_runner_free (r);
+}
+
+static void
+test_pause_resume (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000000000000 ! throttle rate=1000000 ! sum name=s");
+  uint64_t a, b;
+
+  g_assert_cmpint (pb_runner_pause (r), ==, PB_EINVAL);
+  start (r);
+  until_items (r, "s", 1000);
+  g_assert_cmpint (pb_runner_pause (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_get_state (r), ==, PB_RUNNER_PAUSED);
+  /* Once the snapshot was taken at a step boundary after the pause,
+   * nothing moves. */
+  a = info_now (r, "s").items_in;
+  g_usleep (50000);
+  b = info_now (r, "s").items_in;
+  g_assert_cmpuint (a, ==, b);
+  g_assert_cmpint (pb_runner_resume (r), ==, PB_OK);
+  until_items (r, "s", b + 1000);
+  g_assert_cmpint (pb_runner_get_state (r), ==, PB_RUNNER_RUNNING);
+  pb_runner_free (r);
+}
+
+static void
+test_restart (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000 ! sum name=s");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  pb_snapshot *s;
+
+  /* Never started: edits edit, nothing runs. */
+  g_assert_cmpint (pb_runner_get_state (r), ==, PB_RUNNER_STOPPED);
+  g_assert_cmpint (pb_runner_sync (r, 0), ==, PB_OK);
+  s = pb_runner_snapshot (r);
+  g_assert_cmpuint (pb_snapshot_n_processes (s), ==, 0);
+  pb_snapshot_free (s);
+
+  start (r);
+  g_assert_cmpint (pb_runner_start (r, NULL), ==, PB_EBUSY);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  first = result_now (r, "s");
+  g_assert_cmpint (pb_runner_stop (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_get_state (r), ==, PB_RUNNER_STOPPED);
+  /* The last run's copy stays readable. */
+  g_assert_cmpuint (info_now (r, "s").items_in, ==, 1000);
+
+  start (r);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  second = result_now (r, "s");
+  g_assert_cmpstr (first, ==, "500500");
+  g_assert_cmpstr (second, ==, "500500");
+  g_assert_cmpuint (info_now (r, "s").items_in, ==, 1000);
+  pb_runner_free (r);
+}
+
+static void
+test_fault (void)
+{
+  const char *texts[] = {
+    "seq from=1 to=100 ! map name=m expr=\"x/(x-50)\" ! sum name=bad",
+    "seq name=q to=100000 ! throttle rate=400000 ! sum name=good",
+    NULL,
+  };
+  pb_runner *r = runner_of (texts);
+  g_autofree char *message = NULL;
+  g_autofree char *good = NULL;
+  pb_error err = { PB_OK, "" };
+
+  start (r);
+  while (info_now (r, "m").state != PB_PROCESS_FAILED)
+    g_usleep (1000);
+  message = message_now (r, "m");
+  g_assert_nonnull (strstr (message, "division by zero"));
+  /* The other chain goes on. */
+  g_assert_cmpint (info_now (r, "good").state, ==, PB_PROCESS_READY);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, &err), ==, PB_EFAULT);
+  g_assert_nonnull (strstr (err.message, "m: "));
+  good = result_now (r, "good");
+  g_assert_cmpstr (good, ==, "5000050000");
+  pb_runner_free (r);
+}
+
+static void
+test_free_while_running (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000000000000 ! map expr=\"x\" ! sum name=s");
+
+  start (r);
+  until_items (r, "s", 10000);
+  pb_runner_free (r);
+  pb_runner_free (NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  alarm (WATCHDOG_S);
+
+  g_test_add_func ("/Pushback/Runner/edit-while-running", test_edit_while_running);
+  g_test_add_func ("/Pushback/Runner/fifty-chains", test_fifty_chains);
+  g_test_add_func ("/Pushback/Runner/batch", test_batch);
+  g_test_add_func ("/Pushback/Runner/incomplete", test_incomplete);
+  g_test_add_func ("/Pushback/Runner/waiting-keeps-state", test_waiting_keeps_state);
+  g_test_add_func ("/Pushback/Runner/refused-edits", test_refused_edits);
+  g_test_add_func ("/Pushback/Runner/snapshots", test_snapshots);
+  g_test_add_func ("/Pushback/Runner/pause-resume", test_pause_resume);
+  g_test_add_func ("/Pushback/Runner/restart", test_restart);
+  g_test_add_func ("/Pushback/Runner/fault", test_fault);
+  g_test_add_func ("/Pushback/Runner/free-while-running", test_free_while_running);
+  return g_test_run ();
+}
