@@ -268,6 +268,8 @@ test_cycle (void)
   pb_addr b = add (g, "filter", "expr", "x", NULL);
   pb_addr merge = add (g, "merge", NULL);
   pb_addr bc = add (g, "broadcast", NULL);
+  pb_addr b2 = add (g, "map", "expr", "x", NULL);
+  pb_addr m2 = add (g, "merge", NULL);
   pb_error why = { PB_OK, "" };
 
   g_assert_cmpint (check (g, port (g, a, "out"), port (g, a, "in"), &why), ==, PB_ECYCLE);
@@ -281,6 +283,11 @@ test_cycle (void)
   connect_ok (g, port (g, b, "out"), port (g, bc, "in"));
   g_assert_cmpint (check (g, port (g, bc, "out[1]"), port (g, merge, "in[0]"), &why), ==, PB_ECYCLE);
   g_assert_cmpint (check (g, port (g, bc, "out[1]"), port (g, merge, "in[3]"), &why), ==, PB_ECYCLE);
+
+  /* Two paths that meet again close no cycle. */
+  connect_ok (g, port (g, bc, "out[0]"), port (g, b2, "in"));
+  connect_ok (g, port (g, b2, "out"), port (g, m2, "in[0]"));
+  g_assert_cmpint (check (g, port (g, bc, "out[1]"), port (g, m2, "in[1]"), &why), ==, PB_OK);
   pb_graph_free (g);
 }
 
@@ -379,8 +386,12 @@ test_list_ports (void)
   assert_ports (g, bc, "0 1 2 3");
   connect_ok (g, port (g, bc, "out[1]"), port (g, sink[2], "in"));
   assert_ports (g, bc, "0 1 2 3 4");
+  /* Of several free elements below a connected one, only the lowest. */
+  g_assert_cmpint (pb_graph_disconnect (g, port (g, bc, "out[0]")), ==, PB_OK);
+  g_assert_cmpint (pb_graph_disconnect (g, port (g, bc, "out[1]")), ==, PB_OK);
+  assert_ports (g, bc, "0 1 3");
   /* Room for fewer: the count is whole, the array filled as far as it goes. */
-  g_assert_cmpuint (pb_link_list_ports (g, bc, &one, 1), ==, 5);
+  g_assert_cmpuint (pb_link_list_ports (g, bc, &one, 1), ==, 3);
   g_assert_cmpuint (one, ==, 0);
   g_assert_cmpuint (pb_link_list_ports (g, pb_addr_make (0, 99, 0), NULL, 0), ==, 0);
   pb_graph_free (g);
