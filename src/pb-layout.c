@@ -63,8 +63,11 @@ edge_compare (gconstpointer pa,
   return 0;
 }
 
-/* The edges among @nodes, as indices, sorted by their output ports: with
- * ordering=out, dot keeps a node's out[0] above its out[1]. */
+/* The edges among @nodes, as indices, sorted by their ends and ports: dot
+ * starts its ordering from the order edges are made, so the layout does
+ * not depend on the order the caller lists them in, and branches start
+ * out in port order. (ordering=out would keep that order, but crashes
+ * Graphviz 2.43's mincross on large graphs, as AddressSanitizer shows.) */
 static GArray *
 edges_among (GHashTable         *index,
              const PbLayoutEdge *edges,
@@ -129,7 +132,6 @@ layout_locked (PbLayoutNode *nodes,
   agattr (g, AGRAPH, (char *) "rankdir", (char *) "LR");
   agattr (g, AGRAPH, (char *) "nodesep", gap);
   agattr (g, AGRAPH, (char *) "ranksep", rank_gap);
-  agattr (g, AGRAPH, (char *) "ordering", (char *) "out");
   /* Only positions are wanted: straight lines skip the spline router,
    * which costs more than ranking and ordering together. */
   agattr (g, AGRAPH, (char *) "splines", (char *) "line");

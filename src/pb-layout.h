@@ -39,8 +39,8 @@ typedef struct
 /**
  * PbLayoutEdge:
  * @from: the id of the node the edge leaves (the writer)
- * @from_port: which of that node's outputs it leaves, counted from the
- *   top (0 for out[0]); edges leaving one node keep this order
+ * @from_port: which of that node's outputs it leaves (0 for out[0]); dot
+ *   starts from port order but may reorder branches to avoid crossings
  * @to: the id of the node it enters (the reader)
  * @to_port: which input it enters
  */
