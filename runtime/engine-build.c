@@ -12,6 +12,7 @@
 #include "engine-private.h"
 #include "guard.h"
 #include "quote.h"
+#include "typing.h"
 
 /* The least capacity of a ring, in items; a power of two. */
 #define RING_MIN 4096
@@ -59,32 +60,12 @@ pb__find_proc (proc    *procs,
   return NULL;
 }
 
-static bool
-type_accepted (const char   *types,
-               pb_item_type  type)
-{
-  const char *name = pb_item_type_name (type);
-  size_t len = strlen (name);
-
-  if (strcmp (types, "any") == 0)
-    return true;
-  for (const char *p = types; *p != '\0';)
-    {
-      const char *bar = strchr (p, '|');
-      size_t n = bar != NULL ? (size_t) (bar - p) : strlen (p);
-
-      if (n == len && strncmp (p, name, n) == 0)
-        return true;
-      p += n + (bar != NULL);
-    }
-  return false;
-}
-
+/* The value of parameter @name (NULL for none) of a loaded process. */
 static const char *
 param_of (const proc *p,
           const char *name)
 {
-  const pb_param_spec *spec = pb_kind_find_param (p->kind, name);
+  const pb_param_spec *spec = name != NULL ? pb_kind_find_param (p->kind, name) : NULL;
 
   return spec != NULL ? p->params[spec - p->kind->params] : NULL;
 }
@@ -176,9 +157,7 @@ load_proc (pb_engine *e,
         goto out;
       }
 
-  p->sink = p->kind->out_rule == PB_OUT_NONE
-            || (p->kind->out_rule == PB_OUT_PARAM
-                && strcmp (param_of (p, p->kind->out_param), "none") == 0);
+  p->sink = !pb__kind_has_output (p->kind, param_of (p, p->kind->out_param));
 
   n_ports = pb_graph_list_ports (e->graph, addr, NULL, 0);
   ports = calloc (n_ports + 1, sizeof *ports);
@@ -280,20 +259,6 @@ check_links (proc      *procs,
   return PB_OK;
 }
 
-static pb_item_type
-rule_out_type (const proc   *p,
-               pb_item_type  in)
-{
-  switch (p->kind->out_rule)
-    {
-    case PB_OUT_FIXED: return p->kind->out_fixed;
-    case PB_OUT_SAME:  return in;
-    case PB_OUT_PARAM: return pb_item_type_parse (param_of (p, p->kind->out_param));
-    case PB_OUT_NONE:
-    default:           return PB_ITEM_NONE;
-    }
-}
-
 /* Gives every process its item types, from the sources downstream, and
  * refuses a link whose two ends disagree. */
 static int
@@ -311,7 +276,9 @@ resolve_types (proc      *procs,
         continue;
       if (procs[i].kind->shape == PB_SHAPE_SOURCE)
         {
-          procs[i].out_type = rule_out_type (&procs[i], PB_ITEM_NONE);
+          procs[i].out_type = pb__kind_out_type (procs[i].kind,
+                                                 param_of (&procs[i], procs[i].kind->out_param),
+                                                 PB_ITEM_NONE);
           procs[i].mark = 1;
         }
     }
@@ -323,14 +290,16 @@ resolve_types (proc      *procs,
         {
           proc *p = &procs[i];
           pb_item_type in = PB_ITEM_NONE;
+          uint32_t takes;
           bool known = true;
 
           if (p->mark)
             continue;
+          takes = pb__kind_in_types (p->kind, param_of (p, pb__kind_in_param (p->kind)));
           for (size_t j = 0; j < p->n_ins && known; j++)
             {
               proc *q = pb__find_proc (procs, n, p->ins[j].peer);
-              char a[32], b[32];
+              char a[32], b[32], t[16];
 
               *culprit = p;
               if (q == NULL || !q->mark)
@@ -338,21 +307,20 @@ resolve_types (proc      *procs,
               else if (in != PB_ITEM_NONE && q->out_type != in)
                 return pb_error_set (err, PB_ETYPE, "%s: its inputs carry different types (%s and %s)",
                                      p->name, pb_item_type_name (in), pb_item_type_name (q->out_type));
-              else if (!type_accepted (p->kind->in_types, q->out_type)
-                       || (strcmp (p->kind->name, "c") == 0
-                           && q->out_type != pb_item_type_parse (param_of (p, "in"))))
+              else if (!(takes & PB_ITEM_MASK (q->out_type)))
                 return pb_error_set (err, PB_ETYPE, "type mismatch: %s.%s gives %s but %s.%s takes %s",
                                      q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), a),
                                      pb_item_type_name (q->out_type),
                                      p->name, pb_kind_port_format (p->kind, p->ins[j].port, b),
-                                     strcmp (p->kind->name, "c") == 0 ? param_of (p, "in") : p->kind->in_types);
+                                     pb__types_format (takes, t));
               else
                 in = q->out_type;
             }
           if (!known)
             continue;
           p->in_type = in;
-          p->out_type = p->sink ? PB_ITEM_NONE : rule_out_type (p, in);
+          p->out_type = p->sink ? PB_ITEM_NONE
+                                : pb__kind_out_type (p->kind, param_of (p, p->kind->out_param), in);
           p->mark = 1;
           changed = true;
         }

@@ -16,6 +16,7 @@
 #include <pushback/graph.h>
 #include <pushback/mux.h>
 #include <pushback/kinds.h>
+#include <pushback/link.h>
 #include <pushback/engine.h>
 #include <pushback/runner.h>
 #include <pushback/pipeline.h>
