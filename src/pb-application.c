@@ -9,7 +9,22 @@
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
+#include "pb-canvas.h"
 #include "pb-window.h"
+
+/* The demo that `pushback --demo` opens, running: a wave from a clock,
+ * fanned out to a live statistic, a deliberately slow stage, and a `c`
+ * process whose code can be changed while it runs. */
+static const char demo_pipeline[] =
+  "clock name=clock rate=1000 ! map name=wave expr=\"sin(x * 6.283) * 100\" "
+  "! broadcast name=fan ! stats name=level "
+  " fan. ! map name=slow expr=\"({ double a = x; for (int i = 0; i < 2000; i++) a = a * 0.999 + 0.001; a; })\" "
+  "! sum name=total "
+  " fan. ! c name=smooth in=f64 out=f64 state=\"double acc;\" "
+  "code=\"s->acc = s->acc * 0.9 + x * 0.1; emit(s->acc);\" "
+  "! window-mean name=mean ! stats name=smoothed";
+
+#define RECENT_MAX 10
 
 struct _PbApplication
 {
@@ -24,10 +39,18 @@ static void pb_application_about (GSimpleAction *action,
 static void pb_application_quit  (GSimpleAction *action,
                                   GVariant      *parameter,
                                   gpointer       user_data);
+static void pb_application_new_window (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data);
+static void pb_application_demo  (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data);
 
 static const GActionEntry app_entries[] = {
   { .name = "about", .activate = pb_application_about },
   { .name = "quit",  .activate = pb_application_quit },
+  { .name = "new-window", .activate = pb_application_new_window },
+  { .name = "demo", .activate = pb_application_demo },
 };
 
 /**
@@ -42,8 +65,116 @@ pb_application_new (void)
 {
   return g_object_new (PB_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
+}
+
+/**
+ * pb_application_add_recent:
+ * @file: (nullable): a document just opened or saved
+ *
+ * Puts @file first in the recent documents, in the application's own
+ * list and in the desktop's.
+ */
+void
+pb_application_add_recent (PbApplication *self,
+                           GFile         *file)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) recent = NULL;
+  g_auto(GStrv) updated = NULL;
+  g_autofree char *uri = NULL;
+  guint kept = 1;
+
+  g_return_if_fail (PB_IS_APPLICATION (self));
+
+  if (file == NULL)
+    return;
+
+  uri = g_file_get_uri (file);
+  settings = g_settings_new (APPLICATION_ID);
+  recent = g_settings_get_strv (settings, "recent-files");
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, uri);
+  for (guint i = 0; recent[i] != NULL && kept < RECENT_MAX; i++)
+    if (!g_str_equal (recent[i], uri))
+      {
+        g_strv_builder_add (builder, recent[i]);
+        kept++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "recent-files", (const char * const *) updated);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+/**
+ * pb_application_open_file:
+ * @file: a document
+ * @window: (nullable): the window asking; it shows the document if it is
+ *   still a new, untouched one, and the error if the file does not open
+ *
+ * Opens @file in a window. A file that does not open is left as it was,
+ * and the loader's reason is shown.
+ */
+void
+pb_application_open_file (PbApplication *self,
+                          GFile         *file,
+                          PbWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PbDocument) document = NULL;
+
+  g_return_if_fail (PB_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  document = pb_document_load (file, &error);
+  if (document == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
+
+      if (window == NULL)
+        {
+          window = pb_window_new (self);
+          gtk_window_present (GTK_WINDOW (window));
+        }
+      pb_window_show_error (window, heading, error);
+      return;
+    }
+
+  if (window == NULL || !pb_window_is_pristine (window))
+    window = pb_window_new (self);
+  pb_window_set_document (window, document, FALSE);
+  pb_application_add_recent (self, file);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/**
+ * pb_application_open_demo:
+ *
+ * Opens the demo topology, running, in a window of its own unless the
+ * active window is still untouched.
+ */
+void
+pb_application_open_demo (PbApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PbDocument) document = NULL;
+  PbWindow *window;
+
+  g_return_if_fail (PB_IS_APPLICATION (self));
+
+  document = pb_document_new_from_pipeline (demo_pipeline, &error);
+  /* The demo ships with the application: it always builds. */
+  g_assert_no_error (error);
+
+  window = PB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  if (window == NULL || !pb_window_is_pristine (window))
+    window = pb_window_new (self);
+  pb_window_set_document (window, document, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -86,10 +217,42 @@ pb_application_quit (GSimpleAction *action,
 }
 
 static void
+pb_application_new_window (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (pb_window_new (PB_APPLICATION (user_data))));
+}
+
+static void
+pb_application_demo (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  pb_application_open_demo (PB_APPLICATION (user_data));
+}
+
+static void
 pb_application_startup (GApplication *application)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *close_accels[] = { "<Control>w", NULL };
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.new-window", { "<Control>n", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.save-as", { "<Control><Shift>s", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
+    { "win.run", { "F5", NULL } },
+    { "win.pause", { "F6", NULL } },
+    { "win.stop", { "<Shift>F5", NULL } },
+    { "win.restart", { "<Control><Shift>F5", NULL } },
+    { "win.zoom-fit", { "<Control>1", NULL } },
+  };
 
   G_APPLICATION_CLASS (pb_application_parent_class)->startup (application);
 
@@ -98,8 +261,9 @@ pb_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_entries),
                                    application);
 
-  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close", close_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                           accels[i].action, accels[i].accels);
 }
 
 static void
@@ -115,15 +279,54 @@ pb_application_activate (GApplication *application)
 }
 
 static void
+pb_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    pb_application_open_file (PB_APPLICATION (application), files[i], NULL);
+}
+
+static int
+pb_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  /* --demo is handled in the primary instance, once it has started up. */
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      g_action_group_activate_action (G_ACTION_GROUP (application), "demo", NULL);
+      return EXIT_SUCCESS;
+    }
+  return -1;
+}
+
+static void
 pb_application_class_init (PbApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->startup = pb_application_startup;
   app_class->activate = pb_application_activate;
+  app_class->open = pb_application_open;
+  app_class->handle_local_options = pb_application_handle_local_options;
 }
 
 static void
 pb_application_init (PbApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the demo topology, running"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }

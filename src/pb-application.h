@@ -16,6 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PbApplication, pb_application, PB, APPLICATION, AdwApplication)
 
-PbApplication *pb_application_new (void);
+PbApplication *pb_application_new        (void);
+void           pb_application_open_file  (PbApplication *self,
+                                          GFile         *file,
+                                          PbWindow      *window);
+void           pb_application_open_demo  (PbApplication *self);
+void           pb_application_add_recent (PbApplication *self,
+                                          GFile         *file);
 
 G_END_DECLS

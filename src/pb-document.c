@@ -18,10 +18,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include <pushback/kinds.h>
 #include <pushback/link.h>
+#include <pushback/pipeline.h>
 #include <pushback/runner.h>
 #include <pushback/store.h>
 
@@ -207,6 +210,87 @@ pb_document_load (GFile   *file,
   pb_store_close (store);
 
   return self;
+}
+
+/**
+ * pb_document_new_from_pipeline:
+ * @text: a pipeline description, as `pushback-run -e` takes
+ * @error: the parser's message, naming the element
+ *
+ * Builds a document from pipeline text. Its nodes are unplaced, for a
+ * view to lay out.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL
+ */
+PbDocument *
+pb_document_new_from_pipeline (const char  *text,
+                               GError     **error)
+{
+  pb_graph *graph = pb_graph_new (0);
+  PbDocument *self;
+  pb_error err;
+  int rc;
+
+  rc = pb_pipeline_build_text (graph, text, &err);
+  if (rc != PB_OK)
+    {
+      pb_graph_free (graph);
+      return pb_propagate_result (error, rc, &err), NULL;
+    }
+
+  self = document_new_for_graph (graph);
+  mirror_graph (self, graph, NULL);
+  return self;
+}
+
+/**
+ * pb_document_dup_code_digest:
+ *
+ * The code a document would run: every expression and every piece of C of
+ * its processes, with the process and parameter each belongs to, hashed.
+ * Trust is given to this digest, not to a path, so that a file changed
+ * behind the user's back is not trusted for its name.
+ *
+ * Returns: (transfer full) (nullable): a SHA-256 digest in hex, or %NULL
+ *   when the document runs no code of anyone's
+ */
+char *
+pb_document_dup_code_digest (PbDocument *self)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const pb_graph *graph;
+  g_autofree pb_addr *procs = NULL;
+  gboolean any = FALSE;
+  size_t n;
+
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
+
+  graph = pb_runner_lock_graph (self->runner);
+  n = pb_graph_n_processes (graph);
+  procs = g_new (pb_addr, n);
+  pb_graph_list_processes (graph, procs, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      const pb_kind *kind = pb_kind_find (pb_graph_process_kind (graph, procs[i]));
+
+      for (size_t k = 0; kind != NULL && k < pb_kind_n_params (kind); k++)
+        {
+          const pb_param_spec *spec = pb_kind_param (kind, k);
+          const char *value = pb_graph_get_param (graph, procs[i], spec->name);
+          g_autofree char *entry = NULL;
+
+          if (value == NULL || (spec->type != PB_PARAM_EXPR && spec->type != PB_PARAM_CODE))
+            continue;
+          /* Lengths first, so that no two lists of entries hash alike. */
+          entry = g_strdup_printf ("%" G_GINT64_MODIFIER "x %zu:%s %zu:%s\n", procs[i],
+                                   strlen (spec->name), spec->name, strlen (value), value);
+          g_checksum_update (checksum, (const guchar *) entry, -1);
+          any = TRUE;
+        }
+    }
+  pb_runner_unlock_graph (self->runner);
+
+  return any ? g_strdup (g_checksum_get_string (checksum)) : NULL;
 }
 
 static void
@@ -1202,32 +1286,6 @@ pb_document_refresh_status (PbDocument *self)
         pb_node_set_status (node, PB_PROCESS_READY, NULL);
     }
   pb_snapshot_free (snap);
-}
-
-/**
- * pb_document_dup_chain_source:
- * @process: a process
- *
- * Returns: (transfer full) (nullable): the generated C of the chain that
- *   runs @process now, or %NULL when none does
- */
-char *
-pb_document_dup_chain_source (PbDocument *self,
-                              pb_addr     process)
-{
-  pb_snapshot *snap;
-  char *source = NULL;
-  long index;
-  pb_process_info info;
-
-  g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
-
-  snap = pb_runner_snapshot (self->runner);
-  index = snap != NULL ? pb_snapshot_find_process (snap, process) : -1;
-  if (index >= 0 && pb_snapshot_process (snap, index, &info) == PB_OK)
-    source = g_strdup (pb_snapshot_chain_source (snap, info.chain));
-  pb_snapshot_free (snap);
-  return source;
 }
 
 /**

@@ -38,6 +38,9 @@ G_DECLARE_FINAL_TYPE (PbDocument, pb_document, PB, DOCUMENT, GObject)
 PbDocument  *pb_document_new              (void);
 PbDocument  *pb_document_load             (GFile       *file,
                                            GError     **error);
+PbDocument  *pb_document_new_from_pipeline (const char *text,
+                                           GError     **error);
+char        *pb_document_dup_code_digest  (PbDocument  *self);
 gboolean     pb_document_save             (PbDocument  *self,
                                            GFile       *file,
                                            GError     **error);
@@ -104,8 +107,6 @@ void         pb_document_stop             (PbDocument  *self);
 gboolean     pb_document_restart          (PbDocument  *self,
                                            GError     **error);
 void         pb_document_refresh_status   (PbDocument  *self);
-char        *pb_document_dup_chain_source (PbDocument  *self,
-                                           pb_addr      process);
 gboolean     pb_document_sync             (PbDocument  *self,
                                            guint        timeout_ms);
 char        *pb_document_dup_graph_text   (PbDocument  *self);

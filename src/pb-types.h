@@ -14,6 +14,15 @@
 G_BEGIN_DECLS
 
 typedef struct _PbApplication PbApplication;
+typedef struct _PbCanvas      PbCanvas;
+typedef struct _PbCommand     PbCommand;
+typedef struct _PbDocument    PbDocument;
+typedef struct _PbLink        PbLink;
+typedef struct _PbNode        PbNode;
+typedef struct _PbNodeView    PbNodeView;
+typedef struct _PbPort        PbPort;
+typedef struct _PbSocket      PbSocket;
+typedef struct _PbUndoStack   PbUndoStack;
 typedef struct _PbWindow      PbWindow;
 
 G_END_DECLS

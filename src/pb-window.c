@@ -2,19 +2,20 @@
  *
  * Copyright 2026 The Pushback developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window puts a document on screen: the canvas in the middle, the
+ * controls of the run in the header bar, and the banner that holds back a
+ * document's code until the person trusts it. Its actions live in
+ * pb-window-actions.c.
  */
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "pb-application.h"
-#include "pb-window.h"
-
-struct _PbWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-};
+#include "pb-trust.h"
+#include "pb-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PbWindow, pb_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -22,7 +23,8 @@ G_DEFINE_FINAL_TYPE (PbWindow, pb_window, ADW_TYPE_APPLICATION_WINDOW)
  * pb_window_new:
  * @application: the application the window belongs to
  *
- * Creates a window sized as the last one closed was.
+ * Creates a window sized as the last one closed was, showing a new empty
+ * document, running.
  *
  * Returns: (transfer none): a new #PbWindow, owned by GTK like every
  *   toplevel; gtk_window_destroy() ends it
@@ -37,12 +39,274 @@ pb_window_new (PbApplication *application)
                        NULL);
 }
 
+/**
+ * pb_window_get_document:
+ *
+ * Returns: (transfer none): the document shown
+ */
+PbDocument *
+pb_window_get_document (PbWindow *self)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), NULL);
+  return self->document;
+}
+
+/**
+ * pb_window_get_canvas:
+ *
+ * Returns: (transfer none): the canvas
+ */
+PbCanvas *
+pb_window_get_canvas (PbWindow *self)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), NULL);
+  return self->canvas;
+}
+
+/**
+ * pb_window_is_pristine:
+ *
+ * Returns: whether the window shows a new document nobody has touched,
+ *   which opening a file may replace rather than open a window beside
+ */
+gboolean
+pb_window_is_pristine (PbWindow *self)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), FALSE);
+
+  return pb_document_get_file (self->document) == NULL
+      && !pb_undo_stack_can_undo (pb_document_get_undo_stack (self->document))
+      && g_list_model_get_n_items (pb_document_get_nodes (self->document)) == 0;
+}
+
+/**
+ * pb_window_show_error:
+ * @heading: what failed, for people: "Could Not Open “x.pushback”"
+ * @error: why, as the runtime or the loader said it
+ */
+void
+pb_window_show_error (PbWindow     *self,
+                      const char   *heading,
+                      const GError *error)
+{
+  GtkWidget *dialog;
+
+  g_return_if_fail (PB_IS_WINDOW (self));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_title (PbWindow *self)
+{
+  g_autofree char *title = pb_document_dup_title (self->document);
+  g_autofree char *shown = NULL;
+  GFile *file = pb_document_get_file (self->document);
+  g_autofree char *folder = NULL;
+
+  if (pb_document_get_modified (self->document))
+    shown = g_strdup_printf ("• %s", title);
+  else
+    shown = g_strdup (title);
+
+  if (file != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+
+      if (parent != NULL)
+        folder = g_file_get_parse_name (parent);
+    }
+
+  adw_window_title_set_title (self->window_title, shown);
+  adw_window_title_set_subtitle (self->window_title, folder);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+update_trust_banner (PbWindow *self)
+{
+  GListModel *nodes = pb_document_get_nodes (self->document);
+  guint with_code = 0;
+
+  if (self->trusted)
+    {
+      gtk_revealer_set_reveal_child (self->trust_banner, FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+      const pb_kind *kind = pb_node_get_kind (node);
+
+      for (size_t k = 0; k < pb_kind_n_params (kind); k++)
+        {
+          const pb_param_spec *spec = pb_kind_param (kind, k);
+
+          if ((spec->type == PB_PARAM_EXPR || spec->type == PB_PARAM_CODE)
+              && pb_node_get_param (node, spec->name) != NULL)
+            {
+              with_code++;
+              break;
+            }
+        }
+    }
+
+  {
+    g_autofree char *text =
+      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                    "This document has C code in %u process. Its code has not been run, nor compiled: run it only if you trust where the document comes from.",
+                                    "This document has C code in %u processes. Its code has not been run, nor compiled: run it only if you trust where the document comes from.",
+                                    with_code),
+                       with_code);
+    gtk_label_set_label (self->trust_label, text);
+  }
+  gtk_revealer_set_reveal_child (self->trust_banner, TRUE);
+}
+
+/**
+ * _pb_window_trust:
+ *
+ * The person agreed to run the document's code: remember its digest, and
+ * run it.
+ */
+void
+_pb_window_trust (PbWindow *self)
+{
+  g_autofree char *digest = pb_document_dup_code_digest (self->document);
+  g_autoptr(GError) error = NULL;
+
+  pb_trust_remember (self->settings, digest);
+  self->trusted = TRUE;
+  update_trust_banner (self);
+  if (!pb_document_run (self->document, &error))
+    pb_window_show_error (self, _("Could Not Run"), error);
+  _pb_window_update_actions (self);
+}
+
+static void
+update_empty_page (PbWindow *self)
+{
+  gtk_widget_set_visible (self->empty_page,
+                          g_list_model_get_n_items (pb_document_get_nodes (self->document)) == 0);
+}
+
+static void
+on_document_notify (PbWindow *self)
+{
+  update_title (self);
+  _pb_window_update_actions (self);
+}
+
+/**
+ * pb_window_set_document:
+ * @document: the document to show
+ * @trusted: whether its code may run: a new document, the demo, or code
+ *   whose digest the user trusted; an untrusted document shows a banner
+ *   and runs nothing until the person agrees
+ *
+ * Shows @document, and runs it when it is trusted.
+ */
+void
+pb_window_set_document (PbWindow   *self,
+                        PbDocument *document,
+                        gboolean    trusted)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (PB_IS_WINDOW (self));
+  g_return_if_fail (PB_IS_DOCUMENT (document));
+
+  if (self->document != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->document, self);
+      g_signal_handlers_disconnect_by_data (pb_document_get_undo_stack (self->document), self);
+      g_signal_handlers_disconnect_by_data (pb_document_get_nodes (self->document), self);
+      pb_document_stop (self->document);
+    }
+  g_set_object (&self->document, document);
+
+  g_signal_connect_swapped (document, "notify", G_CALLBACK (on_document_notify), self);
+  g_signal_connect_swapped (pb_document_get_undo_stack (document), "notify",
+                            G_CALLBACK (on_document_notify), self);
+  g_signal_connect_swapped (pb_document_get_nodes (document), "items-changed",
+                            G_CALLBACK (update_empty_page), self);
+  pb_canvas_set_document (self->canvas, document);
+
+  if (!trusted)
+    {
+      g_autofree char *digest = pb_document_dup_code_digest (document);
+
+      trusted = pb_trust_is_trusted (self->settings, digest);
+    }
+  self->trusted = trusted;
+  update_title (self);
+  update_trust_banner (self);
+  update_empty_page (self);
+  if (self->trusted && !pb_document_run (document, &error))
+    pb_window_show_error (self, _("Could Not Run"), error);
+  _pb_window_update_actions (self);
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   PbWindow         *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (response, "discard"))
+    {
+      pb_undo_stack_set_clean (pb_document_get_undo_stack (self->document));
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "save"))
+    {
+      if (pb_document_get_file (self->document) == NULL)
+        _pb_window_save_as (self, TRUE);
+      else if (pb_document_save (self->document, NULL, &error))
+        gtk_window_close (GTK_WINDOW (self));
+      else
+        pb_window_show_error (self, _("Could Not Save"), error);
+    }
+}
+
+static gboolean
+ask_to_save (PbWindow *self)
+{
+  g_autofree char *title = pb_document_dup_title (self->document);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = g_strdup_printf (_("“%s” has unsaved changes. Changes which are not saved will be permanently lost."), title);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static gboolean
 pb_window_close_request (GtkWindow *window)
 {
   PbWindow *self = PB_WINDOW (window);
   int width;
   int height;
+
+  if (self->document != NULL && pb_document_get_modified (self->document))
+    return ask_to_save (self);
 
   /* The default size follows the window while it is neither maximized nor
    * fullscreen, so it is the size to come back to next time even if the
@@ -62,7 +326,14 @@ pb_window_dispose (GObject *object)
 {
   PbWindow *self = PB_WINDOW (object);
 
+  if (self->document != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->document, self);
+      g_signal_handlers_disconnect_by_data (pb_document_get_undo_stack (self->document), self);
+      g_signal_handlers_disconnect_by_data (pb_document_get_nodes (self->document), self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_WINDOW);
+  g_clear_object (&self->document);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (pb_window_parent_class)->dispose (object);
@@ -79,12 +350,29 @@ pb_window_class_init (PbWindowClass *klass)
 
   window_class->close_request = pb_window_close_request;
 
+  g_type_ensure (PB_TYPE_CANVAS);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/pushback/Pushback/ui/pb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, trust_banner);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, trust_label);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, palette_slot);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, inspector_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, inspector_slot);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);
+
+  _pb_window_class_add_actions (widget_class);
 }
 
 static void
 pb_window_init (PbWindow *self)
 {
+  g_autoptr(PbDocument) document = pb_document_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -94,4 +382,6 @@ pb_window_init (PbWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  pb_window_set_document (self, document, TRUE);
 }

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "pb-document.h"
 #include "pb-types.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PbWindow, pb_window, PB, WINDOW, AdwApplicationWindow)
 
-PbWindow *pb_window_new (PbApplication *application);
+PbWindow   *pb_window_new          (PbApplication *application);
+PbDocument *pb_window_get_document (PbWindow      *self);
+void        pb_window_set_document (PbWindow      *self,
+                                    PbDocument    *document,
+                                    gboolean       trusted);
+gboolean    pb_window_is_pristine  (PbWindow      *self);
+void        pb_window_show_error   (PbWindow      *self,
+                                    const char    *heading,
+                                    const GError  *error);
+PbCanvas   *pb_window_get_canvas   (PbWindow      *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "pb-application.h"
+#include "pb-canvas.h"
 #include "pb-window.h"
 
 typedef struct
@@ -111,12 +112,17 @@ window_shell_activated (GApplication *application,
   GtkWidget *status_page;
   GtkWidget *menu_button;
 
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Pushback");
+  /* A new window holds a new, empty document, with a canvas to draw it
+   * on and a page saying how to start. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Untitled");
+  g_assert_nonnull (pb_window_get_document (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pb_window_get_canvas (window))));
+  g_assert_true (pb_canvas_get_document (pb_window_get_canvas (window)) == pb_window_get_document (window));
 
   status_page = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
   g_assert_nonnull (status_page);
   g_assert_true (gtk_widget_get_mapped (status_page));
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status_page)), ==, "No Topology");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status_page)), ==, "No Processes Yet");
 
   menu_button = find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);

@@ -1,0 +1,46 @@
+/* pb-canvas.h — the view of a topology, where it is drawn and edited
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "pb-document.h"
+#include "pb-types.h"
+
+G_BEGIN_DECLS
+
+#define PB_TYPE_CANVAS (pb_canvas_get_type ())
+
+G_DECLARE_FINAL_TYPE (PbCanvas, pb_canvas, PB, CANVAS, GtkWidget)
+
+GtkWidget  *pb_canvas_new                (void);
+PbDocument *pb_canvas_get_document       (PbCanvas   *self);
+void        pb_canvas_set_document       (PbCanvas   *self,
+                                          PbDocument *document);
+double      pb_canvas_get_zoom           (PbCanvas   *self);
+void        pb_canvas_set_zoom           (PbCanvas   *self,
+                                          double      zoom,
+                                          double      x,
+                                          double      y);
+void        pb_canvas_zoom_to_fit        (PbCanvas   *self);
+void        pb_canvas_to_canvas          (PbCanvas   *self,
+                                          double      widget_x,
+                                          double      widget_y,
+                                          double     *x,
+                                          double     *y);
+void        pb_canvas_get_center         (PbCanvas   *self,
+                                          double     *x,
+                                          double     *y);
+GPtrArray  *pb_canvas_get_selected_nodes (PbCanvas   *self);
+GPtrArray  *pb_canvas_get_selected_links (PbCanvas   *self);
+void        pb_canvas_select_node        (PbCanvas   *self,
+                                          PbNode     *node,
+                                          gboolean    extend);
+GtkWidget  *pb_canvas_find_view          (PbCanvas   *self,
+                                          PbNode     *node);
+
+G_END_DECLS

@@ -1,0 +1,278 @@
+/* pb-node-view.c — a node on the canvas
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A card showing one process: its name, its kind, and a socket per port,
+ * inputs down the left edge and outputs down the right, so that wires run
+ * left to right as items flow. It follows its PbNode's notifications and
+ * changes nothing itself: the canvas decides what a click or a drag on it
+ * means.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pb-node-view.h"
+
+struct _PbNodeView
+{
+  GtkWidget   parent_instance;
+
+  PbNode     *node;
+  GHashTable *sockets;   /* pb_addr -> PbSocket, not owned */
+
+  GtkWidget  *box;
+  GtkLabel   *name_label;
+  GtkLabel   *kind_label;
+  GtkWidget  *badge;
+  GtkBox     *inputs;
+  GtkBox     *outputs;
+};
+
+G_DEFINE_FINAL_TYPE (PbNodeView, pb_node_view, GTK_TYPE_WIDGET)
+
+#define ADDR_KEY(a) ((gpointer) (guintptr) (a))
+
+static const char *
+display_name (PbNodeView *self)
+{
+  const char *name = pb_node_get_name (self->node);
+
+  return name != NULL ? name : pb_node_get_kind_name (self->node);
+}
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+/* One row per port: the socket on the outer edge, its role beside it. */
+static void
+rebuild_sockets (PbNodeView *self)
+{
+  GListModel *ports = pb_node_get_ports (self->node);
+  guint n = g_list_model_get_n_items (ports);
+
+  clear_box (self->inputs);
+  clear_box (self->outputs);
+  g_hash_table_remove_all (self->sockets);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PbPort) port = g_list_model_get_item (ports, i);
+      gboolean input = pb_port_get_direction (port) == PB_PORT_IN;
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *socket = pb_socket_new (port, display_name (self));
+      GtkWidget *label = gtk_label_new (pb_port_get_role (port));
+
+      gtk_widget_add_css_class (label, "port");
+      gtk_widget_set_halign (row, input ? GTK_ALIGN_START : GTK_ALIGN_END);
+      if (input)
+        {
+          gtk_box_append (GTK_BOX (row), socket);
+          gtk_box_append (GTK_BOX (row), label);
+          gtk_box_append (self->inputs, row);
+        }
+      else
+        {
+          gtk_box_append (GTK_BOX (row), label);
+          gtk_box_append (GTK_BOX (row), socket);
+          gtk_box_append (self->outputs, row);
+        }
+      g_hash_table_insert (self->sockets, ADDR_KEY (pb_port_get_address (port)), socket);
+    }
+}
+
+static void
+update_title (PbNodeView *self)
+{
+  g_autofree char *label = NULL;
+
+  gtk_label_set_label (self->name_label, display_name (self));
+  gtk_label_set_label (self->kind_label, pb_node_get_kind_name (self->node));
+
+  /* Translators: how a screen reader names a node: "map0, map". */
+  label = g_strdup_printf (_("%s, %s"), display_name (self), pb_node_get_kind_name (self->node));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  pb_kind_description (pb_node_get_kind (self->node)),
+                                  -1);
+}
+
+static void
+update_status (PbNodeView *self)
+{
+  pb_process_state state = pb_node_get_state (self->node);
+  const char *message = pb_node_get_message (self->node);
+  gboolean failed = state == PB_PROCESS_FAILED;
+  gboolean waiting = state == PB_PROCESS_WAITING;
+
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "failed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "failed");
+  if (waiting)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "waiting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "waiting");
+
+  gtk_widget_set_visible (self->badge, failed);
+  gtk_widget_set_tooltip_text (self->badge, failed ? message : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), waiting ? message : NULL);
+}
+
+static void
+update_selected (PbNodeView *self)
+{
+  gboolean selected = pb_node_get_selected (self->node);
+
+  if (selected)
+    gtk_widget_set_state_flags (GTK_WIDGET (self), GTK_STATE_FLAG_SELECTED, FALSE);
+  else
+    gtk_widget_unset_state_flags (GTK_WIDGET (self), GTK_STATE_FLAG_SELECTED);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self),
+                               GTK_ACCESSIBLE_STATE_SELECTED, selected,
+                               -1);
+}
+
+static void
+on_name_changed (PbNodeView *self)
+{
+  update_title (self);
+  /* Sockets carry the process's name for screen readers. */
+  rebuild_sockets (self);
+}
+
+/**
+ * pb_node_view_new:
+ * @node: the node to show
+ *
+ * Returns: (transfer floating): a view of @node that follows its changes
+ */
+GtkWidget *
+pb_node_view_new (PbNode *node)
+{
+  PbNodeView *self;
+
+  g_return_val_if_fail (PB_IS_NODE (node), NULL);
+
+  self = g_object_new (PB_TYPE_NODE_VIEW, NULL);
+  self->node = g_object_ref (node);
+
+  g_signal_connect_object (node, "notify::name", G_CALLBACK (on_name_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (node, "notify::state", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (node, "notify::message", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (node, "notify::selected", G_CALLBACK (update_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pb_node_get_ports (node), "items-changed",
+                           G_CALLBACK (rebuild_sockets), self, G_CONNECT_SWAPPED);
+
+  update_title (self);
+  update_status (self);
+  update_selected (self);
+  rebuild_sockets (self);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * pb_node_view_get_node:
+ *
+ * Returns: (transfer none): the node shown
+ */
+PbNode *
+pb_node_view_get_node (PbNodeView *self)
+{
+  g_return_val_if_fail (PB_IS_NODE_VIEW (self), NULL);
+  return self->node;
+}
+
+/**
+ * pb_node_view_find_socket:
+ * @port: a port address of the node's process
+ *
+ * Returns: (transfer none) (nullable): its socket, or %NULL if the node
+ *   does not show that port
+ */
+PbSocket *
+pb_node_view_find_socket (PbNodeView *self,
+                          pb_addr     port)
+{
+  g_return_val_if_fail (PB_IS_NODE_VIEW (self), NULL);
+  return g_hash_table_lookup (self->sockets, ADDR_KEY (port));
+}
+
+/**
+ * pb_node_view_foreach_socket:
+ * @func: called with each #PbSocket and @user_data
+ */
+void
+pb_node_view_foreach_socket (PbNodeView *self,
+                             GFunc       func,
+                             gpointer    user_data)
+{
+  GHashTableIter iter;
+  gpointer socket;
+
+  g_return_if_fail (PB_IS_NODE_VIEW (self));
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &socket))
+    func (socket, user_data);
+}
+
+static void
+pb_node_view_dispose (GObject *object)
+{
+  PbNodeView *self = PB_NODE_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_NODE_VIEW);
+  g_clear_object (&self->node);
+
+  G_OBJECT_CLASS (pb_node_view_parent_class)->dispose (object);
+}
+
+static void
+pb_node_view_finalize (GObject *object)
+{
+  PbNodeView *self = PB_NODE_VIEW (object);
+
+  g_hash_table_unref (self->sockets);
+
+  G_OBJECT_CLASS (pb_node_view_parent_class)->finalize (object);
+}
+
+static void
+pb_node_view_class_init (PbNodeViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pb_node_view_dispose;
+  object_class->finalize = pb_node_view_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/pushback/Pushback/ui/pb-node-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, box);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, name_label);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, badge);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, inputs);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, outputs);
+
+  gtk_widget_class_set_css_name (widget_class, "node");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+pb_node_view_init (PbNodeView *self)
+{
+  self->sockets = g_hash_table_new (NULL, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+}

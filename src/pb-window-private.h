@@ -1,0 +1,41 @@
+/* pb-window-private.h — what the window's files share (internal)
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "pb-canvas.h"
+#include "pb-window.h"
+
+G_BEGIN_DECLS
+
+struct _PbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  PbDocument           *document;
+  gboolean              trusted;
+
+  AdwWindowTitle       *window_title;
+  GtkWidget            *run_button;
+  GtkWidget            *pause_button;
+  GtkRevealer          *trust_banner;
+  GtkLabel             *trust_label;
+  GtkBox               *palette_slot;
+  GtkRevealer          *inspector_revealer;
+  GtkBox               *inspector_slot;
+  AdwToastOverlay      *toasts;
+  PbCanvas             *canvas;
+  GtkWidget            *empty_page;
+};
+
+void _pb_window_class_add_actions (GtkWidgetClass *widget_class);
+void _pb_window_update_actions    (PbWindow       *self);
+void _pb_window_trust             (PbWindow       *self);
+void _pb_window_save_as           (PbWindow       *self,
+                                   gboolean        close_after);
+
+G_END_DECLS
