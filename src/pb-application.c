@@ -169,6 +169,7 @@ pb_application_open_demo (PbApplication *self)
   document = pb_document_new_from_pipeline (demo_pipeline, &error);
   /* The demo ships with the application: it always builds. */
   g_assert_no_error (error);
+  pb_document_set_title (document, _("Demo"));
 
   window = PB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self)));
   if (window == NULL || !pb_window_is_pristine (window))

@@ -1119,6 +1119,7 @@ disconnect_document (PbCanvas *self)
 
   g_signal_handlers_disconnect_by_data (pb_document_get_nodes (self->document), self);
   g_signal_handlers_disconnect_by_data (pb_document_get_links (self->document), self);
+  g_signal_handlers_disconnect_by_data (self->document, self);
   on_nodes_changed (pb_document_get_nodes (self->document), 0, self->views->len, 0, self);
   g_clear_object (&self->wire_from);
   g_clear_object (&self->menu_link);
@@ -1151,6 +1152,7 @@ pb_canvas_set_document (PbCanvas   *self,
       links = pb_document_get_links (document);
       g_signal_connect (nodes, "items-changed", G_CALLBACK (on_nodes_changed), self);
       g_signal_connect (links, "items-changed", G_CALLBACK (on_links_changed), self);
+      g_signal_connect_swapped (document, "changed", G_CALLBACK (gtk_widget_queue_draw), self);
       on_nodes_changed (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
       on_links_changed (links, 0, 0, g_list_model_get_n_items (links), self);
     }

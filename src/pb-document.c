@@ -65,6 +65,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Addresses are 64-bit; GHashTable keys are pointers, which on the 64-bit
  * machines we build for hold one exactly. */
 G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (pb_addr));
@@ -94,6 +101,31 @@ PbDocument *
 pb_document_new (void)
 {
   return document_new_for_graph (pb_graph_new (0));
+}
+
+/* What each socket carries follows from kinds, parameters and links
+ * together: after every edit, every port asks the runtime, which infers
+ * types as the engine will when it builds. */
+static void
+refresh_port_types (PbDocument     *self,
+                    const pb_graph *graph)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->nodes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (G_LIST_MODEL (self->nodes), i);
+      GListModel *ports = pb_node_get_ports (node);
+
+      for (guint p = 0; p < g_list_model_get_n_items (ports); p++)
+        {
+          g_autoptr(PbPort) port = g_list_model_get_item (ports, p);
+          pb_port_info info;
+
+          if (pb_link_port_info (graph, pb_port_get_address (port), &info) == PB_OK)
+            pb_port_set_item_type (port, info.type);
+        }
+    }
 }
 
 /* The mirror of the graph, built once when a document is loaded. */
@@ -157,6 +189,8 @@ mirror_graph (PbDocument         *self,
       pb_node_set_peer (pb_document_find_node (self, source), source, sink);
       pb_node_set_peer (pb_document_find_node (self, sink), sink, source);
     }
+
+  refresh_port_types (self, graph);
 }
 
 /**
@@ -407,6 +441,24 @@ pb_document_dup_title (PbDocument *self)
   if (self->file != NULL)
     return g_file_get_basename (self->file);
   return g_strdup (_("Untitled"));
+}
+
+/**
+ * pb_document_set_title:
+ * @title: (nullable): the document's own title, saved in it; %NULL or ""
+ *   to go by its file's name
+ */
+void
+pb_document_set_title (PbDocument *self,
+                       const char *title)
+{
+  g_return_if_fail (PB_IS_DOCUMENT (self));
+
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 gboolean
@@ -702,6 +754,16 @@ apply_command (PbDocument  *self,
 
   if (touches)
     pb_runner_commit (self->runner);
+
+  if (touches && rc == PB_OK)
+    {
+      const pb_graph *graph = pb_runner_lock_graph (self->runner);
+
+      refresh_port_types (self, graph);
+      pb_runner_unlock_graph (self->runner);
+    }
+  if (rc == PB_OK)
+    g_signal_emit (self, signals[CHANGED], 0);
 
   return pb_propagate_result (error, rc, &err);
 }
@@ -1441,6 +1503,19 @@ pb_document_class_init (PbDocumentClass *klass)
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PbDocument::changed:
+   *
+   * A step was done, undone or redone: views that draw what no single
+   * node or link notifies about (wire colours, say) redraw.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

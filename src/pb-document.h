@@ -46,6 +46,8 @@ gboolean     pb_document_save             (PbDocument  *self,
                                            GError     **error);
 GFile       *pb_document_get_file         (PbDocument  *self);
 char        *pb_document_dup_title        (PbDocument  *self);
+void         pb_document_set_title        (PbDocument  *self,
+                                           const char  *title);
 gboolean     pb_document_get_modified     (PbDocument  *self);
 
 GListModel  *pb_document_get_nodes        (PbDocument  *self);

@@ -21,6 +21,7 @@ struct _PbPort
   char        *role;
   pb_port_dir  direction;
   char        *types;
+  pb_item_type item_type;
   pb_addr      peer;
 };
 
@@ -33,6 +34,7 @@ enum {
   PROP_DIRECTION,
   PROP_TYPES,
   PROP_PEER,
+  PROP_ITEM_TYPE,
   N_PROPS
 };
 
@@ -59,6 +61,7 @@ pb_port_new (pb_addr      address,
   self->role = g_strdup (role);
   self->direction = direction;
   self->types = g_strdup (types);
+  self->item_type = pb_item_type_parse (types);
 
   return self;
 }
@@ -94,15 +97,33 @@ pb_port_get_types (PbPort *self)
 /**
  * pb_port_get_item_type:
  *
- * Returns: the one item type the port carries, or PB_ITEM_NONE when its
- *   kind lets it carry several ("any", "i64|f64") and the type follows
- *   what it is joined to.
+ * Returns: the one item type the port carries, as the runtime infers it
+ *   from the kind, the parameters and the links; PB_ITEM_NONE while
+ *   several are possible (a `map` joined to nothing yet)
  */
 pb_item_type
 pb_port_get_item_type (PbPort *self)
 {
   g_return_val_if_fail (PB_IS_PORT (self), PB_ITEM_NONE);
-  return pb_item_type_parse (self->types);
+  return self->item_type;
+}
+
+/**
+ * pb_port_set_item_type:
+ *
+ * For the document, which asks the runtime what each port carries after
+ * every edit.
+ */
+void
+pb_port_set_item_type (PbPort       *self,
+                       pb_item_type  type)
+{
+  g_return_if_fail (PB_IS_PORT (self));
+
+  if (self->item_type == type)
+    return;
+  self->item_type = type;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM_TYPE]);
 }
 
 /**
@@ -171,6 +192,9 @@ pb_port_get_property (GObject    *object,
     case PROP_PEER:
       g_value_set_uint64 (value, self->peer);
       break;
+    case PROP_ITEM_TYPE:
+      g_value_set_int (value, self->item_type);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -199,6 +223,10 @@ pb_port_class_init (PbPortClass *klass)
   properties[PROP_PEER] =
     g_param_spec_uint64 ("peer", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_ITEM_TYPE] =
+    g_param_spec_int ("item-type", NULL, NULL, PB_ITEM_NONE, PB_ITEM_U8, PB_ITEM_NONE,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -28,6 +28,8 @@ const char   *pb_port_get_role      (PbPort       *self);
 pb_port_dir   pb_port_get_direction (PbPort       *self);
 const char   *pb_port_get_types     (PbPort       *self);
 pb_item_type  pb_port_get_item_type (PbPort       *self);
+void          pb_port_set_item_type (PbPort       *self,
+                                     pb_item_type  type);
 pb_addr       pb_port_get_peer      (PbPort       *self);
 void          pb_port_set_peer      (PbPort       *self,
                                      pb_addr       peer);

@@ -77,7 +77,7 @@ update_accessible (PbSocket   *self,
 }
 
 static void
-on_peer_changed (PbSocket *self)
+on_port_changed (PbSocket *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -99,7 +99,9 @@ pb_socket_new (PbPort     *port,
 
   self = g_object_new (PB_TYPE_SOCKET, NULL);
   self->port = g_object_ref (port);
-  g_signal_connect_object (port, "notify::peer", G_CALLBACK (on_peer_changed),
+  g_signal_connect_object (port, "notify::peer", G_CALLBACK (on_port_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (port, "notify::item-type", G_CALLBACK (on_port_changed),
                            self, G_CONNECT_SWAPPED);
   update_accessible (self, process_name != NULL ? process_name : "");
 
