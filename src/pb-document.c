@@ -837,24 +837,73 @@ pb_document_redo (PbDocument  *self,
   return TRUE;
 }
 
-/* A new process is named after its kind and the lowest number free, as
- * pipelines name theirs: map0, map1... */
-static char *
-free_name (PbDocument *self,
-           const char *kind)
+/**
+ * pb_document_dup_free_name:
+ * @base: what to name after, a kind such as "map"
+ * @taken: (nullable) (element-type utf8 utf8): names to avoid besides
+ *   those of the graph, as a set; the name returned is added to it
+ *
+ * A new process is named after its kind and the lowest number free, as
+ * pipelines name theirs: map0, map1...
+ *
+ * Returns: (transfer full): a name no process has
+ */
+char *
+pb_document_dup_free_name (PbDocument *self,
+                           const char *base,
+                           GHashTable *taken)
 {
-  const pb_graph *graph = pb_runner_lock_graph (self->runner);
+  const pb_graph *graph;
   char *name = NULL;
 
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
+
+  graph = pb_runner_lock_graph (self->runner);
   for (guint i = 0; name == NULL; i++)
     {
-      g_autofree char *candidate = g_strdup_printf ("%s%u", kind, i);
+      g_autofree char *candidate = g_strdup_printf ("%s%u", base, i);
 
-      if (pb_graph_find_name (graph, candidate) == 0)
+      if (pb_graph_find_name (graph, candidate) == 0
+          && (taken == NULL || !g_hash_table_contains (taken, candidate)))
         name = g_steal_pointer (&candidate);
     }
   pb_runner_unlock_graph (self->runner);
+
+  if (taken != NULL)
+    g_hash_table_add (taken, g_strdup (name));
   return name;
+}
+
+/**
+ * pb_document_reserve_addresses:
+ * @n: how many processes a command is about to add
+ * @addresses: (out caller-allocates) (array length=n): their addresses
+ *
+ * Chooses the lowest free addresses, so that a command that adds
+ * processes and joins them (a paste) can name them before they exist.
+ *
+ * Returns: whether @n addresses were free
+ */
+gboolean
+pb_document_reserve_addresses (PbDocument *self,
+                               guint       n,
+                               pb_addr    *addresses)
+{
+  const pb_graph *graph;
+  guint found = 0;
+
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
+
+  graph = pb_runner_lock_graph (self->runner);
+  for (uint32_t id = 1; found < n && id <= PB_PROCESS_MAX; id++)
+    {
+      pb_addr candidate = pb_addr_make (0, id, 0);
+
+      if (!pb_graph_has_process (graph, candidate))
+        addresses[found++] = candidate;
+    }
+  pb_runner_unlock_graph (self->runner);
+  return found == n;
 }
 
 /**
@@ -888,7 +937,7 @@ pb_document_add_node (PbDocument  *self,
       return NULL;
     }
 
-  name = free_name (self, kind);
+  name = pb_document_dup_free_name (self, kind, NULL);
   /* Translators: an undo step; %s is a kind of process, such as "map". */
   label = g_strdup_printf (_("Add %s"), kind);
   command = pb_command_new (label);

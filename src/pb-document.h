@@ -66,6 +66,12 @@ gboolean     pb_document_undo             (PbDocument  *self,
 gboolean     pb_document_redo             (PbDocument  *self,
                                            GError     **error);
 
+char        *pb_document_dup_free_name    (PbDocument  *self,
+                                           const char  *base,
+                                           GHashTable  *taken);
+gboolean     pb_document_reserve_addresses (PbDocument *self,
+                                           guint        n,
+                                           pb_addr     *addresses);
 PbNode      *pb_document_add_node         (PbDocument  *self,
                                            const char  *kind,
                                            double       x,
