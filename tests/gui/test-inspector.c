@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gtksourceview/gtksource.h>
 
 #include "gui-test-utils.h"
@@ -294,6 +296,55 @@ test_inspector_apply_code (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "x * 3 +");
 }
 
+/* Ctrl+Enter in a code editor applies it, as the Apply button does. */
+static void
+test_inspector_apply_shortcut (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GtkSourceView *view = find_code_view (fixture, "code");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+  g_autoptr(GtkShortcut) shortcut = NULL;
+  g_autofree char *trigger = NULL;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (controllers) && shortcut == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_SHORTCUT_CONTROLLER (controller))
+        shortcut = g_list_model_get_item (G_LIST_MODEL (controller), 0);
+    }
+  g_assert_nonnull (shortcut);
+  trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+  g_assert_nonnull (strstr (trigger, "<Control>Return"));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "emit (x * x);", -1);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                               GTK_WIDGET (view), NULL));
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->requests, 0), ==, "code=emit (x * x);");
+}
+
+/* The C editors follow the desktop's dark style. */
+static void
+test_inspector_dark (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkSourceView *view = find_code_view (fixture, "code");
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita");
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita-dark");
+  pb_node_set_param (fixture->node, "code", "if (x > 0)\n  emit (x);");
+  gui_test_save_png (GTK_WIDGET (fixture->window), "inspector-c-dark.png");
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita");
+}
+
 static void
 test_inspector_show_error (Fixture       *fixture,
                            gconstpointer  data)
@@ -428,6 +479,10 @@ main (int   argc,
               fixture_set_up, test_inspector_apply_choice, fixture_tear_down);
   g_test_add ("/pushback/inspector/apply/code", Fixture, "map",
               fixture_set_up, test_inspector_apply_code, fixture_tear_down);
+  g_test_add ("/pushback/inspector/apply/shortcut", Fixture, "c",
+              fixture_set_up, test_inspector_apply_shortcut, fixture_tear_down);
+  g_test_add ("/pushback/inspector/dark", Fixture, "c",
+              fixture_set_up, test_inspector_dark, fixture_tear_down);
   g_test_add ("/pushback/inspector/show-error", Fixture, "c",
               fixture_set_up, test_inspector_show_error, fixture_tear_down);
   g_test_add ("/pushback/inspector/compile-error/map", Fixture, "map",

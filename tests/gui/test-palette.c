@@ -251,6 +251,54 @@ test_palette_drag (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (kinds, 0), ==, "seq");
 }
 
+static GtkEventController *
+find_key_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        return controller;
+    }
+
+  return NULL;
+}
+
+static void
+test_palette_keyboard (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkEventController *keys = find_key_controller (GTK_WIDGET (fixture->search_entry));
+  GtkWidget *first = GTK_WIDGET (gtk_list_box_get_row_at_index (fixture->list_box, 0));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (fixture->palette));
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (keys);
+
+  /* Down in the search goes to the first row... */
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->search_entry));
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_true (gtk_root_get_focus (root) == first);
+
+  /* ... other keys are the search's ... */
+  handled = TRUE;
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_a, 0, 0, &handled);
+  g_assert_false (handled);
+
+  /* ... and up from the first row comes back to the search. */
+  g_signal_emit_by_name (fixture->list_box, "keynav-failed", GTK_DIR_UP, &handled);
+  g_assert_true (handled);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (root), GTK_WIDGET (fixture->search_entry)));
+
+  /* Typing anywhere in the palette types into the search. */
+  g_assert_true (gtk_search_entry_get_key_capture_widget (fixture->search_entry) == GTK_WIDGET (fixture->palette));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +314,8 @@ main (int   argc,
               fixture_set_up, test_palette_activate, fixture_tear_down);
   g_test_add ("/pushback/palette/drag", Fixture, NULL,
               fixture_set_up, test_palette_drag, fixture_tear_down);
+  g_test_add ("/pushback/palette/keyboard", Fixture, NULL,
+              fixture_set_up, test_palette_keyboard, fixture_tear_down);
 
   return g_test_run ();
 }
