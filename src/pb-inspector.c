@@ -698,7 +698,6 @@ create_code_field (PbInspector         *self,
                                 "auto-indent", TRUE,
                                 "insert-spaces-instead-of-tabs", TRUE,
                                 "tab-width", 4,
-                                "indent-width", 2,
                                 "wrap-mode", is_code ? GTK_WRAP_NONE : GTK_WRAP_WORD_CHAR,
                                 "top-margin", 6,
                                 "bottom-margin", 6,
@@ -745,7 +744,6 @@ create_code_field (PbInspector         *self,
   gtk_box_append (GTK_BOX (box), scroller);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (field->error_label));
 
-  /* Translators: the tooltip of the button applying a code editor. */
   field->apply_button = g_object_new (GTK_TYPE_BUTTON,
                                       "label", _("Apply"),
                                       "tooltip-text", _("Apply (Ctrl+Enter)"),
