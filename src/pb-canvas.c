@@ -80,6 +80,7 @@ struct _PbCanvas
   PbLink     *menu_link;
 
   guint       place_source;
+  PbNode     *selected_node;  /* the one node selected, if only one is */
 };
 
 G_DEFINE_FINAL_TYPE (PbCanvas, pb_canvas, GTK_TYPE_WIDGET)
@@ -88,6 +89,7 @@ enum {
   PROP_0,
   PROP_DOCUMENT,
   PROP_ZOOM,
+  PROP_SELECTED_NODE,
   N_PROPS
 };
 
@@ -1192,6 +1194,32 @@ place_unplaced (gpointer user_data)
 
 /* Following the document */
 
+/* The inspector follows the selection when it is one node. */
+static void
+on_selection_changed (PbCanvas *self)
+{
+  g_autoptr(GPtrArray) selected = pb_canvas_get_selected_nodes (self);
+  PbNode *node = selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL;
+
+  if (self->selected_node == node)
+    return;
+  g_set_object (&self->selected_node, node);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
+}
+
+/**
+ * pb_canvas_get_selected_node:
+ *
+ * Returns: (transfer none) (nullable): the selected node when exactly one
+ *   is selected
+ */
+PbNode *
+pb_canvas_get_selected_node (PbCanvas *self)
+{
+  g_return_val_if_fail (PB_IS_CANVAS (self), NULL);
+  return self->selected_node;
+}
+
 static void
 on_node_moved (PbCanvas *self)
 {
@@ -1215,6 +1243,8 @@ on_nodes_changed (GListModel *nodes,
       gtk_widget_unparent (view);
     }
   g_ptr_array_remove_range (self->views, position, removed);
+  if (removed > 0)
+    on_selection_changed (self);
 
   for (guint i = 0; i < added; i++)
     {
@@ -1226,6 +1256,7 @@ on_nodes_changed (GListModel *nodes,
       g_hash_table_insert (self->view_of, node, view);
       g_signal_connect_object (node, "notify::x", G_CALLBACK (on_node_moved), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::y", G_CALLBACK (on_node_moved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::selected", G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
       if (!pb_node_get_placed (node) && self->place_source == 0)
         self->place_source = g_idle_add (place_unplaced, self);
     }
@@ -1269,6 +1300,11 @@ disconnect_document (PbCanvas *self)
   g_clear_object (&self->menu_link);
   g_ptr_array_set_size (self->moving, 0);
   g_clear_object (&self->document);
+  if (self->selected_node != NULL)
+    {
+      g_clear_object (&self->selected_node);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
+    }
 }
 
 /**
@@ -1544,6 +1580,9 @@ pb_canvas_get_property (GObject    *object,
     case PROP_ZOOM:
       g_value_set_double (value, self->zoom);
       break;
+    case PROP_SELECTED_NODE:
+      g_value_set_object (value, self->selected_node);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1587,6 +1626,9 @@ pb_canvas_class_init (PbCanvasClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ZOOM] =
     g_param_spec_double ("zoom", NULL, NULL, ZOOM_MIN, ZOOM_MAX, 1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_NODE] =
+    g_param_spec_object ("selected-node", NULL, NULL, PB_TYPE_NODE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -36,6 +36,7 @@ void        pb_canvas_get_center         (PbCanvas   *self,
                                           double     *x,
                                           double     *y);
 GPtrArray  *pb_canvas_get_selected_nodes (PbCanvas   *self);
+PbNode     *pb_canvas_get_selected_node  (PbCanvas   *self);
 GPtrArray  *pb_canvas_get_selected_links (PbCanvas   *self);
 void        pb_canvas_select_node        (PbCanvas   *self,
                                           PbNode     *node,

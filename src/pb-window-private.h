@@ -7,6 +7,8 @@
 #pragma once
 
 #include "pb-canvas.h"
+#include "pb-inspector.h"
+#include "pb-palette.h"
 #include "pb-window.h"
 
 G_BEGIN_DECLS
@@ -24,9 +26,9 @@ struct _PbWindow
   GtkWidget            *pause_button;
   GtkRevealer          *trust_banner;
   GtkLabel             *trust_label;
-  GtkBox               *palette_slot;
+  PbPalette            *palette;
   GtkRevealer          *inspector_revealer;
-  GtkBox               *inspector_slot;
+  PbInspector          *inspector;
   AdwToastOverlay      *toasts;
   PbCanvas             *canvas;
   GtkWidget            *empty_page;

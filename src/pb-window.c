@@ -250,6 +250,59 @@ pb_window_set_document (PbWindow   *self,
   _pb_window_update_actions (self);
 }
 
+/* The palette's kind goes to the middle of the view, selected, so that
+ * the inspector shows it at once. */
+static void
+on_kind_activated (PbPalette  *palette,
+                   const char *kind,
+                   PbWindow   *self)
+{
+  g_autoptr(GError) error = NULL;
+  PbNode *node;
+  double x, y;
+
+  pb_canvas_get_center (self->canvas, &x, &y);
+  node = pb_document_add_node (self->document, kind, x - 60, y - 30, &error);
+  if (node == NULL)
+    pb_window_show_error (self, _("Could Not Add the Process"), error);
+  else
+    pb_canvas_select_node (self->canvas, node, FALSE);
+}
+
+static void
+on_rename_requested (PbInspector *inspector,
+                     PbNode      *node,
+                     const char  *name,
+                     PbWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pb_document_rename (self->document, node, name, &error))
+    pb_inspector_show_error (inspector, NULL, error);
+}
+
+static void
+on_param_requested (PbInspector *inspector,
+                    PbNode      *node,
+                    const char  *key,
+                    const char  *value,
+                    PbWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pb_document_set_param (self->document, node, key, value, &error))
+    pb_inspector_show_error (inspector, key, error);
+}
+
+static void
+on_selected_node_changed (PbWindow *self)
+{
+  PbNode *node = pb_canvas_get_selected_node (self->canvas);
+
+  pb_inspector_set_node (self->inspector, node);
+  gtk_revealer_set_reveal_child (self->inspector_revealer, node != NULL);
+}
+
 static void
 on_close_response (AdwMessageDialog *dialog,
                    const char       *response,
@@ -351,6 +404,8 @@ pb_window_class_init (PbWindowClass *klass)
   window_class->close_request = pb_window_close_request;
 
   g_type_ensure (PB_TYPE_CANVAS);
+  g_type_ensure (PB_TYPE_INSPECTOR);
+  g_type_ensure (PB_TYPE_PALETTE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/pushback/Pushback/ui/pb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PbWindow, window_title);
@@ -358,9 +413,12 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, trust_banner);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, trust_label);
-  gtk_widget_class_bind_template_child (widget_class, PbWindow, palette_slot);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, palette);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, inspector_revealer);
-  gtk_widget_class_bind_template_child (widget_class, PbWindow, inspector_slot);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, inspector);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_rename_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_param_requested);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);
@@ -374,6 +432,8 @@ pb_window_init (PbWindow *self)
   g_autoptr(PbDocument) document = pb_document_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->canvas, "notify::selected-node",
+                            G_CALLBACK (on_selected_node_changed), self);
 
   self->settings = g_settings_new (APPLICATION_ID);
 
