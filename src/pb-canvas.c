@@ -11,11 +11,9 @@
  * then records one step, Delete asks the document to remove. What the
  * runtime refuses comes back as a reason, shown where the pointer is.
  *
- * Gestures follow GTK's curve-editor demo: one drag gesture whose begin
- * decides, by picking the widget under the pointer, whether this drag
- * draws a wire (from a socket), moves nodes (from a node) or selects
- * with a rubber band (from the background, where a click selects the
- * wire under it instead).
+ * This file is the view: placing, drawing, following the document, and
+ * picking what is under a point. What the pointer and the keys do is in
+ * pb-canvas-input.c, the canvas.* actions in pb-canvas-actions.c.
  */
 
 #include "config.h"
@@ -24,64 +22,8 @@
 
 #include <glib/gi18n.h>
 
-#include "pb-canvas.h"
-#include "pb-clipboard.h"
+#include "pb-canvas-private.h"
 #include "pb-layout.h"
-#include "pb-node-view.h"
-#include "pb-socket.h"
-#include "pb-wire.h"
-
-#define ZOOM_MIN 0.1
-#define ZOOM_MAX 4.0
-#define ZOOM_STEP 1.2
-/* How near the pointer must come to a wire to pick it, in pixels. */
-#define WIRE_PICK_DISTANCE 6.0
-/* How long a refusal's reason stays up. */
-#define REFUSAL_SECONDS 4
-#define GRID 24.0
-
-typedef enum
-{
-  DRAG_NONE,
-  DRAG_WIRE,
-  DRAG_MOVE,
-  DRAG_BAND,
-  DRAG_PAN,
-} DragMode;
-
-struct _PbCanvas
-{
-  GtkWidget   parent_instance;
-
-  PbDocument *document;
-  GPtrArray  *views;        /* PbNodeView, in the order of the nodes model */
-  GHashTable *view_of;      /* PbNode -> PbNodeView */
-
-  double      zoom;
-  double      origin_x;     /* the canvas point at the widget's top left */
-  double      origin_y;
-
-  DragMode    mode;
-  double      press_x;      /* widget coordinates where the drag began */
-  double      press_y;
-  double      pointer_x;    /* widget coordinates of the pointer now */
-  double      pointer_y;
-  GPtrArray  *moving;       /* PbNode being dragged */
-  GArray     *moving_from;  /* their positions when the drag began */
-  PbSocket   *wire_from;
-  PbSocket   *wire_to;      /* a socket under the dragged wire's end */
-  double      zoom_begin;
-
-  GtkWidget  *refusal;
-  GtkLabel   *refusal_label;
-  guint       refusal_timeout;
-
-  GtkWidget  *link_menu;
-  PbLink     *menu_link;
-
-  guint       place_source;
-  PbNode     *selected_node;  /* the one node selected, if only one is */
-};
 
 G_DEFINE_FINAL_TYPE (PbCanvas, pb_canvas, GTK_TYPE_WIDGET)
 
@@ -153,9 +95,9 @@ pb_canvas_find_view (PbCanvas *self,
   return g_hash_table_lookup (self->view_of, node);
 }
 
-static PbSocket *
-find_socket (PbCanvas *self,
-             pb_addr   port)
+PbSocket *
+_pb_canvas_find_socket (PbCanvas *self,
+                        pb_addr   port)
 {
   PbNode *node = pb_document_find_node (self->document, port);
   GtkWidget *view = node != NULL ? g_hash_table_lookup (self->view_of, node) : NULL;
@@ -163,13 +105,13 @@ find_socket (PbCanvas *self,
   return view != NULL ? pb_node_view_find_socket (PB_NODE_VIEW (view), port) : NULL;
 }
 
-static gboolean
-link_wire (PbCanvas *self,
-           PbLink   *link,
-           PbWire   *wire)
+gboolean
+_pb_canvas_link_wire (PbCanvas *self,
+                      PbLink   *link,
+                      PbWire   *wire)
 {
-  PbSocket *source = find_socket (self, pb_link_get_source (link));
-  PbSocket *sink = find_socket (self, pb_link_get_sink (link));
+  PbSocket *source = _pb_canvas_find_socket (self, pb_link_get_source (link));
+  PbSocket *sink = _pb_canvas_find_socket (self, pb_link_get_sink (link));
   double x0, y0, x1, y1;
 
   if (source == NULL || sink == NULL)
@@ -182,10 +124,10 @@ link_wire (PbCanvas *self,
 
 /* Picking */
 
-static PbSocket *
-socket_at (PbCanvas *self,
-           double    x,
-           double    y)
+PbSocket *
+_pb_canvas_socket_at (PbCanvas *self,
+                      double    x,
+                      double    y)
 {
   GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
 
@@ -195,10 +137,10 @@ socket_at (PbCanvas *self,
   return NULL;
 }
 
-static PbNodeView *
-view_at (PbCanvas *self,
-         double    x,
-         double    y)
+PbNodeView *
+_pb_canvas_view_at (PbCanvas *self,
+                    double    x,
+                    double    y)
 {
   GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
 
@@ -208,10 +150,10 @@ view_at (PbCanvas *self,
   return NULL;
 }
 
-static PbLink *
-link_at (PbCanvas *self,
-         double    x,
-         double    y)
+PbLink *
+_pb_canvas_link_at (PbCanvas *self,
+                    double    x,
+                    double    y)
 {
   GListModel *links = pb_document_get_links (self->document);
   double tolerance = WIRE_PICK_DISTANCE;
@@ -224,7 +166,7 @@ link_at (PbCanvas *self,
       PbWire wire;
       double bx, by, bw, bh, d;
 
-      if (!link_wire (self, link, &wire))
+      if (!_pb_canvas_link_wire (self, link, &wire))
         continue;
       pb_wire_bounds (&wire, &bx, &by, &bw, &bh);
       if (x < bx - tolerance || x > bx + bw + tolerance
@@ -242,8 +184,8 @@ link_at (PbCanvas *self,
 
 /* Selection: view state on the nodes and links themselves. */
 
-static void
-select_none (PbCanvas *self)
+void
+_pb_canvas_select_none (PbCanvas *self)
 {
   GListModel *nodes = pb_document_get_nodes (self->document);
   GListModel *links = pb_document_get_links (self->document);
@@ -279,7 +221,7 @@ pb_canvas_select_node (PbCanvas *self,
   g_return_if_fail (PB_IS_NODE (node));
 
   if (!extend)
-    select_none (self);
+    _pb_canvas_select_none (self);
   pb_node_set_selected (node, TRUE);
 
   view = g_hash_table_lookup (self->view_of, node);
@@ -331,266 +273,10 @@ pb_canvas_get_selected_links (PbCanvas *self)
                          (gboolean (*) (gpointer)) pb_link_get_selected);
 }
 
-/* Refusals: why a link was not made, shown where it was dropped. */
-
-static gboolean
-hide_refusal (gpointer user_data)
-{
-  PbCanvas *self = user_data;
-
-  self->refusal_timeout = 0;
-  gtk_popover_popdown (GTK_POPOVER (self->refusal));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-show_refusal (PbCanvas   *self,
-              const char *message,
-              double      x,
-              double      y)
-{
-  gtk_label_set_label (self->refusal_label, message);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->refusal),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->refusal));
-  g_clear_handle_id (&self->refusal_timeout, g_source_remove);
-  self->refusal_timeout = g_timeout_add_seconds (REFUSAL_SECONDS, hide_refusal, self);
-}
-
-/* Wires being drawn: while a wire is dragged, every socket it may end on
- * is marked "candidate", the others "refused", by asking the runtime the
- * same question the connection will ask. */
-
-typedef struct
-{
-  PbCanvas *canvas;
-  pb_addr   from;
-  gboolean  clear;
-} MarkSockets;
-
-static void
-mark_socket (gpointer data,
-             gpointer user_data)
-{
-  PbSocket *socket = data;
-  MarkSockets *mark = user_data;
-  pb_addr port = pb_port_get_address (pb_socket_get_port (socket));
-  gboolean ok;
-
-  gtk_widget_remove_css_class (GTK_WIDGET (socket), "candidate");
-  gtk_widget_remove_css_class (GTK_WIDGET (socket), "not-candidate");
-  if (mark->clear || port == mark->from)
-    return;
-
-  ok = pb_document_check_link (mark->canvas->document, mark->from, port, NULL);
-  gtk_widget_add_css_class (GTK_WIDGET (socket), ok ? "candidate" : "not-candidate");
-}
-
-static void
-mark_sockets (PbCanvas *self,
-              pb_addr   from,
-              gboolean  clear)
-{
-  MarkSockets mark = { self, from, clear };
-
-  for (guint i = 0; i < self->views->len; i++)
-    {
-      PbNodeView *view = g_ptr_array_index (self->views, i);
-
-      pb_node_view_foreach_socket (view, mark_socket, &mark);
-    }
-}
-
-static void
-finish_wire (PbCanvas *self,
-             PbSocket *target,
-             double    x,
-             double    y)
-{
-  g_autoptr(GError) error = NULL;
-  pb_addr from = pb_port_get_address (pb_socket_get_port (self->wire_from));
-  pb_addr to;
-
-  if (target == NULL || target == self->wire_from)
-    return;
-  to = pb_port_get_address (pb_socket_get_port (target));
-  if (!pb_document_connect (self->document, from, to, &error))
-    show_refusal (self, error->message, x, y);
-}
-
-/* The drag gesture */
-
-static void
-begin_move (PbCanvas *self)
-{
-  g_autoptr(GPtrArray) selected = pb_canvas_get_selected_nodes (self);
-
-  g_ptr_array_set_size (self->moving, 0);
-  g_array_set_size (self->moving_from, 0);
-  for (guint i = 0; i < selected->len; i++)
-    {
-      PbNode *node = g_ptr_array_index (selected, i);
-      double from[2] = { pb_node_get_x (node), pb_node_get_y (node) };
-
-      g_ptr_array_add (self->moving, g_object_ref (node));
-      g_array_append_vals (self->moving_from, from, 2);
-    }
-}
-
-static void
-on_drag_begin (GtkGestureDrag *gesture,
-               double          x,
-               double          y,
-               PbCanvas       *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  gboolean extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
-  PbSocket *socket;
-  PbNodeView *view;
-  PbLink *link;
-
-  if (self->document == NULL)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-
-  self->press_x = self->pointer_x = x;
-  self->press_y = self->pointer_y = y;
-  self->wire_to = NULL;
-
-  if ((socket = socket_at (self, x, y)) != NULL)
-    {
-      self->mode = DRAG_WIRE;
-      g_set_object (&self->wire_from, socket);
-      mark_sockets (self, pb_port_get_address (pb_socket_get_port (socket)), FALSE);
-    }
-  else if ((view = view_at (self, x, y)) != NULL)
-    {
-      PbNode *node = pb_node_view_get_node (view);
-
-      if (extend)
-        pb_node_set_selected (node, !pb_node_get_selected (node));
-      else if (!pb_node_get_selected (node))
-        pb_canvas_select_node (self, node, FALSE);
-      gtk_widget_grab_focus (GTK_WIDGET (view));
-      self->mode = DRAG_MOVE;
-      begin_move (self);
-    }
-  else if ((link = link_at (self, x, y)) != NULL)
-    {
-      if (!extend)
-        select_none (self);
-      pb_link_set_selected (link, extend ? !pb_link_get_selected (link) : TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (self));
-      self->mode = DRAG_NONE;
-    }
-  else
-    {
-      if (!extend)
-        select_none (self);
-      gtk_widget_grab_focus (GTK_WIDGET (self));
-      self->mode = DRAG_BAND;
-    }
-
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_drag_update (GtkGestureDrag *gesture,
-                double          dx,
-                double          dy,
-                PbCanvas       *self)
-{
-  self->pointer_x = self->press_x + dx;
-  self->pointer_y = self->press_y + dy;
-
-  switch (self->mode)
-    {
-    case DRAG_MOVE:
-      for (guint i = 0; i < self->moving->len; i++)
-        {
-          const double *from = &g_array_index (self->moving_from, double, 2 * i);
-
-          pb_node_set_position (g_ptr_array_index (self->moving, i),
-                                from[0] + dx / self->zoom, from[1] + dy / self->zoom);
-        }
-      break;
-
-    case DRAG_WIRE:
-      self->wire_to = socket_at (self, self->pointer_x, self->pointer_y);
-      break;
-
-    case DRAG_NONE:
-    case DRAG_BAND:
-    case DRAG_PAN:
-    default:
-      break;
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-select_band (PbCanvas *self)
-{
-  graphene_rect_t band = GRAPHENE_RECT_INIT (MIN (self->press_x, self->pointer_x),
-                                             MIN (self->press_y, self->pointer_y),
-                                             fabs (self->pointer_x - self->press_x),
-                                             fabs (self->pointer_y - self->press_y));
-
-  for (guint i = 0; i < self->views->len; i++)
-    {
-      GtkWidget *view = g_ptr_array_index (self->views, i);
-      graphene_rect_t bounds;
-
-      if (gtk_widget_compute_bounds (view, GTK_WIDGET (self), &bounds)
-          && graphene_rect_intersection (&band, &bounds, NULL))
-        pb_node_set_selected (pb_node_view_get_node (PB_NODE_VIEW (view)), TRUE);
-    }
-}
-
-static void
-on_drag_end (GtkGestureDrag *gesture,
-             double          dx,
-             double          dy,
-             PbCanvas       *self)
-{
-  switch (self->mode)
-    {
-    case DRAG_MOVE:
-      pb_document_moved (self->document, self->moving, dx / self->zoom, dy / self->zoom);
-      g_ptr_array_set_size (self->moving, 0);
-      break;
-
-    case DRAG_WIRE:
-      mark_sockets (self, 0, TRUE);
-      finish_wire (self, socket_at (self, self->pointer_x, self->pointer_y),
-                   self->pointer_x, self->pointer_y);
-      g_clear_object (&self->wire_from);
-      self->wire_to = NULL;
-      break;
-
-    case DRAG_BAND:
-      select_band (self);
-      break;
-
-    case DRAG_NONE:
-    case DRAG_PAN:
-    default:
-      break;
-    }
-
-  self->mode = DRAG_NONE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* Panning and zooming */
-
-static void
-scroll_by (PbCanvas *self,
-           double    dx,
-           double    dy)
+void
+_pb_canvas_scroll_by (PbCanvas *self,
+                      double    dx,
+                      double    dy)
 {
   self->origin_x += dx / self->zoom;
   self->origin_y += dy / self->zoom;
@@ -677,438 +363,6 @@ pb_canvas_zoom_to_fit (PbCanvas *self)
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-}
-
-static gboolean
-on_scroll (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           PbCanvas                 *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-
-  if (state & GDK_CONTROL_MASK)
-    pb_canvas_set_zoom (self, self->zoom * pow (ZOOM_STEP, -dy), self->pointer_x, self->pointer_y);
-  else if (state & GDK_SHIFT_MASK)
-    scroll_by (self, dy * 40, dx * 40);
-  else
-    scroll_by (self, dx * 40, dy * 40);
-  return TRUE;
-}
-
-static void
-on_motion (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           PbCanvas                 *self)
-{
-  if (self->mode == DRAG_NONE)
-    {
-      self->pointer_x = x;
-      self->pointer_y = y;
-    }
-}
-
-static void
-on_pan_begin (GtkGestureDrag *gesture,
-              double          x,
-              double          y,
-              PbCanvas       *self)
-{
-  self->mode = DRAG_PAN;
-  self->press_x = self->origin_x;
-  self->press_y = self->origin_y;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
-}
-
-static void
-on_pan_update (GtkGestureDrag *gesture,
-               double          dx,
-               double          dy,
-               PbCanvas       *self)
-{
-  self->origin_x = self->press_x - dx / self->zoom;
-  self->origin_y = self->press_y - dy / self->zoom;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-static void
-on_pan_end (GtkGestureDrag *gesture,
-            double          dx,
-            double          dy,
-            PbCanvas       *self)
-{
-  self->mode = DRAG_NONE;
-  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
-}
-
-static void
-on_pinch_begin (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                PbCanvas         *self)
-{
-  self->zoom_begin = self->zoom;
-}
-
-static void
-on_pinch (GtkGestureZoom *gesture,
-          double          scale,
-          PbCanvas       *self)
-{
-  double x, y;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    pb_canvas_get_center (self, &x, &y);
-  pb_canvas_set_zoom (self, self->zoom_begin * scale, x, y);
-}
-
-/* Context menu of a link */
-
-static void
-on_secondary_pressed (GtkGestureClick *gesture,
-                      int              n_press,
-                      double           x,
-                      double           y,
-                      PbCanvas        *self)
-{
-  g_autoptr(GMenu) menu = g_menu_new ();
-  PbLink *link;
-
-  if (self->document == NULL || (link = link_at (self, x, y)) == NULL)
-    return;
-
-  g_set_object (&self->menu_link, link);
-  g_menu_append (menu,
-                 (pb_link_get_flags (link) & PB_LINK_BREAK_INLINING) ? _("_Allow Inlining")
-                                                                     : _("_Break Inlining"),
-                 "canvas.toggle-inlining");
-  g_menu_append (menu, _("_Delete Link"), "canvas.delete-link");
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->link_menu));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static void
-report_error (PbCanvas     *self,
-              const GError *error)
-{
-  show_refusal (self, error->message, self->pointer_x, self->pointer_y);
-}
-
-static void
-toggle_inlining (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (self->menu_link == NULL)
-    return;
-  if (!pb_document_set_link_flags (self->document, self->menu_link,
-                                   pb_link_get_flags (self->menu_link) ^ PB_LINK_BREAK_INLINING,
-                                   &error))
-    report_error (self, error);
-  g_clear_object (&self->menu_link);
-}
-
-static void
-delete_link (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-
-  if (self->menu_link == NULL)
-    return;
-  g_ptr_array_add (links, g_steal_pointer (&self->menu_link));
-  if (!pb_document_delete (self->document, NULL, links, &error))
-    report_error (self, error);
-}
-
-/* Actions */
-
-static void
-delete_selection (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  g_autoptr(GPtrArray) nodes = NULL;
-  g_autoptr(GPtrArray) links = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->document == NULL)
-    return;
-  nodes = pb_canvas_get_selected_nodes (self);
-  links = pb_canvas_get_selected_links (self);
-  if (nodes->len + links->len == 0)
-    return;
-  if (!pb_document_delete (self->document, nodes, links, &error))
-    report_error (self, error);
-}
-
-/* Copy and paste */
-
-static void
-select_nodes_of (PbCanvas  *self,
-                 PbCommand *command)
-{
-  select_none (self);
-  for (guint i = 0; i < pb_command_get_n_ops (command); i++)
-    {
-      PbOp *op = pb_command_get_op (command, i);
-      PbNode *node = op->type == PB_OP_ADD ? pb_document_find_node (self->document, op->a) : NULL;
-
-      if (node != NULL)
-        pb_node_set_selected (node, TRUE);
-    }
-}
-
-static void
-paste_bytes (PbCanvas *self,
-             GBytes   *bytes,
-             double    x,
-             double    y)
-{
-  g_autoptr(PbCommand) command = NULL;
-  g_autoptr(GError) error = NULL;
-
-  command = pb_clipboard_decode (self->document, bytes, x, y, &error);
-  if (command == NULL || !pb_document_execute (self->document, command, &error))
-    {
-      report_error (self, error);
-      return;
-    }
-  select_nodes_of (self, command);
-}
-
-static gboolean
-copy_selection (PbCanvas *self)
-{
-  g_autoptr(GPtrArray) nodes = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkContentProvider) provider = NULL;
-
-  if (self->document == NULL)
-    return FALSE;
-  nodes = pb_canvas_get_selected_nodes (self);
-  if (nodes->len == 0)
-    return FALSE;
-
-  bytes = pb_clipboard_encode (self->document, nodes);
-  provider = gdk_content_provider_new_for_bytes (PB_CLIPBOARD_MIME_TYPE, bytes);
-  gdk_clipboard_set_content (gtk_widget_get_clipboard (GTK_WIDGET (self)), provider);
-  return TRUE;
-}
-
-static void
-copy_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-
-  if (copy_selection (self) && g_str_equal (action_name, "canvas.cut"))
-    delete_selection (widget, action_name, parameter);
-}
-
-typedef struct
-{
-  PbCanvas *canvas;
-  double    x;
-  double    y;
-} Paste;
-
-static void
-on_clipboard_read (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Paste *paste = user_data;
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GOutputStream) sink = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (source), result, NULL, &error);
-  if (stream != NULL)
-    {
-      sink = g_memory_output_stream_new_resizable ();
-      if (g_output_stream_splice (sink, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
-                                  | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error) >= 0)
-        bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
-    }
-
-  if (bytes != NULL && paste->canvas->document != NULL)
-    paste_bytes (paste->canvas, bytes, paste->x, paste->y);
-
-  g_object_unref (paste->canvas);
-  g_free (paste);
-}
-
-static void
-paste_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  static const char *mime_types[] = { PB_CLIPBOARD_MIME_TYPE, NULL };
-  Paste *paste;
-
-  if (self->document == NULL)
-    return;
-
-  paste = g_new0 (Paste, 1);
-  paste->canvas = g_object_ref (self);
-  pb_canvas_to_canvas (self, self->pointer_x, self->pointer_y, &paste->x, &paste->y);
-  gdk_clipboard_read_async (gtk_widget_get_clipboard (widget), mime_types,
-                            G_PRIORITY_DEFAULT, NULL, on_clipboard_read, paste);
-}
-
-static void
-duplicate_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  g_autoptr(GPtrArray) nodes = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  double x = G_MAXDOUBLE, y = G_MAXDOUBLE;
-
-  if (self->document == NULL)
-    return;
-  nodes = pb_canvas_get_selected_nodes (self);
-  if (nodes->len == 0)
-    return;
-
-  for (guint i = 0; i < nodes->len; i++)
-    {
-      x = MIN (x, pb_node_get_x (g_ptr_array_index (nodes, i)));
-      y = MIN (y, pb_node_get_y (g_ptr_array_index (nodes, i)));
-    }
-  bytes = pb_clipboard_encode (self->document, nodes);
-  paste_bytes (self, bytes, x + GRID, y + GRID);
-}
-
-static void
-select_all (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  GListModel *nodes;
-
-  if (self->document == NULL)
-    return;
-  nodes = pb_document_get_nodes (self->document);
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-
-      pb_node_set_selected (node, TRUE);
-    }
-}
-
-static void
-zoom_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PbCanvas *self = PB_CANVAS (widget);
-  double x = gtk_widget_get_width (widget) / 2.0;
-  double y = gtk_widget_get_height (widget) / 2.0;
-
-  if (g_str_equal (action_name, "canvas.zoom-in"))
-    pb_canvas_set_zoom (self, self->zoom * ZOOM_STEP, x, y);
-  else if (g_str_equal (action_name, "canvas.zoom-out"))
-    pb_canvas_set_zoom (self, self->zoom / ZOOM_STEP, x, y);
-  else if (g_str_equal (action_name, "canvas.zoom-reset"))
-    pb_canvas_set_zoom (self, 1.0, x, y);
-  else
-    pb_canvas_zoom_to_fit (self);
-}
-
-/* From the keyboard, a link is made by activating one socket and then
- * another: the first is remembered as a wire being drawn. */
-static gboolean
-on_key_pressed (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                PbCanvas              *self)
-{
-  GtkWidget *focus;
-
-  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_space)
-    {
-      if (keyval == GDK_KEY_Escape && self->wire_from != NULL)
-        {
-          mark_sockets (self, 0, TRUE);
-          g_clear_object (&self->wire_from);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-          return TRUE;
-        }
-      return FALSE;
-    }
-
-  focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
-  if (PB_IS_SOCKET (focus))
-    {
-      if (self->wire_from == NULL)
-        {
-          g_set_object (&self->wire_from, PB_SOCKET (focus));
-          mark_sockets (self, pb_port_get_address (pb_socket_get_port (self->wire_from)), FALSE);
-        }
-      else
-        {
-          double x, y;
-
-          pb_socket_get_center (PB_SOCKET (focus), GTK_WIDGET (self), &x, &y);
-          mark_sockets (self, 0, TRUE);
-          finish_wire (self, PB_SOCKET (focus), x, y);
-          g_clear_object (&self->wire_from);
-        }
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      return TRUE;
-    }
-  if (PB_IS_NODE_VIEW (focus))
-    {
-      pb_canvas_select_node (self, pb_node_view_get_node (PB_NODE_VIEW (focus)),
-                             (state & GDK_SHIFT_MASK) != 0);
-      return TRUE;
-    }
-  return FALSE;
-}
-
-/* Palette drops: a kind's name dropped on the canvas adds a node there. */
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         PbCanvas      *self)
-{
-  g_autoptr(GError) error = NULL;
-  PbNode *node;
-  double cx, cy;
-
-  if (self->document == NULL || !G_VALUE_HOLDS_STRING (value))
-    return FALSE;
-
-  pb_canvas_to_canvas (self, x, y, &cx, &cy);
-  node = pb_document_add_node (self->document, g_value_get_string (value), cx, cy, &error);
-  if (node == NULL)
-    {
-      show_refusal (self, error->message, x, y);
-      return FALSE;
-    }
-  pb_canvas_select_node (self, node, FALSE);
-  return TRUE;
 }
 
 /* Placing nodes that have no position yet: a pipeline, or a document
@@ -1455,12 +709,12 @@ snapshot_wires (PbCanvas    *self,
   for (guint i = 0; i < g_list_model_get_n_items (links); i++)
     {
       g_autoptr(PbLink) link = g_list_model_get_item (links, i);
-      PbSocket *source = find_socket (self, pb_link_get_source (link));
+      PbSocket *source = _pb_canvas_find_socket (self, pb_link_get_source (link));
       gboolean broken = (pb_link_get_flags (link) & PB_LINK_BREAK_INLINING) != 0;
       PbWire wire;
       GdkRGBA color;
 
-      if (source == NULL || !link_wire (self, link, &wire))
+      if (source == NULL || !_pb_canvas_link_wire (self, link, &wire))
         continue;
       pb_socket_item_color (pb_port_get_item_type (pb_socket_get_port (source)), &color);
       if (pb_link_get_selected (link))
@@ -1632,33 +886,8 @@ pb_canvas_class_init (PbCanvasClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "canvas.delete", NULL, delete_selection);
-  gtk_widget_class_install_action (widget_class, "canvas.select-all", NULL, select_all);
-  gtk_widget_class_install_action (widget_class, "canvas.copy", NULL, copy_action);
-  gtk_widget_class_install_action (widget_class, "canvas.cut", NULL, copy_action);
-  gtk_widget_class_install_action (widget_class, "canvas.paste", NULL, paste_action);
-  gtk_widget_class_install_action (widget_class, "canvas.duplicate", NULL, duplicate_action);
-  gtk_widget_class_install_action (widget_class, "canvas.zoom-in", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "canvas.zoom-out", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "canvas.zoom-reset", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "canvas.zoom-fit", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "canvas.toggle-inlining", NULL, toggle_inlining);
-  gtk_widget_class_install_action (widget_class, "canvas.delete-link", NULL, delete_link);
+  _pb_canvas_class_add_actions (widget_class);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "canvas.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "canvas.select-all", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "canvas.copy", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, GDK_CONTROL_MASK, "canvas.cut", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "canvas.paste", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "canvas.duplicate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "canvas.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "canvas.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-reset", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "canvas.zoom-fit", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1667,15 +896,6 @@ pb_canvas_class_init (PbCanvasClass *klass)
 static void
 pb_canvas_init (PbCanvas *self)
 {
-  GtkGesture *drag;
-  GtkGesture *pan;
-  GtkGesture *secondary;
-  GtkGesture *pinch;
-  GtkEventController *scroll;
-  GtkEventController *motion;
-  GtkEventController *keys;
-  GtkDropTarget *drop;
-
   self->zoom = 1;
   self->views = g_ptr_array_new ();
   self->view_of = g_hash_table_new (NULL, NULL);
@@ -1688,59 +908,5 @@ pb_canvas_init (PbCanvas *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Topology"),
                                   -1);
 
-  drag = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  pan = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (pan), GDK_BUTTON_MIDDLE);
-  g_signal_connect (pan, "drag-begin", G_CALLBACK (on_pan_begin), self);
-  g_signal_connect (pan, "drag-update", G_CALLBACK (on_pan_update), self);
-  g_signal_connect (pan, "drag-end", G_CALLBACK (on_pan_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pan));
-
-  secondary = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
-  g_signal_connect (secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (secondary));
-
-  pinch = gtk_gesture_zoom_new ();
-  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
-  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
-
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
-
-  drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-
-  self->refusal_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->refusal_label, TRUE);
-  gtk_label_set_max_width_chars (self->refusal_label, 40);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->refusal_label), 6);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->refusal_label), 6);
-  self->refusal = gtk_popover_new ();
-  gtk_widget_add_css_class (self->refusal, "refusal");
-  gtk_popover_set_child (GTK_POPOVER (self->refusal), GTK_WIDGET (self->refusal_label));
-  gtk_popover_set_autohide (GTK_POPOVER (self->refusal), FALSE);
-  gtk_widget_set_parent (self->refusal, GTK_WIDGET (self));
-
-  self->link_menu = gtk_popover_menu_new_from_model (NULL);
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->link_menu), FALSE);
-  gtk_widget_set_halign (self->link_menu, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->link_menu, GTK_WIDGET (self));
+  _pb_canvas_add_controllers (self);
 }

@@ -1,0 +1,104 @@
+/* pb-canvas-private.h — what the canvas's files share (internal)
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "pb-canvas.h"
+#include "pb-node-view.h"
+#include "pb-socket.h"
+#include "pb-wire.h"
+
+G_BEGIN_DECLS
+
+#define ZOOM_MIN 0.1
+#define ZOOM_MAX 4.0
+#define ZOOM_STEP 1.2
+/* How near the pointer must come to a wire to pick it, in pixels. */
+#define WIRE_PICK_DISTANCE 6.0
+/* How long a refusal's reason stays up. */
+#define REFUSAL_SECONDS 4
+#define GRID 24.0
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_WIRE,
+  DRAG_MOVE,
+  DRAG_BAND,
+  DRAG_PAN,
+} DragMode;
+
+struct _PbCanvas
+{
+  GtkWidget   parent_instance;
+
+  PbDocument *document;
+  GPtrArray  *views;        /* PbNodeView, in the order of the nodes model */
+  GHashTable *view_of;      /* PbNode -> PbNodeView */
+
+  double      zoom;
+  double      origin_x;     /* the canvas point at the widget's top left */
+  double      origin_y;
+
+  DragMode    mode;
+  double      press_x;      /* widget coordinates where the drag began */
+  double      press_y;
+  double      pointer_x;    /* widget coordinates of the pointer now */
+  double      pointer_y;
+  GPtrArray  *moving;       /* PbNode being dragged */
+  GArray     *moving_from;  /* their positions when the drag began */
+  PbSocket   *wire_from;
+  PbSocket   *wire_to;      /* a socket under the dragged wire's end */
+  double      zoom_begin;
+
+  GtkWidget  *refusal;
+  GtkLabel   *refusal_label;
+  guint       refusal_timeout;
+
+  GtkWidget  *link_menu;
+  PbLink     *menu_link;
+
+  guint       place_source;
+  PbNode     *selected_node;  /* the one node selected, if only one is */
+};
+
+
+/* In pb-canvas.c: the view itself. */
+PbSocket *_pb_canvas_find_socket      (PbCanvas     *self,
+                                       pb_addr       port);
+gboolean  _pb_canvas_link_wire        (PbCanvas     *self,
+                                       PbLink       *link,
+                                       PbWire       *wire);
+PbSocket *_pb_canvas_socket_at        (PbCanvas     *self,
+                                       double        x,
+                                       double        y);
+PbNodeView *_pb_canvas_view_at        (PbCanvas     *self,
+                                       double        x,
+                                       double        y);
+PbLink   *_pb_canvas_link_at          (PbCanvas     *self,
+                                       double        x,
+                                       double        y);
+void      _pb_canvas_select_none      (PbCanvas     *self);
+void      _pb_canvas_scroll_by        (PbCanvas     *self,
+                                       double        dx,
+                                       double        dy);
+
+/* In pb-canvas-input.c: what the pointer and the keys ask. */
+void      _pb_canvas_show_refusal     (PbCanvas     *self,
+                                       const char   *message,
+                                       double        x,
+                                       double        y);
+void      _pb_canvas_report_error     (PbCanvas     *self,
+                                       const GError *error);
+void      _pb_canvas_add_controllers  (PbCanvas     *self);
+
+/* In pb-canvas-actions.c: the canvas.* actions and their keys. */
+void      _pb_canvas_delete_selection (GtkWidget    *widget,
+                                       const char   *action_name,
+                                       GVariant     *parameter);
+void      _pb_canvas_class_add_actions (GtkWidgetClass *widget_class);
+
+G_END_DECLS
