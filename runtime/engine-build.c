@@ -405,7 +405,7 @@ chain_free (chain *c)
   free (c->addrs);
   free (c->ins);
   free (c->outs);
-  free (c->code);
+  pb__source_unref (c->code);
   pb_jit_unit_unref (c->unit);
   pb_codegen_layout_clear (&c->layout, c->n_procs);
   free (c->finis);
@@ -688,6 +688,7 @@ chain_compile (pb_engine *e,
   pb_codegen_stage *stages = calloc (c->n_procs, sizeof *stages);
   pb_codegen_chain spec;
   char unit_name[96];
+  char *code = NULL;
   int rc;
 
   if (stages == NULL)
@@ -709,10 +710,13 @@ chain_compile (pb_engine *e,
   spec.n_outputs = c->n_outs;
   spec.profile = true;
   spec.unit_name = unit_name;
-  rc = pb_codegen_chain_source (&spec, &c->code, &c->layout, err);
+  rc = pb_codegen_chain_source (&spec, &code, &c->layout, err);
   free (stages);
   if (rc != PB_OK)
     return rc;
+  c->code = pb__source_new (code);
+  if (c->code == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
 
   c->finis = calloc (c->n_procs, sizeof *c->finis);
   c->reports = calloc (c->n_procs, sizeof *c->reports);
@@ -731,7 +735,7 @@ chain_compile (pb_engine *e,
     {
       chain *old = e->chains[i];
 
-      if (old->unit != NULL && old->code != NULL && strcmp (old->code, c->code) == 0)
+      if (old->unit != NULL && old->code != NULL && strcmp (old->code->text, c->code->text) == 0)
         {
           c->unit = old->unit;
           c->from = old;
@@ -745,7 +749,7 @@ chain_compile (pb_engine *e,
   if (c->unit == NULL)
     {
       e->last_compiled++;
-      rc = pb_jit_compile (c->code, NULL, 0, &c->unit, err);
+      rc = pb_jit_compile (c->code->text, NULL, 0, &c->unit, err);
       if (rc != PB_OK)
         return PB_ECOMPILE;
       c->compile_ns = pb_jit_unit_compile_ns (c->unit);

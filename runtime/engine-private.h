@@ -17,6 +17,7 @@
 #include "codegen.h"
 #include "jit.h"
 #include "kind.h"
+#include "source.h"
 
 /*
  * The engine is two halves: engine-build.c turns the graph into a plan
@@ -106,7 +107,7 @@ typedef struct chain
   size_t              n_outs;
   bool                source;
 
-  char               *code;
+  pb_source          *code;     /* its generated C */
   pb_jit_unit        *unit;
   pb_chain_run_fn     run;
   pb_chain_run_fn     run_prof;
@@ -167,6 +168,9 @@ proc *pb__find_proc         (proc        *procs,
 void  pb__engine_release    (pb_engine   *e);
 
 /* In engine.c. */
+/* The generated C of chain @i (nullable), for a snapshot to keep. */
+pb_source *pb__engine_chain_code (const pb_engine *e,
+                                  size_t           i);
 void  pb__set_text          (char       **slot,
                              const char  *text);
 void  pb__proc_fail         (proc        *p,

@@ -389,6 +389,42 @@ test_snapshots (void)
   pb_runner_free (r);
 }
 
+/* The source of the chain that runs process @m in @s. */
+static const char *
+source_of (const pb_snapshot *s,
+           pb_addr            m)
+{
+  size_t chain = info_in (s, m).chain;
+
+  g_assert_cmpuint (chain, <, pb_snapshot_n_chains (s));
+  return pb_snapshot_chain_source (s, chain);
+}
+
+/* "Show generated C" reads a snapshot: the code the chain runs, which an
+ * older snapshot keeps after a recompile, and even after the runner. */
+static void
+test_chain_source (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000000000000 ! map name=m expr=\"x*7\" ! discard");
+  pb_addr m = addr_of (r, "m");
+  pb_snapshot *before, *after;
+
+  start (r);
+  before = pb_runner_snapshot (r);
+  g_assert_nonnull (strstr (source_of (before, m), "x*7"));
+  g_assert_null (pb_snapshot_chain_source (before, pb_snapshot_n_chains (before)));
+  g_assert_cmpint (pb_runner_set_param (r, m, "expr", "x*11"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  after = pb_runner_snapshot (r);
+  g_assert_nonnull (strstr (source_of (after, m), "x*11"));
+  g_assert_null (strstr (source_of (after, m), "x*7"));
+  pb_runner_free (r);
+  g_assert_nonnull (strstr (source_of (before, m), "x*7"));
+  g_assert_null (strstr (source_of (before, m), "x*11"));
+  pb_snapshot_free (before);
+  pb_snapshot_free (after);
+}
+
 static void
 test_pause_resume (void)
 {
@@ -497,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Runner/waiting-keeps-state", test_waiting_keeps_state);
   g_test_add_func ("/Pushback/Runner/refused-edits", test_refused_edits);
   g_test_add_func ("/Pushback/Runner/snapshots", test_snapshots);
+  g_test_add_func ("/Pushback/Runner/chain-source", test_chain_source);
   g_test_add_func ("/Pushback/Runner/pause-resume", test_pause_resume);
   g_test_add_func ("/Pushback/Runner/restart", test_restart);
   g_test_add_func ("/Pushback/Runner/fault", test_fault);

@@ -321,6 +321,22 @@ size_t   pb_snapshot_n_chains     (const pb_snapshot *s);
 int      pb_snapshot_chain        (const pb_snapshot *s,
                                    size_t             i,
                                    pb_chain_info     *info);
+/**
+ * pb_snapshot_chain_source:
+ * @i: a chain index, as for pb_snapshot_chain()
+ *
+ * The generated C that chain @i was running when @s was taken ("Show
+ * generated C"): to show the code of a process, find the process and
+ * read the source of its info's chain. The snapshot shares the text with
+ * the engine instead of copying it, so taking snapshots costs no more for
+ * it; the text stays valid as long as @s, even after the chain was
+ * recompiled or the runner freed.
+ *
+ * Returns: (transfer none) (nullable): the source; NULL for an index out
+ *   of range, or a chain whose code could not be generated.
+ */
+const char *pb_snapshot_chain_source (const pb_snapshot *s,
+                                      size_t             i);
 size_t   pb_snapshot_n_rings      (const pb_snapshot *s);
 /** pb_snapshot_ring: Returns: PB_OK; PB_ENOENT out of range. */
 int      pb_snapshot_ring         (const pb_snapshot *s,
