@@ -474,6 +474,53 @@ find_ring (ring  **rings,
   return NULL;
 }
 
+/* The process that @p's chain continues with, or NULL at its end. */
+static proc *
+chain_next (proc   *procs,
+            size_t  n,
+            proc   *p)
+{
+  proc *q;
+
+  if (p->n_outs != 1)
+    return NULL;
+  q = pb__find_proc (procs, n, p->outs[0].peer);
+  return q != NULL && fusible (p, &p->outs[0], q) && !q->mark ? q : NULL;
+}
+
+/* How many processes the chain headed by @head will hold. */
+static size_t
+chain_length (proc   *procs,
+              size_t  n,
+              proc   *head)
+{
+  size_t len = 0;
+
+  /* Marks keep a walk on a cycle from running for ever; they are undone
+   * so that partition() walks the same way. */
+  for (proc *p = head; p != NULL; p = chain_next (procs, n, p))
+    {
+      p->mark = 1;
+      len++;
+    }
+  for (size_t k = 0; k < len; k++)
+    {
+      head->mark = 0;
+      if (k + 1 < len)
+        head = pb__find_proc (procs, n, head->outs[0].peer);
+    }
+  return len;
+}
+
+static int
+compare_ring_reader (const void *a,
+                     const void *b)
+{
+  pb_addr x = (*(ring *const *) a)->reader, y = (*(ring *const *) b)->reader;
+
+  return x < y ? -1 : x > y;
+}
+
 /* Partitions the processes into chains, walking from each head along
  * fusible links. */
 static int
@@ -522,8 +569,11 @@ partition (plan      *pl,
       if (c == NULL)
         return pb_error_set (err, PB_ENOMEM, "out of memory");
       pl->chains[pl->n_chains++] = c;
-      c->procs = calloc (n + 1, sizeof (size_t));
-      c->addrs = calloc (n + 1, sizeof (pb_addr));
+      /* Sized by the chain, not the topology: 20,000 short chains. */
+      len = chain_length (procs, n, head);
+      c->procs = calloc (len + 1, sizeof (size_t));
+      c->addrs = calloc (len + 1, sizeof (pb_addr));
+      len = 0;
       if (c->procs == NULL || c->addrs == NULL)
         return pb_error_set (err, PB_ENOMEM, "out of memory");
       c->source = head->kind->shape == PB_SHAPE_SOURCE;
@@ -538,13 +588,7 @@ partition (plan      *pl,
           p->stage = len;
           c->addrs[len] = p->addr;
           c->procs[len++] = (size_t) (p - procs);
-          if (p->n_outs == 1)
-            {
-              proc *q = pb__find_proc (procs, n, p->outs[0].peer);
-
-              if (fusible (p, &p->outs[0], q) && !q->mark)
-                next = q;
-            }
+          next = chain_next (procs, n, p);
           p = next;
         }
       c->n_procs = len;
@@ -557,7 +601,18 @@ partition (plan      *pl,
         return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle with no source", procs[i].name);
       }
 
-  /* A ring on every link that did not fuse. */
+  /* A ring on every link that did not fuse; each reader chain gets its
+   * rings as they are made, in port order once all are made. */
+  for (size_t ci = 0; ci < pl->n_chains; ci++)
+    {
+      chain *c = pl->chains[ci];
+
+      if (c->source)
+        continue;
+      c->ins = calloc (procs[c->procs[0]].n_ins + 1, sizeof (ring *));
+      if (c->ins == NULL)
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
   for (size_t ci = 0; ci < pl->n_chains; ci++)
     {
       chain *c = pl->chains[ci];
@@ -583,21 +638,12 @@ partition (plan      *pl,
           r->writer_chain = ci;
           r->reader_chain = q->chain;
           c->outs[c->n_outs++] = r;
+          pl->chains[q->chain]->ins[pl->chains[q->chain]->n_ins++] = r;
         }
     }
   for (size_t ci = 0; ci < pl->n_chains; ci++)
-    {
-      chain *c = pl->chains[ci];
-      proc *head = &procs[c->procs[0]];
-
-      if (c->source)
-        continue;
-      c->ins = calloc (head->n_ins + 1, sizeof (ring *));
-      if (c->ins == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      for (size_t j = 0; j < head->n_ins; j++)
-        c->ins[c->n_ins++] = find_ring (pl->rings, pl->n_rings, head->ins[j].peer);
-    }
+    if (pl->chains[ci]->n_ins > 1)
+      qsort (pl->chains[ci]->ins, pl->chains[ci]->n_ins, sizeof (ring *), compare_ring_reader);
   return PB_OK;
 }
 
