@@ -427,15 +427,22 @@ ring_free (ring *r)
   free (r);
 }
 
-typedef struct
+/* What a build makes before it touches the engine: see engine-private.h. */
+struct pb__plan
 {
-  proc   *procs;
-  size_t  n_procs;
-  chain **chains;
-  size_t  n_chains;
-  ring  **rings;
-  size_t  n_rings;
-} plan;
+  proc     *procs;
+  size_t    n_procs;
+  chain   **chains;
+  size_t    n_chains;
+  ring    **rings;
+  size_t    n_rings;
+  size_t    compiled;
+  size_t    kept;
+  pb_error  first;    /* the first chain that failed to compile */
+  pb_error  waiting;  /* the first problem a lenient build set aside */
+};
+
+typedef struct pb__plan plan;
 
 /* Undoes a partition, which a lenient build tries again once it has set
  * a problem's processes aside. */
@@ -461,17 +468,6 @@ plan_clear (plan *pl)
   free (pl->procs);
   plan_clear_chains (pl);
   memset (pl, 0, sizeof *pl);
-}
-
-static ring *
-find_ring (ring  **rings,
-           size_t  n,
-           pb_addr writer)
-{
-  for (size_t i = 0; i < n; i++)
-    if (rings[i]->writer == writer)
-      return rings[i];
-  return NULL;
 }
 
 /* The process that @p's chain continues with, or NULL at its end. */
@@ -723,8 +719,19 @@ next_pow2 (uint64_t v)
   return p;
 }
 
-/* Generates a chain's code; compiles it unless an old chain had the very
- * same code, whose unit it then takes over. */
+/* The chain of the engine that ran @c's head, or NULL. Only the thread
+ * that builds reads it, and only what a build alone changes. */
+static const chain *
+old_chain_of (const pb_engine *e,
+              const chain     *c)
+{
+  const proc *head = pb__find_proc (e->procs, e->n_procs, c->addrs[0]);
+
+  return head != NULL && head->chain < e->n_chains ? e->chains[head->chain] : NULL;
+}
+
+/* Generates a chain's code; compiles it unless the old chain had the very
+ * same code, whose unit it then shares. */
 static int
 chain_compile (pb_engine *e,
                plan      *pl,
@@ -735,6 +742,7 @@ chain_compile (pb_engine *e,
   pb_codegen_chain spec;
   char unit_name[96];
   char *code = NULL;
+  const chain *old;
   int rc;
 
   if (stages == NULL)
@@ -775,34 +783,28 @@ chain_compile (pb_engine *e,
       || c->counts == NULL || c->ticks == NULL || c->profile == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
 
-  /* Reuse the unit of an old chain with identical code: this is what makes
-   * an edit recompile only the chains it touched. */
-  for (size_t i = 0; i < e->n_chains; i++)
+  /* Reuse the unit of the old chain with identical code: this is what
+   * makes an edit recompile only the chains it touched. Identical code
+   * names the same head, so only the head's old chain can have it. The
+   * old chain keeps its reference: it may be running meanwhile. */
+  old = old_chain_of (e, c);
+  if (old != NULL && old->unit != NULL && old->code != NULL
+      && strcmp (old->code->text, c->code->text) == 0)
     {
-      chain *old = e->chains[i];
-
-      if (old->unit != NULL && old->code != NULL && strcmp (old->code->text, c->code->text) == 0)
-        {
-          c->unit = old->unit;
-          c->from = old;
-          old->unit = NULL;
-          c->compile_ns = old->compile_ns;
-          c->compiles = old->compiles;
-          e->last_kept++;
-          break;
-        }
+      c->unit = pb_jit_unit_ref (old->unit);
+      c->from = old;
+      c->compile_ns = old->compile_ns;
+      c->compiles = old->compiles;
+      pl->kept++;
     }
-  if (c->unit == NULL)
+  else
     {
-      e->last_compiled++;
+      pl->compiled++;
       rc = pb_jit_compile (c->code->text, NULL, 0, &c->unit, err);
       if (rc != PB_OK)
         return PB_ECOMPILE;
       c->compile_ns = pb_jit_unit_compile_ns (c->unit);
-      for (size_t i = 0; i < e->n_chains; i++)
-        if (e->chains[i]->addrs[0] == c->addrs[0])
-          c->compiles = e->chains[i]->compiles;
-      c->compiles++;
+      c->compiles = old != NULL ? old->compiles + 1 : 1;
     }
 
   c->run = (pb_chain_run_fn) pb_jit_unit_symbol (c->unit, "pb_run");
@@ -966,14 +968,35 @@ ring_alloc (ring     *r,
 /* Keeps the items of a ring that survives the edit, so nothing in flight
  * is lost; a new ring starts empty. */
 static int
+compare_ring_writer (const void *a,
+                     const void *b)
+{
+  pb_addr x = (*(ring *const *) a)->writer, y = (*(ring *const *) b)->writer;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
 plan_rings (pb_engine *e,
             plan      *pl,
             pb_error  *err)
 {
+  /* Old rings by writer, so that finding each is not a scan of all. */
+  ring **by_writer = calloc (e->n_rings + 1, sizeof *by_writer);
+
+  if (by_writer == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  if (e->n_rings > 0)
+    {
+      memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
+      qsort (by_writer, e->n_rings, sizeof *by_writer, compare_ring_writer);
+    }
   for (size_t i = 0; i < pl->n_rings; i++)
     {
       ring *r = pl->rings[i];
-      ring *old = find_ring (e->rings, e->n_rings, r->writer);
+      ring **found = e->n_rings > 0 ? bsearch (&r, by_writer, e->n_rings, sizeof *by_writer,
+                                               compare_ring_writer) : NULL;
+      ring *old = found != NULL ? *found : NULL;
       chain *w = pl->chains[r->writer_chain];
       uint64_t need = 2 * (uint64_t) (w->layout.expand > w->layout.finish_emit
                                       ? w->layout.expand : w->layout.finish_emit);
@@ -993,8 +1016,12 @@ plan_rings (pb_engine *e,
           continue;
         }
       if (ring_alloc (r, need, err) != PB_OK)
-        return PB_ENOMEM;
+        {
+          free (by_writer);
+          return PB_ENOMEM;
+        }
     }
+  free (by_writer);
   return PB_OK;
 }
 
@@ -1237,32 +1264,31 @@ plan_topology (pb_engine *e,
 }
 
 int
-pb_engine_build (pb_engine *e,
-                 pb_error  *err)
+pb__plan_new (pb_engine  *e,
+              pb__plan  **out,
+              pb_error   *err)
 {
   size_t n_all = pb_graph_n_processes (e->graph);
   pb_addr *addrs = calloc (n_all + 1, sizeof *addrs);
   uint32_t host = pb_graph_local_host (e->graph);
-  plan pl = { 0 };
-  pb_error first = { PB_OK, "" };
-  pb_error waiting = { PB_OK, "" };
+  plan *pl = calloc (1, sizeof *pl);
   int rc = PB_OK;
 
-  pb_error_clear (err);
-  e->last_compiled = e->last_kept = 0;
-  if (addrs == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
-  pb_graph_list_processes (e->graph, addrs, n_all);
-  pl.procs = calloc (n_all + 1, sizeof *pl.procs);
-  if (pl.procs == NULL)
+  *out = NULL;
+  if (addrs == NULL || pl == NULL)
     {
       free (addrs);
+      free (pl);
       return pb_error_set (err, PB_ENOMEM, "out of memory");
     }
+  pb_graph_list_processes (e->graph, addrs, n_all);
+  pl->procs = calloc (n_all + 1, sizeof *pl->procs);
+  if (pl->procs == NULL)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
   for (size_t i = 0; i < n_all && rc == PB_OK; i++)
     if (pb_addr_host (addrs[i]) == host)
       {
-        proc *p = &pl.procs[pl.n_procs++];
+        proc *p = &pl->procs[pl->n_procs++];
         pb_error perr = { PB_OK, "" };
 
         rc = load_proc (e, addrs[i], p, &perr);
@@ -1270,8 +1296,8 @@ pb_engine_build (pb_engine *e,
           {
             /* Set aside once every process is loaded, since what is
              * linked to it must be loaded to be marked. */
-            if (waiting.code == PB_OK)
-              waiting = perr;
+            if (pl->waiting.code == PB_OK)
+              pl->waiting = perr;
             p->state = PB_PROCESS_WAITING;
             pb__set_text (&p->message, perr.message);
             p->mark = 1;
@@ -1281,100 +1307,128 @@ pb_engine_build (pb_engine *e,
           *err = perr;
       }
   free (addrs);
-  for (size_t i = 0; i < pl.n_procs && rc == PB_OK; i++)
-    if (pl.procs[i].mark && set_aside (e, &pl, &pl.procs[i]) != PB_OK)
+  for (size_t i = 0; i < pl->n_procs && rc == PB_OK; i++)
+    if (pl->procs[i].mark && set_aside (e, pl, &pl->procs[i]) != PB_OK)
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
 
   if (rc == PB_OK)
-    rc = plan_topology (e, &pl, &waiting, err);
+    rc = plan_topology (e, pl, &pl->waiting, err);
   if (rc != PB_OK)
     {
-      plan_clear (&pl);
+      pb__plan_free (pl);
       return rc;
     }
-  for (size_t i = 0; i < pl.n_procs; i++)
-    if (pl.procs[i].state == PB_PROCESS_WAITING)
-      keep_state (e, &pl.procs[i]);
+  *out = pl;
+  return PB_OK;
+}
 
+int
+pb__plan_compile (pb_engine *e,
+                  pb__plan  *pl,
+                  pb_error  *err)
+{
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
-  carry_over (e, &pl);
-  for (size_t i = 0; i < pl.n_chains && rc == PB_OK; i++)
+  for (size_t i = 0; i < pl->n_chains; i++)
     {
-      chain *c = pl.chains[i];
+      chain *c = pl->chains[i];
       pb_error cerr = { PB_OK, "" };
       int crc;
 
       c->engine = e;
-      crc = chain_compile (e, &pl, c, &cerr);
+      crc = chain_compile (e, pl, c, &cerr);
       if (crc == PB_ENOMEM)
-        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
-      else if (crc != PB_OK)
-        fail_at_build (&pl, c, crc, &cerr, &first);
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+      if (crc != PB_OK)
+        fail_at_build (pl, c, crc, &cerr, &pl->first);
     }
-  if (rc == PB_OK)
-    inherit_ends (e, &pl);
-  for (size_t i = 0; i < pl.n_chains && rc == PB_OK; i++)
+  return PB_OK;
+}
+
+void
+pb__plan_free (pb__plan *pl)
+{
+  if (pl == NULL)
+    return;
+  plan_clear (pl);
+  free (pl);
+}
+
+int
+pb__plan_swap (pb_engine *e,
+               pb__plan  *pl,
+               pb_error  *err)
+{
+  int rc = PB_OK;
+
+  e->last_compiled = pl->compiled;
+  e->last_kept = pl->kept;
+  for (size_t i = 0; i < pl->n_procs; i++)
+    if (pl->procs[i].state == PB_PROCESS_WAITING)
+      keep_state (e, &pl->procs[i]);
+  carry_over (e, pl);
+  inherit_ends (e, pl);
+  for (size_t i = 0; i < pl->n_chains && rc == PB_OK; i++)
     {
-      chain *c = pl.chains[i];
+      chain *c = pl->chains[i];
       pb_error cerr = { PB_OK, "" };
       int crc;
 
       if (c->status == CHAIN_FAILED)
         {
-          keep_states (e, &pl, c);
+          keep_states (e, pl, c);
           continue;
         }
       /* A chain that stays failed takes its old states, to release them
        * at the end, but starts none. */
-      crc = chain_states (e, &pl, c, c->inherit != CHAIN_FAILED, &cerr);
+      crc = chain_states (e, pl, c, c->inherit != CHAIN_FAILED, &cerr);
       if (crc == PB_ENOMEM)
         rc = pb_error_set (err, PB_ENOMEM, "out of memory");
       else if (crc != PB_OK)
-        fail_at_build (&pl, c, crc, &cerr, &first);
+        fail_at_build (pl, c, crc, &cerr, &pl->first);
     }
   if (rc == PB_OK)
-    rc = plan_rings (e, &pl, err);
+    rc = plan_rings (e, pl, err);
   if (rc != PB_OK)
     {
       /* Out of memory half-way: the old engine is restored as it was. The
-       * states and units the new plan took from it go back; states made
-       * for the new plan are released through their code. */
-      for (size_t i = 0; i < pl.n_procs; i++)
+       * states the new plan took from it go back; states made for the new
+       * plan are released through their code, and the units it shares
+       * with the old chains are only unreferenced. */
+      for (size_t i = 0; i < pl->n_procs; i++)
         {
-          proc *p = &pl.procs[i];
+          proc *p = &pl->procs[i];
           proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
 
-          /* What it took goes back; what it made is released by
-           * plan_clear(), through its own code. */
           if (p->state_mem != NULL && p->taken && old != NULL)
             state_move (old, p);
         }
-      for (size_t i = 0; i < pl.n_chains; i++)
-        {
-          chain *c = pl.chains[i];
-
-          if (c->from != NULL)
-            {
-              ((chain *) c->from)->unit = c->unit;
-              c->unit = NULL;
-            }
-        }
-      plan_clear (&pl);
+      pb__plan_free (pl);
       return rc;
     }
 
+  /* Only the thread that runs the engine swaps, between two steps: no
+   * thread is inside the old chains' code when their units go. */
   pb__engine_release (e);
-  e->procs = pl.procs;
-  e->n_procs = pl.n_procs;
-  e->chains = pl.chains;
-  e->n_chains = pl.n_chains;
-  e->rings = pl.rings;
-  e->n_rings = pl.n_rings;
+  e->procs = pl->procs;
+  e->n_procs = pl->n_procs;
+  e->chains = pl->chains;
+  e->n_chains = pl->n_chains;
+  e->rings = pl->rings;
+  e->n_rings = pl->n_rings;
   pb_error_clear (&e->failure);
-
+  if (pl->first.code != PB_OK)
+    e->failure = pl->first;
   rc = pb__engine_schedule (e, err);
-  if (rc != PB_OK)
+  if (rc == PB_OK)
+    {
+      if (pl->first.code != PB_OK)
+        rc = pb_error_set (err, pl->first.code, "%s", pl->first.message);
+      else if (pl->waiting.code != PB_OK)
+        rc = pb_error_set (err, pl->waiting.code, "%s", pl->waiting.message);
+    }
+  free (pl);
+  if (rc == PB_ENOMEM)
     return rc;
 
   /* A chain that failed to build ends now, so its readers see an error
@@ -1392,29 +1446,39 @@ pb_engine_build (pb_engine *e,
         }
       else if (c->inherit != CHAIN_RUNNING)
         {
-          for (size_t k = 0; k < c->n_procs && e->failure.code == PB_OK; k++)
+          pb_error *f = &e->failure;
+
+          for (size_t k = 0; k < c->n_procs && f->code == PB_OK; k++)
             {
               const proc *p = &e->procs[c->procs[k]];
 
               if (p->state == PB_PROCESS_FAILED)
-                pb_error_set (&e->failure, PB_EFAILED, "%s: %s", p->name,
+                pb_error_set (f, PB_EFAILED, "%s: %s", p->name,
                               p->message ? p->message : "failed");
             }
           pb__chain_end (e, c, c->inherit, NULL);
         }
     }
-  if (first.code != PB_OK)
+  return rc;
+}
+
+int
+pb_engine_build (pb_engine *e,
+                 pb_error  *err)
+{
+  pb__plan *pl;
+  int rc;
+
+  pb_error_clear (err);
+  e->last_compiled = e->last_kept = 0;
+  rc = pb__plan_new (e, &pl, err);
+  if (rc != PB_OK)
+    return rc;
+  rc = pb__plan_compile (e, pl, err);
+  if (rc != PB_OK)
     {
-      e->failure = first;
-      if (err != NULL)
-        *err = first;
-      return first.code;
+      pb__plan_free (pl);
+      return rc;
     }
-  if (waiting.code != PB_OK)
-    {
-      if (err != NULL)
-        *err = waiting;
-      return waiting.code;
-    }
-  return PB_OK;
+  return pb__plan_swap (e, pl, err);
 }

@@ -389,6 +389,62 @@ test_snapshots (void)
   pb_runner_free (r);
 }
 
+/* A long compile happens off the runner thread: while it lasts, the
+ * chains already running go on moving items, and the runner keeps
+ * publishing fresh snapshots of them. */
+static void
+test_compile_off_thread (void)
+{
+  pb_runner *r = runner_of_text ("seq to=1000000000000 ! throttle rate=1000000 ! count name=a");
+  pb_addr a = addr_of (r, "a"), prev, p;
+  uint64_t committed, first = 0, last = 0;
+  pb_rebuild_info info;
+  int fresh = 0;
+
+  start (r);
+  until_items (r, "a", 1000);
+  /* One chain of 1,500 maps: over 100 ms of tcc. */
+  g_assert_cmpint (pb_runner_begin (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_add_process (r, 0, "seq", &prev), ==, PB_OK);
+  g_assert_cmpint (pb_runner_set_param (r, prev, "to", "10"), ==, PB_OK);
+  prev = pb_addr_with_port (prev, 0);
+  for (int i = 0; i < 1500; i++)
+    {
+      g_assert_cmpint (pb_runner_add_process (r, 0, "map", &p), ==, PB_OK);
+      g_assert_cmpint (pb_runner_set_param (r, p, "expr", "x+1"), ==, PB_OK);
+      g_assert_cmpint (pb_runner_connect (r, prev, p), ==, PB_OK);
+      prev = pb_addr_with_port (p, 1);
+    }
+  g_assert_cmpint (pb_runner_add_process (r, 0, "discard", &p), ==, PB_OK);
+  g_assert_cmpint (pb_runner_connect (r, prev, p), ==, PB_OK);
+  committed = g_get_monotonic_time () * 1000;
+  g_assert_cmpint (pb_runner_commit (r), ==, PB_OK);
+
+  while (pb_runner_sync (r, 0) == PB_ETIMEDOUT)
+    {
+      pb_snapshot *s = pb_runner_snapshot (r);
+
+      /* Only copies taken while the build was under way count. */
+      if (pb_snapshot_time_ns (s) > committed && pb_runner_sync (r, 0) == PB_ETIMEDOUT)
+        {
+          uint64_t items = info_in (s, a).items_in;
+
+          if (fresh++ == 0)
+            first = items;
+          last = items;
+        }
+      pb_snapshot_free (s);
+      g_usleep (5000);
+    }
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.latency_ns, >, 50000000);
+  g_assert_cmpuint (info.recompiled, ==, 1);
+  g_assert_cmpuint (info.kept, ==, 2);
+  g_assert_cmpint (fresh, >=, 2);
+  g_assert_cmpuint (last, >, first);
+  pb_runner_free (r);
+}
+
 /* The source of the chain that runs process @m in @s. */
 static const char *
 source_of (const pb_snapshot *s,
@@ -533,6 +589,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Runner/waiting-keeps-state", test_waiting_keeps_state);
   g_test_add_func ("/Pushback/Runner/refused-edits", test_refused_edits);
   g_test_add_func ("/Pushback/Runner/snapshots", test_snapshots);
+  g_test_add_func ("/Pushback/Runner/compile-off-thread", test_compile_off_thread);
   g_test_add_func ("/Pushback/Runner/chain-source", test_chain_source);
   g_test_add_func ("/Pushback/Runner/pause-resume", test_pause_resume);
   g_test_add_func ("/Pushback/Runner/restart", test_restart);
