@@ -730,19 +730,65 @@ old_chain_of (const pb_engine *e,
   return head != NULL && head->chain < e->n_chains ? e->chains[head->chain] : NULL;
 }
 
+/* Whether chain @c of the plan has what @old was generated from: the
+ * same processes, kinds, names, parameters and item types, and as many
+ * outputs. Generating a chain's text costs more than compiling a short
+ * one, so an edit must not generate the chains it did not touch. */
+static bool
+same_inputs (const pb_engine *e,
+             const chain     *old,
+             const plan      *pl,
+             const chain     *c)
+{
+  if (old->code == NULL || old->unit == NULL || old->n_procs != c->n_procs
+      || old->n_outs != c->n_outs || old->source != c->source)
+    return false;
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      const proc *p = &pl->procs[c->procs[k]];
+      const proc *q = &e->procs[old->procs[k]];
+
+      if (p->addr != q->addr || p->kind != q->kind || p->in_type != q->in_type
+          || p->out_type != q->out_type || strcmp (p->name, q->name) != 0)
+        return false;
+      for (size_t i = 0; i < p->kind->n_params; i++)
+        if (strcmp (p->params[i], q->params[i]) != 0)
+          return false;
+    }
+  return true;
+}
+
+static int
+layout_copy (pb_codegen_layout       *to,
+             const pb_codegen_layout *from,
+             size_t                   n_stages)
+{
+  *to = *from;
+  to->in_point = calloc (n_stages + 1, sizeof *to->in_point);
+  to->out_point = calloc (n_stages + 1, sizeof *to->out_point);
+  to->state_text = calloc (n_stages + 1, sizeof *to->state_text);
+  if (to->in_point == NULL || to->out_point == NULL || to->state_text == NULL)
+    return PB_ENOMEM;
+  memcpy (to->in_point, from->in_point, n_stages * sizeof *to->in_point);
+  memcpy (to->out_point, from->out_point, n_stages * sizeof *to->out_point);
+  for (size_t k = 0; k < n_stages; k++)
+    if ((to->state_text[k] = strdup (from->state_text[k])) == NULL)
+      return PB_ENOMEM;
+  return PB_OK;
+}
+
 /* Generates a chain's code; compiles it unless the old chain had the very
  * same code, whose unit it then shares. */
+/* Generates the text of chain @c into c->code and c->layout. */
 static int
-chain_compile (pb_engine *e,
-               plan      *pl,
-               chain     *c,
-               pb_error  *err)
+generate (plan     *pl,
+          chain    *c,
+          pb_error *err)
 {
   pb_codegen_stage *stages = calloc (c->n_procs, sizeof *stages);
   pb_codegen_chain spec;
   char unit_name[96];
   char *code = NULL;
-  const chain *old;
   int rc;
 
   if (stages == NULL)
@@ -771,6 +817,26 @@ chain_compile (pb_engine *e,
   c->code = pb__source_new (code);
   if (c->code == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
+  return PB_OK;
+}
+
+static int
+chain_compile (pb_engine *e,
+               plan      *pl,
+               chain     *c,
+               pb_error  *err)
+{
+  const chain *old = old_chain_of (e, c);
+  int rc;
+
+  if (old != NULL && same_inputs (e, old, pl, c))
+    {
+      c->code = pb__source_ref (old->code);
+      if (layout_copy (&c->layout, &old->layout, c->n_procs) != PB_OK)
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
+  else if ((rc = generate (pl, c, err)) != PB_OK)
+    return rc;
 
   c->finis = calloc (c->n_procs, sizeof *c->finis);
   c->reports = calloc (c->n_procs, sizeof *c->reports);
@@ -787,9 +853,8 @@ chain_compile (pb_engine *e,
    * makes an edit recompile only the chains it touched. Identical code
    * names the same head, so only the head's old chain can have it. The
    * old chain keeps its reference: it may be running meanwhile. */
-  old = old_chain_of (e, c);
   if (old != NULL && old->unit != NULL && old->code != NULL
-      && strcmp (old->code->text, c->code->text) == 0)
+      && (old->code == c->code || strcmp (old->code->text, c->code->text) == 0))
     {
       c->unit = pb_jit_unit_ref (old->unit);
       c->from = old;
