@@ -198,7 +198,6 @@ swap_in (pb_runner *r)
   target = r->planned;
   since = r->pending_since;
   edits = r->pending_edits;
-  r->pending = NULL;
   pthread_mutex_unlock (&r->lock);
   /* Problems show in the processes' states and messages; out of memory,
    * the engine stays as it was and the next edit tries again. */
@@ -206,6 +205,9 @@ swap_in (pb_runner *r)
   pb_engine_last_build (r->engine, &compiled, &kept);
 
   pthread_mutex_lock (&r->lock);
+  /* Cleared only now: until the swap is over, the build thread must not
+   * start its next compile, which reads the chains being swapped. */
+  r->pending = NULL;
   r->live = target;
   r->need_build = false;
   r->have_rebuild = true;
