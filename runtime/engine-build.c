@@ -373,7 +373,7 @@ chain_free (chain *c)
   free (c->addrs);
   free (c->ins);
   free (c->outs);
-  free (c->code);
+  pb__source_unref (c->code);
   pb_jit_unit_unref (c->unit);
   pb_codegen_layout_clear (&c->layout, c->n_procs);
   free (c->finis);
@@ -395,15 +395,22 @@ ring_free (ring *r)
   free (r);
 }
 
-typedef struct
+/* What a build makes before it touches the engine: see engine-private.h. */
+struct pb__plan
 {
-  proc   *procs;
-  size_t  n_procs;
-  chain **chains;
-  size_t  n_chains;
-  ring  **rings;
-  size_t  n_rings;
-} plan;
+  proc     *procs;
+  size_t    n_procs;
+  chain   **chains;
+  size_t    n_chains;
+  ring    **rings;
+  size_t    n_rings;
+  size_t    compiled;
+  size_t    kept;
+  pb_error  first;    /* the first chain that failed to compile */
+  pb_error  waiting;  /* the first problem a lenient build set aside */
+};
+
+typedef struct pb__plan plan;
 
 /* Undoes a partition, which a lenient build tries again once it has set
  * a problem's processes aside. */
@@ -431,15 +438,51 @@ plan_clear (plan *pl)
   memset (pl, 0, sizeof *pl);
 }
 
-static ring *
-find_ring (ring  **rings,
-           size_t  n,
-           pb_addr writer)
+/* The process that @p's chain continues with, or NULL at its end. */
+static proc *
+chain_next (proc   *procs,
+            size_t  n,
+            proc   *p)
 {
-  for (size_t i = 0; i < n; i++)
-    if (rings[i]->writer == writer)
-      return rings[i];
-  return NULL;
+  proc *q;
+
+  if (p->n_outs != 1)
+    return NULL;
+  q = pb__find_proc (procs, n, p->outs[0].peer);
+  return q != NULL && fusible (p, &p->outs[0], q) && !q->mark ? q : NULL;
+}
+
+/* How many processes the chain headed by @head will hold. */
+static size_t
+chain_length (proc   *procs,
+              size_t  n,
+              proc   *head)
+{
+  size_t len = 0;
+
+  /* Marks keep a walk on a cycle from running for ever; they are undone
+   * so that partition() walks the same way. */
+  for (proc *p = head; p != NULL; p = chain_next (procs, n, p))
+    {
+      p->mark = 1;
+      len++;
+    }
+  for (size_t k = 0; k < len; k++)
+    {
+      head->mark = 0;
+      if (k + 1 < len)
+        head = pb__find_proc (procs, n, head->outs[0].peer);
+    }
+  return len;
+}
+
+static int
+compare_ring_reader (const void *a,
+                     const void *b)
+{
+  pb_addr x = (*(ring *const *) a)->reader, y = (*(ring *const *) b)->reader;
+
+  return x < y ? -1 : x > y;
 }
 
 /* Partitions the processes into chains, walking from each head along
@@ -490,8 +533,11 @@ partition (plan      *pl,
       if (c == NULL)
         return pb_error_set (err, PB_ENOMEM, "out of memory");
       pl->chains[pl->n_chains++] = c;
-      c->procs = calloc (n + 1, sizeof (size_t));
-      c->addrs = calloc (n + 1, sizeof (pb_addr));
+      /* Sized by the chain, not the topology: 20,000 short chains. */
+      len = chain_length (procs, n, head);
+      c->procs = calloc (len + 1, sizeof (size_t));
+      c->addrs = calloc (len + 1, sizeof (pb_addr));
+      len = 0;
       if (c->procs == NULL || c->addrs == NULL)
         return pb_error_set (err, PB_ENOMEM, "out of memory");
       c->source = head->kind->shape == PB_SHAPE_SOURCE;
@@ -506,13 +552,7 @@ partition (plan      *pl,
           p->stage = len;
           c->addrs[len] = p->addr;
           c->procs[len++] = (size_t) (p - procs);
-          if (p->n_outs == 1)
-            {
-              proc *q = pb__find_proc (procs, n, p->outs[0].peer);
-
-              if (fusible (p, &p->outs[0], q) && !q->mark)
-                next = q;
-            }
+          next = chain_next (procs, n, p);
           p = next;
         }
       c->n_procs = len;
@@ -525,7 +565,18 @@ partition (plan      *pl,
         return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle with no source", procs[i].name);
       }
 
-  /* A ring on every link that did not fuse. */
+  /* A ring on every link that did not fuse; each reader chain gets its
+   * rings as they are made, in port order once all are made. */
+  for (size_t ci = 0; ci < pl->n_chains; ci++)
+    {
+      chain *c = pl->chains[ci];
+
+      if (c->source)
+        continue;
+      c->ins = calloc (procs[c->procs[0]].n_ins + 1, sizeof (ring *));
+      if (c->ins == NULL)
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
   for (size_t ci = 0; ci < pl->n_chains; ci++)
     {
       chain *c = pl->chains[ci];
@@ -551,21 +602,12 @@ partition (plan      *pl,
           r->writer_chain = ci;
           r->reader_chain = q->chain;
           c->outs[c->n_outs++] = r;
+          pl->chains[q->chain]->ins[pl->chains[q->chain]->n_ins++] = r;
         }
     }
   for (size_t ci = 0; ci < pl->n_chains; ci++)
-    {
-      chain *c = pl->chains[ci];
-      proc *head = &procs[c->procs[0]];
-
-      if (c->source)
-        continue;
-      c->ins = calloc (head->n_ins + 1, sizeof (ring *));
-      if (c->ins == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      for (size_t j = 0; j < head->n_ins; j++)
-        c->ins[c->n_ins++] = find_ring (pl->rings, pl->n_rings, head->ins[j].peer);
-    }
+    if (pl->chains[ci]->n_ins > 1)
+      qsort (pl->chains[ci]->ins, pl->chains[ci]->n_ins, sizeof (ring *), compare_ring_reader);
   return PB_OK;
 }
 
@@ -645,17 +687,76 @@ next_pow2 (uint64_t v)
   return p;
 }
 
-/* Generates a chain's code; compiles it unless an old chain had the very
- * same code, whose unit it then takes over. */
+/* The chain of the engine that ran @c's head, or NULL. Only the thread
+ * that builds reads it, and only what a build alone changes. */
+static const chain *
+old_chain_of (const pb_engine *e,
+              const chain     *c)
+{
+  const proc *head = pb__find_proc (e->procs, e->n_procs, c->addrs[0]);
+
+  return head != NULL && head->chain < e->n_chains ? e->chains[head->chain] : NULL;
+}
+
+/* Whether chain @c of the plan has what @old was generated from: the
+ * same processes, kinds, names, parameters and item types, and as many
+ * outputs. Generating a chain's text costs more than compiling a short
+ * one, so an edit must not generate the chains it did not touch. */
+static bool
+same_inputs (const pb_engine *e,
+             const chain     *old,
+             const plan      *pl,
+             const chain     *c)
+{
+  if (old->code == NULL || old->unit == NULL || old->n_procs != c->n_procs
+      || old->n_outs != c->n_outs || old->source != c->source)
+    return false;
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      const proc *p = &pl->procs[c->procs[k]];
+      const proc *q = &e->procs[old->procs[k]];
+
+      if (p->addr != q->addr || p->kind != q->kind || p->in_type != q->in_type
+          || p->out_type != q->out_type || strcmp (p->name, q->name) != 0)
+        return false;
+      for (size_t i = 0; i < p->kind->n_params; i++)
+        if (strcmp (p->params[i], q->params[i]) != 0)
+          return false;
+    }
+  return true;
+}
+
 static int
-chain_compile (pb_engine *e,
-               plan      *pl,
-               chain     *c,
-               pb_error  *err)
+layout_copy (pb_codegen_layout       *to,
+             const pb_codegen_layout *from,
+             size_t                   n_stages)
+{
+  *to = *from;
+  to->in_point = calloc (n_stages + 1, sizeof *to->in_point);
+  to->out_point = calloc (n_stages + 1, sizeof *to->out_point);
+  to->state_text = calloc (n_stages + 1, sizeof *to->state_text);
+  if (to->in_point == NULL || to->out_point == NULL || to->state_text == NULL)
+    return PB_ENOMEM;
+  memcpy (to->in_point, from->in_point, n_stages * sizeof *to->in_point);
+  memcpy (to->out_point, from->out_point, n_stages * sizeof *to->out_point);
+  for (size_t k = 0; k < n_stages; k++)
+    if ((to->state_text[k] = strdup (from->state_text[k])) == NULL)
+      return PB_ENOMEM;
+  return PB_OK;
+}
+
+/* Generates a chain's code; compiles it unless the old chain had the very
+ * same code, whose unit it then shares. */
+/* Generates the text of chain @c into c->code and c->layout. */
+static int
+generate (plan     *pl,
+          chain    *c,
+          pb_error *err)
 {
   pb_codegen_stage *stages = calloc (c->n_procs, sizeof *stages);
   pb_codegen_chain spec;
   char unit_name[96];
+  char *code = NULL;
   int rc;
 
   if (stages == NULL)
@@ -677,9 +778,32 @@ chain_compile (pb_engine *e,
   spec.n_outputs = c->n_outs;
   spec.profile = true;
   spec.unit_name = unit_name;
-  rc = pb_codegen_chain_source (&spec, &c->code, &c->layout, err);
+  rc = pb_codegen_chain_source (&spec, &code, &c->layout, err);
   free (stages);
   if (rc != PB_OK)
+    return rc;
+  c->code = pb__source_new (code);
+  if (c->code == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  return PB_OK;
+}
+
+static int
+chain_compile (pb_engine *e,
+               plan      *pl,
+               chain     *c,
+               pb_error  *err)
+{
+  const chain *old = old_chain_of (e, c);
+  int rc;
+
+  if (old != NULL && same_inputs (e, old, pl, c))
+    {
+      c->code = pb__source_ref (old->code);
+      if (layout_copy (&c->layout, &old->layout, c->n_procs) != PB_OK)
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
+  else if ((rc = generate (pl, c, err)) != PB_OK)
     return rc;
 
   c->finis = calloc (c->n_procs, sizeof *c->finis);
@@ -693,34 +817,27 @@ chain_compile (pb_engine *e,
       || c->counts == NULL || c->ticks == NULL || c->profile == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
 
-  /* Reuse the unit of an old chain with identical code: this is what makes
-   * an edit recompile only the chains it touched. */
-  for (size_t i = 0; i < e->n_chains; i++)
+  /* Reuse the unit of the old chain with identical code: this is what
+   * makes an edit recompile only the chains it touched. Identical code
+   * names the same head, so only the head's old chain can have it. The
+   * old chain keeps its reference: it may be running meanwhile. */
+  if (old != NULL && old->unit != NULL && old->code != NULL
+      && (old->code == c->code || strcmp (old->code->text, c->code->text) == 0))
     {
-      chain *old = e->chains[i];
-
-      if (old->unit != NULL && old->code != NULL && strcmp (old->code, c->code) == 0)
-        {
-          c->unit = old->unit;
-          c->from = old;
-          old->unit = NULL;
-          c->compile_ns = old->compile_ns;
-          c->compiles = old->compiles;
-          e->last_kept++;
-          break;
-        }
+      c->unit = pb_jit_unit_ref (old->unit);
+      c->from = old;
+      c->compile_ns = old->compile_ns;
+      c->compiles = old->compiles;
+      pl->kept++;
     }
-  if (c->unit == NULL)
+  else
     {
-      e->last_compiled++;
-      rc = pb_jit_compile (c->code, NULL, 0, &c->unit, err);
+      pl->compiled++;
+      rc = pb_jit_compile (c->code->text, NULL, 0, &c->unit, err);
       if (rc != PB_OK)
         return PB_ECOMPILE;
       c->compile_ns = pb_jit_unit_compile_ns (c->unit);
-      for (size_t i = 0; i < e->n_chains; i++)
-        if (e->chains[i]->addrs[0] == c->addrs[0])
-          c->compiles = e->chains[i]->compiles;
-      c->compiles++;
+      c->compiles = old != NULL ? old->compiles + 1 : 1;
     }
 
   c->run = (pb_chain_run_fn) pb_jit_unit_symbol (c->unit, "pb_run");
@@ -884,14 +1001,35 @@ ring_alloc (ring     *r,
 /* Keeps the items of a ring that survives the edit, so nothing in flight
  * is lost; a new ring starts empty. */
 static int
+compare_ring_writer (const void *a,
+                     const void *b)
+{
+  pb_addr x = (*(ring *const *) a)->writer, y = (*(ring *const *) b)->writer;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
 plan_rings (pb_engine *e,
             plan      *pl,
             pb_error  *err)
 {
+  /* Old rings by writer, so that finding each is not a scan of all. */
+  ring **by_writer = calloc (e->n_rings + 1, sizeof *by_writer);
+
+  if (by_writer == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  if (e->n_rings > 0)
+    {
+      memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
+      qsort (by_writer, e->n_rings, sizeof *by_writer, compare_ring_writer);
+    }
   for (size_t i = 0; i < pl->n_rings; i++)
     {
       ring *r = pl->rings[i];
-      ring *old = find_ring (e->rings, e->n_rings, r->writer);
+      ring **found = e->n_rings > 0 ? bsearch (&r, by_writer, e->n_rings, sizeof *by_writer,
+                                               compare_ring_writer) : NULL;
+      ring *old = found != NULL ? *found : NULL;
       chain *w = pl->chains[r->writer_chain];
       uint64_t need = 2 * (uint64_t) (w->layout.expand > w->layout.finish_emit
                                       ? w->layout.expand : w->layout.finish_emit);
@@ -911,8 +1049,12 @@ plan_rings (pb_engine *e,
           continue;
         }
       if (ring_alloc (r, need, err) != PB_OK)
-        return PB_ENOMEM;
+        {
+          free (by_writer);
+          return PB_ENOMEM;
+        }
     }
+  free (by_writer);
   return PB_OK;
 }
 
@@ -1155,32 +1297,31 @@ plan_topology (pb_engine *e,
 }
 
 int
-pb_engine_build (pb_engine *e,
-                 pb_error  *err)
+pb__plan_new (pb_engine  *e,
+              pb__plan  **out,
+              pb_error   *err)
 {
   size_t n_all = pb_graph_n_processes (e->graph);
   pb_addr *addrs = calloc (n_all + 1, sizeof *addrs);
   uint32_t host = pb_graph_local_host (e->graph);
-  plan pl = { 0 };
-  pb_error first = { PB_OK, "" };
-  pb_error waiting = { PB_OK, "" };
+  plan *pl = calloc (1, sizeof *pl);
   int rc = PB_OK;
 
-  pb_error_clear (err);
-  e->last_compiled = e->last_kept = 0;
-  if (addrs == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
-  pb_graph_list_processes (e->graph, addrs, n_all);
-  pl.procs = calloc (n_all + 1, sizeof *pl.procs);
-  if (pl.procs == NULL)
+  *out = NULL;
+  if (addrs == NULL || pl == NULL)
     {
       free (addrs);
+      free (pl);
       return pb_error_set (err, PB_ENOMEM, "out of memory");
     }
+  pb_graph_list_processes (e->graph, addrs, n_all);
+  pl->procs = calloc (n_all + 1, sizeof *pl->procs);
+  if (pl->procs == NULL)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
   for (size_t i = 0; i < n_all && rc == PB_OK; i++)
     if (pb_addr_host (addrs[i]) == host)
       {
-        proc *p = &pl.procs[pl.n_procs++];
+        proc *p = &pl->procs[pl->n_procs++];
         pb_error perr = { PB_OK, "" };
 
         rc = load_proc (e, addrs[i], p, &perr);
@@ -1188,8 +1329,8 @@ pb_engine_build (pb_engine *e,
           {
             /* Set aside once every process is loaded, since what is
              * linked to it must be loaded to be marked. */
-            if (waiting.code == PB_OK)
-              waiting = perr;
+            if (pl->waiting.code == PB_OK)
+              pl->waiting = perr;
             p->state = PB_PROCESS_WAITING;
             pb__set_text (&p->message, perr.message);
             p->mark = 1;
@@ -1199,100 +1340,128 @@ pb_engine_build (pb_engine *e,
           *err = perr;
       }
   free (addrs);
-  for (size_t i = 0; i < pl.n_procs && rc == PB_OK; i++)
-    if (pl.procs[i].mark && set_aside (e, &pl, &pl.procs[i]) != PB_OK)
+  for (size_t i = 0; i < pl->n_procs && rc == PB_OK; i++)
+    if (pl->procs[i].mark && set_aside (e, pl, &pl->procs[i]) != PB_OK)
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
 
   if (rc == PB_OK)
-    rc = plan_topology (e, &pl, &waiting, err);
+    rc = plan_topology (e, pl, &pl->waiting, err);
   if (rc != PB_OK)
     {
-      plan_clear (&pl);
+      pb__plan_free (pl);
       return rc;
     }
-  for (size_t i = 0; i < pl.n_procs; i++)
-    if (pl.procs[i].state == PB_PROCESS_WAITING)
-      keep_state (e, &pl.procs[i]);
+  *out = pl;
+  return PB_OK;
+}
 
+int
+pb__plan_compile (pb_engine *e,
+                  pb__plan  *pl,
+                  pb_error  *err)
+{
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
-  carry_over (e, &pl);
-  for (size_t i = 0; i < pl.n_chains && rc == PB_OK; i++)
+  for (size_t i = 0; i < pl->n_chains; i++)
     {
-      chain *c = pl.chains[i];
+      chain *c = pl->chains[i];
       pb_error cerr = { PB_OK, "" };
       int crc;
 
       c->engine = e;
-      crc = chain_compile (e, &pl, c, &cerr);
+      crc = chain_compile (e, pl, c, &cerr);
       if (crc == PB_ENOMEM)
-        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
-      else if (crc != PB_OK)
-        fail_at_build (&pl, c, crc, &cerr, &first);
+        return pb_error_set (err, PB_ENOMEM, "out of memory");
+      if (crc != PB_OK)
+        fail_at_build (pl, c, crc, &cerr, &pl->first);
     }
-  if (rc == PB_OK)
-    inherit_ends (e, &pl);
-  for (size_t i = 0; i < pl.n_chains && rc == PB_OK; i++)
+  return PB_OK;
+}
+
+void
+pb__plan_free (pb__plan *pl)
+{
+  if (pl == NULL)
+    return;
+  plan_clear (pl);
+  free (pl);
+}
+
+int
+pb__plan_swap (pb_engine *e,
+               pb__plan  *pl,
+               pb_error  *err)
+{
+  int rc = PB_OK;
+
+  e->last_compiled = pl->compiled;
+  e->last_kept = pl->kept;
+  for (size_t i = 0; i < pl->n_procs; i++)
+    if (pl->procs[i].state == PB_PROCESS_WAITING)
+      keep_state (e, &pl->procs[i]);
+  carry_over (e, pl);
+  inherit_ends (e, pl);
+  for (size_t i = 0; i < pl->n_chains && rc == PB_OK; i++)
     {
-      chain *c = pl.chains[i];
+      chain *c = pl->chains[i];
       pb_error cerr = { PB_OK, "" };
       int crc;
 
       if (c->status == CHAIN_FAILED)
         {
-          keep_states (e, &pl, c);
+          keep_states (e, pl, c);
           continue;
         }
       /* A chain that stays failed takes its old states, to release them
        * at the end, but starts none. */
-      crc = chain_states (e, &pl, c, c->inherit != CHAIN_FAILED, &cerr);
+      crc = chain_states (e, pl, c, c->inherit != CHAIN_FAILED, &cerr);
       if (crc == PB_ENOMEM)
         rc = pb_error_set (err, PB_ENOMEM, "out of memory");
       else if (crc != PB_OK)
-        fail_at_build (&pl, c, crc, &cerr, &first);
+        fail_at_build (pl, c, crc, &cerr, &pl->first);
     }
   if (rc == PB_OK)
-    rc = plan_rings (e, &pl, err);
+    rc = plan_rings (e, pl, err);
   if (rc != PB_OK)
     {
       /* Out of memory half-way: the old engine is restored as it was. The
-       * states and units the new plan took from it go back; states made
-       * for the new plan are released through their code. */
-      for (size_t i = 0; i < pl.n_procs; i++)
+       * states the new plan took from it go back; states made for the new
+       * plan are released through their code, and the units it shares
+       * with the old chains are only unreferenced. */
+      for (size_t i = 0; i < pl->n_procs; i++)
         {
-          proc *p = &pl.procs[i];
+          proc *p = &pl->procs[i];
           proc *old = pb__find_proc (e->procs, e->n_procs, p->addr);
 
-          /* What it took goes back; what it made is released by
-           * plan_clear(), through its own code. */
           if (p->state_mem != NULL && p->taken && old != NULL)
             state_move (old, p);
         }
-      for (size_t i = 0; i < pl.n_chains; i++)
-        {
-          chain *c = pl.chains[i];
-
-          if (c->from != NULL)
-            {
-              ((chain *) c->from)->unit = c->unit;
-              c->unit = NULL;
-            }
-        }
-      plan_clear (&pl);
+      pb__plan_free (pl);
       return rc;
     }
 
+  /* Only the thread that runs the engine swaps, between two steps: no
+   * thread is inside the old chains' code when their units go. */
   pb__engine_release (e);
-  e->procs = pl.procs;
-  e->n_procs = pl.n_procs;
-  e->chains = pl.chains;
-  e->n_chains = pl.n_chains;
-  e->rings = pl.rings;
-  e->n_rings = pl.n_rings;
+  e->procs = pl->procs;
+  e->n_procs = pl->n_procs;
+  e->chains = pl->chains;
+  e->n_chains = pl->n_chains;
+  e->rings = pl->rings;
+  e->n_rings = pl->n_rings;
   pb_error_clear (&e->failure);
-
+  if (pl->first.code != PB_OK)
+    e->failure = pl->first;
   rc = pb__engine_schedule (e, err);
-  if (rc != PB_OK)
+  if (rc == PB_OK)
+    {
+      if (pl->first.code != PB_OK)
+        rc = pb_error_set (err, pl->first.code, "%s", pl->first.message);
+      else if (pl->waiting.code != PB_OK)
+        rc = pb_error_set (err, pl->waiting.code, "%s", pl->waiting.message);
+    }
+  free (pl);
+  if (rc == PB_ENOMEM)
     return rc;
 
   /* A chain that failed to build ends now, so its readers see an error
@@ -1310,29 +1479,39 @@ pb_engine_build (pb_engine *e,
         }
       else if (c->inherit != CHAIN_RUNNING)
         {
-          for (size_t k = 0; k < c->n_procs && e->failure.code == PB_OK; k++)
+          pb_error *f = &e->failure;
+
+          for (size_t k = 0; k < c->n_procs && f->code == PB_OK; k++)
             {
               const proc *p = &e->procs[c->procs[k]];
 
               if (p->state == PB_PROCESS_FAILED)
-                pb_error_set (&e->failure, PB_EFAILED, "%s: %s", p->name,
+                pb_error_set (f, PB_EFAILED, "%s: %s", p->name,
                               p->message ? p->message : "failed");
             }
           pb__chain_end (e, c, c->inherit, NULL);
         }
     }
-  if (first.code != PB_OK)
+  return rc;
+}
+
+int
+pb_engine_build (pb_engine *e,
+                 pb_error  *err)
+{
+  pb__plan *pl;
+  int rc;
+
+  pb_error_clear (err);
+  e->last_compiled = e->last_kept = 0;
+  rc = pb__plan_new (e, &pl, err);
+  if (rc != PB_OK)
+    return rc;
+  rc = pb__plan_compile (e, pl, err);
+  if (rc != PB_OK)
     {
-      e->failure = first;
-      if (err != NULL)
-        *err = first;
-      return first.code;
+      pb__plan_free (pl);
+      return rc;
     }
-  if (waiting.code != PB_OK)
-    {
-      if (err != NULL)
-        *err = waiting;
-      return waiting.code;
-    }
-  return PB_OK;
+  return pb__plan_swap (e, pl, err);
 }

@@ -17,6 +17,7 @@
 #include "codegen.h"
 #include "jit.h"
 #include "kind.h"
+#include "source.h"
 
 /*
  * The engine is two halves: engine-build.c turns the graph into a plan
@@ -106,7 +107,7 @@ typedef struct chain
   size_t              n_outs;
   bool                source;
 
-  char               *code;
+  pb_source          *code;     /* its generated C */
   pb_jit_unit        *unit;
   pb_chain_run_fn     run;
   pb_chain_run_fn     run_prof;
@@ -160,6 +161,36 @@ struct pb_engine
   pb_error   failure;
 };
 
+/*
+ * A build in three steps (engine-build.c), so that a runner can compile
+ * on one thread while another runs the engine:
+ *
+ * - pb__plan_new() reads the graph (the caller keeps it from changing):
+ *   processes checked against their kinds, chains and rings;
+ * - pb__plan_compile() generates and compiles each chain's code, sharing
+ *   the unit of the engine's chain whose code is the same. It reads only
+ *   what a swap alone changes in the engine (its processes' addresses and
+ *   chains, its chains' code and units), so it may run on another thread
+ *   than the one stepping the engine, as long as no swap overlaps it;
+ * - pb__plan_swap() brings the engine in line with the plan, between two
+ *   steps, on the thread that steps it: states and the items in rings are
+ *   kept, new states initialised, the old chains freed. It takes @pl.
+ *
+ * pb_engine_build() is the three in a row, with the same results.
+ */
+typedef struct pb__plan pb__plan;
+
+int   pb__plan_new          (pb_engine   *e,
+                             pb__plan   **pl,
+                             pb_error    *err);
+int   pb__plan_compile      (pb_engine   *e,
+                             pb__plan    *pl,
+                             pb_error    *err);
+int   pb__plan_swap         (pb_engine   *e,
+                             pb__plan    *pl,
+                             pb_error    *err);
+void  pb__plan_free         (pb__plan    *pl);
+
 /* In engine-build.c. */
 proc *pb__find_proc         (proc        *procs,
                              size_t       n,
@@ -167,6 +198,9 @@ proc *pb__find_proc         (proc        *procs,
 void  pb__engine_release    (pb_engine   *e);
 
 /* In engine.c. */
+/* The generated C of chain @i (nullable), for a snapshot to keep. */
+pb_source *pb__engine_chain_code (const pb_engine *e,
+                                  size_t           i);
 void  pb__set_text          (char       **slot,
                              const char  *text);
 void  pb__proc_fail         (proc        *p,

@@ -969,5 +969,12 @@ const char *
 pb_engine_chain_source (const pb_engine *e,
                         size_t           i)
 {
+  return i < e->n_chains && e->chains[i]->code != NULL ? e->chains[i]->code->text : NULL;
+}
+
+pb_source *
+pb__engine_chain_code (const pb_engine *e,
+                       size_t           i)
+{
   return i < e->n_chains ? e->chains[i]->code : NULL;
 }

@@ -148,6 +148,13 @@ add_unit_symbol (void       *opaque,
   unit->n_symbols++;
 }
 
+static int
+compare_symbols (const void *a,
+                 const void *b)
+{
+  return strcmp (((const unit_symbol *) a)->name, ((const unit_symbol *) b)->name);
+}
+
 /* Called with tcc_lock held. Fills @unit's image and symbols from @source. */
 static int
 compile_locked (TCCState            *s,
@@ -205,6 +212,9 @@ compile_locked (TCCState            *s,
   tcc_list_symbols (s, &walk, add_unit_symbol);
   if (walk.failed)
     return pb_error_set (err, PB_ENOMEM, "out of memory for the symbol table");
+  /* A chain of N stages exports about 4 N names, each looked up once:
+   * sorted, a build of one long chain is not quadratic. */
+  qsort (unit->symbols, unit->n_symbols, sizeof *unit->symbols, compare_symbols);
 
   return PB_OK;
 }
@@ -261,14 +271,15 @@ void *
 pb_jit_unit_symbol (const pb_jit_unit *unit,
                     const char        *name)
 {
-  size_t i;
+  unit_symbol key = { (char *) name, NULL };
+  const unit_symbol *found;
 
-  /* A unit exports a handful of names (its entry points and libtcc1's
-   * helpers), looked up once after compiling: a scan is enough. */
-  for (i = 0; i < unit->n_symbols; i++)
-    if (strcmp (unit->symbols[i].name, name) == 0)
-      return unit->symbols[i].address;
-  return NULL;
+  if (unit->n_symbols == 0)
+    return NULL;
+  found = bsearch (&key, unit->symbols, unit->n_symbols,
+                                      sizeof *unit->symbols, compare_symbols);
+
+  return found != NULL ? found->address : NULL;
 }
 
 size_t

@@ -5,16 +5,32 @@
  */
 
 /*
+ * Two threads: the runner thread steps the engine, and the build thread
+ * turns edits into compiled plans (engine-private.h), so that compiling
+ * never stalls the chains an edit did not touch. A build goes:
+ *
+ * 1. the build thread, holding the graph lock, reads the graph into a
+ *    plan (a few microseconds per process: edits wait that long);
+ * 2. it generates and compiles the chains whose code changed, with no
+ *    lock held, while the runner thread keeps stepping the old engine;
+ * 3. it hands the plan over and pokes the runner thread, which swaps it
+ *    in between two steps. Only the runner thread runs chain code, so the
+ *    units of the old chains, freed by the swap, have no thread inside.
+ *
+ * The build thread starts no plan while one waits to be swapped in: the
+ * compile step reads the engine's chains, which only a swap changes.
+ *
  * Three locks, always taken in this order:
  *
- * - control serialises start, stop and free, since a stop joins the thread;
+ * - control serialises start, stop and free, since a stop joins threads;
  * - graph_lock guards the graph: edits, readers through
- *   pb_runner_lock_graph(), and the runner thread while it builds;
+ *   pb_runner_lock_graph(), and the build thread while it reads it;
  * - lock guards the rest of the shared state, and goes with `changed`,
- *   the condition that waiters (sync, wait, snapshot, begin) sleep on.
+ *   the condition that waiters (sync, wait, snapshot, begin, the build
+ *   thread) sleep on.
  *
  * The engine belongs to the runner thread alone. Other threads ask it for
- * work (a build, a snapshot, a pause, the end) by changing the shared state
+ * work (a swap, a snapshot, a pause, the end) by changing the shared state
  * under `lock` and then poking it: bumping `attention`, which the thread
  * reads between two steps without a lock, and writing to an eventfd, which
  * wakes it from its sleep. The eventfd is in the same poll() as the
@@ -34,6 +50,7 @@
 #include <pushback/runner.h>
 
 #include "clock.h"
+#include "engine-private.h"
 #include "snapshot.h"
 
 /* How long pb_runner_snapshot() waits for a fresh copy before it takes
@@ -51,17 +68,23 @@ struct pb_runner
   int                wake_fd;
   atomic_uint_fast64_t attention;
 
-  bool               started;     /* the thread exists */
+  bool               started;     /* the threads exist */
   bool               quit;
   bool               paused;
   bool               finished;    /* every chain had ended at the last look */
   bool               need_build;  /* a fresh engine, not built yet */
+  bool               need_plan;   /* ... nor planned */
   pthread_t          thread;
-  pb_engine         *engine;      /* the runner thread's alone */
+  pthread_t          builder;
+  pb_engine         *engine;      /* the runner thread's, but for plans */
 
   uint64_t           edits;       /* accepted */
+  uint64_t           planned;     /* of those, in a plan */
   uint64_t           live;        /* of those, built into the engine */
   uint64_t           first_pending_ns;
+  pb__plan          *pending;     /* compiled, waiting to be swapped in */
+  uint64_t           pending_edits;
+  uint64_t           pending_since;
   unsigned           batch_depth;
   pthread_t          batch_owner;
 
@@ -161,42 +184,113 @@ publish (pb_runner *r)
   pthread_mutex_unlock (&r->lock);
 }
 
-/* On the runner thread: builds every edit accepted so far into the engine,
- * unless a batch opened meanwhile. */
+/* On the runner thread, between two steps: swaps in the plan the build
+ * thread compiled. */
 static void
-rebuild (pb_runner *r)
+swap_in (pb_runner *r)
 {
+  pb__plan *pl;
   uint64_t target, since, edits;
   size_t compiled, kept;
 
-  pthread_mutex_lock (&r->graph_lock);
   pthread_mutex_lock (&r->lock);
-  /* Read under the graph lock: a batch that opened since the runner last
-   * looked may have edits in the graph already, which must wait for the
-   * rest of their batch. */
-  if (r->batch_depth > 0)
-    {
-      pthread_mutex_unlock (&r->lock);
-      pthread_mutex_unlock (&r->graph_lock);
-      return;
-    }
-  target = r->edits;
-  since = r->first_pending_ns;
-  edits = r->edits - r->live;
+  pl = r->pending;
+  target = r->planned;
+  since = r->pending_since;
+  edits = r->pending_edits;
   pthread_mutex_unlock (&r->lock);
   /* Problems show in the processes' states and messages; out of memory,
    * the engine stays as it was and the next edit tries again. */
-  pb_engine_build (r->engine, NULL);
-  pthread_mutex_unlock (&r->graph_lock);
+  pb__plan_swap (r->engine, pl, NULL);
   pb_engine_last_build (r->engine, &compiled, &kept);
 
   pthread_mutex_lock (&r->lock);
+  /* Cleared only now: until the swap is over, the build thread must not
+   * start its next compile, which reads the chains being swapped. */
+  r->pending = NULL;
   r->live = target;
   r->need_build = false;
   r->have_rebuild = true;
   r->rebuild = (pb_rebuild_info) { edits, compiled, kept, pb_clock_now_ns () - since };
+  /* With the edits live, whether the run has ended must be true of the
+   * new engine, or pb_runner_wait() would end on the old one's. */
+  note_end (r);
+  /* The build thread waits for the swap before it plans again. */
+  pthread_cond_broadcast (&r->changed);
   pthread_mutex_unlock (&r->lock);
   publish (r);
+}
+
+/* With `lock` held: whether the build thread has a plan to make. */
+static bool
+plan_due (const pb_runner *r)
+{
+  return r->batch_depth == 0 && r->pending == NULL
+         && (r->need_plan || r->edits != r->planned);
+}
+
+/* The build thread: plans and compiles every edit accepted so far, and
+ * hands the plan to the runner thread. */
+static void *
+builder_main (void *data)
+{
+  pb_runner *r = data;
+
+  pthread_mutex_lock (&r->lock);
+  for (;;)
+    {
+      pb__plan *pl = NULL;
+      uint64_t target, since;
+
+      while (!r->quit && !plan_due (r))
+        pthread_cond_wait (&r->changed, &r->lock);
+      if (r->quit)
+        break;
+      pthread_mutex_unlock (&r->lock);
+
+      pthread_mutex_lock (&r->graph_lock);
+      pthread_mutex_lock (&r->lock);
+      /* Read under the graph lock: a batch that opened meanwhile may have
+       * edits in the graph already, which must wait for the rest of their
+       * batch; the edits counted are exactly those in the graph. */
+      if (r->batch_depth > 0)
+        {
+          pthread_mutex_unlock (&r->graph_lock);
+          continue;
+        }
+      target = r->edits;
+      since = r->first_pending_ns;
+      pthread_mutex_unlock (&r->lock);
+      if (pb__plan_new (r->engine, &pl, NULL) != PB_OK)
+        pl = NULL;
+      pthread_mutex_unlock (&r->graph_lock);
+      if (pl != NULL && pb__plan_compile (r->engine, pl, NULL) != PB_OK)
+        {
+          pb__plan_free (pl);
+          pl = NULL;
+        }
+
+      pthread_mutex_lock (&r->lock);
+      r->pending_edits = target - r->planned;
+      r->planned = target;
+      r->need_plan = false;
+      r->pending_since = since;
+      if (pl != NULL)
+        {
+          r->pending = pl;
+          poke (r);
+        }
+      else
+        {
+          /* Out of memory: the engine stays as it was, the edits count as
+           * live (sync returns), and the next edit tries again. */
+          r->live = target;
+          r->need_build = false;
+          pthread_cond_broadcast (&r->changed);
+        }
+    }
+  pthread_mutex_unlock (&r->lock);
+  return NULL;
 }
 
 /* On the runner thread: steps until asked to look at something else, the
@@ -229,7 +323,7 @@ runner_main (void *data)
   for (;;)
     {
       uint64_t seen;
-      bool build, snap, go;
+      bool swap, snap, go;
 
       drain (r);
       seen = atomic_load_explicit (&r->attention, memory_order_acquire);
@@ -239,13 +333,13 @@ runner_main (void *data)
           pthread_mutex_unlock (&r->lock);
           break;
         }
-      build = r->batch_depth == 0 && (r->need_build || r->edits != r->live);
+      swap = r->pending != NULL;
       snap = r->snap_asked != r->snap_given;
-      go = !r->paused && !r->finished;
+      go = !r->paused && !r->finished && !r->need_build;
       pthread_mutex_unlock (&r->lock);
 
-      if (build)
-        rebuild (r);
+      if (swap)
+        swap_in (r);
       else if (snap)
         publish (r);
       else if (go)
@@ -336,7 +430,8 @@ pb_runner_start (pb_runner *r,
   r->engine = e;
   r->started = true;
   r->quit = r->paused = r->finished = false;
-  r->need_build = true;
+  r->need_build = r->need_plan = true;
+  r->planned = r->live = r->edits;
   r->have_rebuild = false;
   r->first_pending_ns = pb_clock_now_ns ();
   r->result = PB_OK;
@@ -350,6 +445,18 @@ pb_runner_start (pb_runner *r,
       r->engine = NULL;
       pb_engine_free (e);
       rc = pb_error_set (err, PB_EAGAIN, "cannot start the runner thread");
+    }
+  else if (pthread_create (&r->builder, NULL, builder_main, r) != 0)
+    {
+      /* The runner thread has nothing to run: it only waits to quit. */
+      r->quit = true;
+      poke (r);
+      pthread_mutex_unlock (&r->lock);
+      pthread_join (r->thread, NULL);
+      pthread_mutex_lock (&r->lock);
+      r->started = false;
+      r->engine = NULL;
+      rc = pb_error_set (err, PB_EAGAIN, "cannot start the build thread");
     }
 out:
   pthread_mutex_unlock (&r->lock);
@@ -399,10 +506,18 @@ pb_runner_stop (pb_runner *r)
       return PB_OK;
     }
   r->quit = true;
+  /* The build thread goes first: its compile step reads the engine that
+   * the runner thread frees as it ends. */
+  pthread_cond_broadcast (&r->changed);
+  pthread_mutex_unlock (&r->lock);
+  pthread_join (r->builder, NULL);
+  pthread_mutex_lock (&r->lock);
   poke (r);
   pthread_mutex_unlock (&r->lock);
   pthread_join (r->thread, NULL);
   pthread_mutex_lock (&r->lock);
+  pb__plan_free (r->pending);
+  r->pending = NULL;
   r->started = false;
   r->engine = NULL;
   pthread_cond_broadcast (&r->changed);
@@ -447,10 +562,10 @@ edit_end (pb_runner *r,
   if (rc == PB_OK)
     {
       pthread_mutex_lock (&r->lock);
-      if (r->edits == r->live)
+      if (r->edits == r->planned)
         r->first_pending_ns = pb_clock_now_ns ();
       r->edits++;
-      poke (r);
+      pthread_cond_broadcast (&r->changed);
       pthread_mutex_unlock (&r->lock);
     }
   pthread_mutex_unlock (&r->graph_lock);
@@ -567,10 +682,7 @@ pb_runner_commit (pb_runner *r)
   if (!in_own_batch (r))
     rc = PB_EINVAL;
   else if (--r->batch_depth == 0)
-    {
-      pthread_cond_broadcast (&r->changed);
-      poke (r);
-    }
+    pthread_cond_broadcast (&r->changed);
   pthread_mutex_unlock (&r->lock);
   return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "engine-private.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
@@ -38,6 +39,7 @@ struct pb_snapshot
   pb_ring_info    *rings;
   size_t           n_rings;
   pb_addr         *addrs;   /* every chain's processes, one after another */
+  pb_source      **sources; /* every chain's generated C, shared */
   char            *text;    /* every string of the process infos */
 };
 
@@ -120,13 +122,17 @@ take_chains (pb_snapshot *s,
       n_addrs += s->chains[i].n_processes;
     }
   s->addrs = calloc (n_addrs + 1, sizeof *s->addrs);
-  if (s->addrs == NULL)
+  s->sources = calloc (s->n_chains + 1, sizeof *s->sources);
+  if (s->addrs == NULL || s->sources == NULL)
     return PB_ENOMEM;
   n_addrs = 0;
   for (size_t i = 0; i < s->n_chains; i++)
     {
       pb_chain_info *info = &s->chains[i];
 
+      pb_source *code = pb__engine_chain_code (e, i);
+
+      s->sources[i] = code != NULL ? pb__source_ref (code) : NULL;
       memcpy (s->addrs + n_addrs, info->processes, info->n_processes * sizeof *s->addrs);
       info->processes = s->addrs + n_addrs;
       n_addrs += info->n_processes;
@@ -182,6 +188,9 @@ pb_snapshot_free (pb_snapshot *s)
   free (s->chains);
   free (s->rings);
   free (s->addrs);
+  for (size_t i = 0; s->sources != NULL && i < s->n_chains; i++)
+    pb__source_unref (s->sources[i]);
+  free (s->sources);
   free (s->text);
   free (s);
 }
@@ -268,4 +277,11 @@ pb_snapshot_ring (const pb_snapshot *s,
     return PB_ENOENT;
   *info = s->rings[i];
   return PB_OK;
+}
+
+const char *
+pb_snapshot_chain_source (const pb_snapshot *s,
+                          size_t             i)
+{
+  return i < s->n_chains && s->sources[i] != NULL ? s->sources[i]->text : NULL;
 }

@@ -20,10 +20,12 @@
  * Owns a graph and, while started, an engine that runs it on a thread of
  * its own: what the editor talks to. Any thread may edit the graph through
  * the runner; each edit is checked against the graph at once, and an
- * accepted edit reaches the running engine at its next step boundary,
- * where the runner thread builds the engine again (pb_engine_build()):
- * only the chains whose code changed are compiled, and states and the
- * items in rings are kept.
+ * accepted edit is built by a second thread of the runner, the build
+ * thread, as pb_engine_build() would: only the chains whose code changed
+ * are compiled, and meanwhile the runner thread keeps running every
+ * chain. The new code is swapped in at the runner thread's next step
+ * boundary, where states and the items in rings are kept; the old code is
+ * freed there, since no other thread runs chain code.
  *
  * The engine is lenient (pb_engine_set_lenient()): a part of the topology
  * that is incomplete, as it is most of the time while a person draws it,
@@ -35,9 +37,9 @@
  * the user has not yet agreed to run) and after pb_runner_stop(), edits
  * only edit the graph: nothing is compiled or run.
  *
- * Building happens on the runner thread while it holds the graph lock, so
- * an edit or pb_runner_lock_graph() made meanwhile waits for the build
- * (a millisecond or so per chain compiled).
+ * The build thread holds the graph lock while it reads the graph (a few
+ * microseconds per process), not while it compiles: an edit or
+ * pb_runner_lock_graph() made meanwhile waits that long at most.
  *
  * Thread safety: every function may be called from any thread, at any
  * time, except pb_runner_free(), which no other call may overlap, and
@@ -321,6 +323,22 @@ size_t   pb_snapshot_n_chains     (const pb_snapshot *s);
 int      pb_snapshot_chain        (const pb_snapshot *s,
                                    size_t             i,
                                    pb_chain_info     *info);
+/**
+ * pb_snapshot_chain_source:
+ * @i: a chain index, as for pb_snapshot_chain()
+ *
+ * The generated C that chain @i was running when @s was taken ("Show
+ * generated C"): to show the code of a process, find the process and
+ * read the source of its info's chain. The snapshot shares the text with
+ * the engine instead of copying it, so taking snapshots costs no more for
+ * it; the text stays valid as long as @s, even after the chain was
+ * recompiled or the runner freed.
+ *
+ * Returns: (transfer none) (nullable): the source; NULL for an index out
+ *   of range, or a chain whose code could not be generated.
+ */
+const char *pb_snapshot_chain_source (const pb_snapshot *s,
+                                      size_t             i);
 size_t   pb_snapshot_n_rings      (const pb_snapshot *s);
 /** pb_snapshot_ring: Returns: PB_OK; PB_ENOENT out of range. */
 int      pb_snapshot_ring         (const pb_snapshot *s,
