@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
+#include "pb-autosave.h"
 #include "pb-canvas.h"
 #include "pb-window.h"
 
@@ -29,6 +30,8 @@ static const char demo_pipeline[] =
 struct _PbApplication
 {
   AdwApplication parent_instance;
+
+  gboolean       recovered;
 };
 
 G_DEFINE_FINAL_TYPE (PbApplication, pb_application, ADW_TYPE_APPLICATION)
@@ -151,6 +154,45 @@ pb_application_open_file (PbApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Work a crash left unsaved comes back, once per session, each in a
+ * window of its own, modified, to be saved where it belongs. */
+static void
+recover_unsaved (PbApplication *self)
+{
+  g_autoptr(GPtrArray) recoveries = NULL;
+
+  if (self->recovered)
+    return;
+  self->recovered = TRUE;
+
+  recoveries = pb_autosave_list ();
+  for (guint i = 0; i < recoveries->len; i++)
+    {
+      PbRecovery *recovery = g_ptr_array_index (recoveries, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PbDocument) document = pb_document_load (recovery->autosave, &error);
+      g_autofree char *title = NULL;
+      g_autofree char *message = NULL;
+      PbWindow *window;
+
+      if (document == NULL)
+        {
+          g_warning ("Could not recover unsaved work: %s", error->message);
+          continue;
+        }
+      pb_document_set_recovered (document, recovery->original);
+      window = pb_window_new (self);
+      pb_window_set_document (window, document, FALSE);
+      gtk_window_present (GTK_WINDOW (window));
+      pb_autosave_forget (recovery);
+
+      title = pb_document_dup_title (document);
+      /* Translators: %s is a document's name. */
+      message = g_strdup_printf (_("Recovered unsaved changes to “%s”"), title);
+      pb_window_show_toast (window, message);
+    }
+}
+
 /**
  * pb_application_open_demo:
  *
@@ -166,6 +208,7 @@ pb_application_open_demo (PbApplication *self)
 
   g_return_if_fail (PB_IS_APPLICATION (self));
 
+  recover_unsaved (self);
   document = pb_document_new_from_pipeline (demo_pipeline, &error);
   /* The demo ships with the application: it always builds. */
   g_assert_no_error (error);
@@ -272,6 +315,8 @@ pb_application_activate (GApplication *application)
 {
   GtkWindow *window;
 
+  recover_unsaved (PB_APPLICATION (application));
+
   window = gtk_application_get_active_window (GTK_APPLICATION (application));
   if (window == NULL)
     window = GTK_WINDOW (pb_window_new (PB_APPLICATION (application)));
@@ -285,6 +330,7 @@ pb_application_open (GApplication  *application,
                      int            n_files,
                      const char    *hint)
 {
+  recover_unsaved (PB_APPLICATION (application));
   for (int i = 0; i < n_files; i++)
     pb_application_open_file (PB_APPLICATION (application), files[i], NULL);
 }

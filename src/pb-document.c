@@ -346,21 +346,12 @@ fill_layout (PbDocument      *self,
     }
 }
 
-/**
- * pb_document_save:
- * @file: (nullable): where to save; %NULL for the document's own file
- * @error: the store's message when the save fails
- *
- * Saves the topology and its layout in one transaction; a failed save
- * leaves the file as it was. The document then belongs to @file and is
- * no longer modified.
- *
- * Returns: whether the document was saved
- */
-gboolean
-pb_document_save (PbDocument  *self,
-                  GFile       *file,
-                  GError     **error)
+/* Writes the topology and its layout to @file in one transaction; a
+ * failed write leaves the file as it was. */
+static gboolean
+write_to (PbDocument  *self,
+          GFile       *file,
+          GError     **error)
 {
   g_autofree char *path = NULL;
   g_autofree pb_store_layout *layout = NULL;
@@ -368,12 +359,6 @@ pb_document_save (PbDocument  *self,
   pb_store_doc doc = { 0 };
   pb_error err;
   int rc;
-
-  g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
-
-  if (file == NULL)
-    file = self->file;
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
   path = g_file_get_path (file);
   if (path == NULL)
@@ -399,7 +384,32 @@ pb_document_save (PbDocument  *self,
       pb_runner_unlock_graph (self->runner);
     }
   pb_store_close (store);
-  if (!pb_propagate_result (error, rc, &err))
+  return pb_propagate_result (error, rc, &err);
+}
+
+/**
+ * pb_document_save:
+ * @file: (nullable): where to save; %NULL for the document's own file
+ * @error: the store's message when the save fails
+ *
+ * Saves the topology and its layout in one transaction; a failed save
+ * leaves the file as it was. The document then belongs to @file and is
+ * no longer modified.
+ *
+ * Returns: whether the document was saved
+ */
+gboolean
+pb_document_save (PbDocument  *self,
+                  GFile       *file,
+                  GError     **error)
+{
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
+
+  if (file == NULL)
+    file = self->file;
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!write_to (self, file, error))
     return FALSE;
 
   if (self->file != file)
@@ -410,6 +420,48 @@ pb_document_save (PbDocument  *self,
     }
   pb_undo_stack_set_clean (self->undo_stack);
   return TRUE;
+}
+
+/**
+ * pb_document_save_copy:
+ * @file: where to write a copy
+ *
+ * Writes the document to @file as pb_document_save() does, but the
+ * document stays what it was: its own file, modified or not. Autosave
+ * uses it.
+ *
+ * Returns: whether the copy was written
+ */
+gboolean
+pb_document_save_copy (PbDocument  *self,
+                       GFile       *file,
+                       GError     **error)
+{
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  return write_to (self, file, error);
+}
+
+/**
+ * pb_document_set_recovered:
+ * @original: (nullable): the file the document's changes were meant for,
+ *   or %NULL for a document that was never saved
+ *
+ * Makes a document loaded from an autosave stand for @original, with
+ * changes not saved there yet, so that saving it writes them where they
+ * belong and closing it asks first.
+ */
+void
+pb_document_set_recovered (PbDocument *self,
+                           GFile      *original)
+{
+  g_return_if_fail (PB_IS_DOCUMENT (self));
+
+  g_set_object (&self->file, original);
+  pb_undo_stack_forget_clean (self->undo_stack);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 /**

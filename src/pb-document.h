@@ -44,6 +44,11 @@ char        *pb_document_dup_code_digest  (PbDocument  *self);
 gboolean     pb_document_save             (PbDocument  *self,
                                            GFile       *file,
                                            GError     **error);
+gboolean     pb_document_save_copy        (PbDocument  *self,
+                                           GFile       *file,
+                                           GError     **error);
+void         pb_document_set_recovered    (PbDocument  *self,
+                                           GFile       *original);
 GFile       *pb_document_get_file         (PbDocument  *self);
 char        *pb_document_dup_title        (PbDocument  *self);
 void         pb_document_set_title        (PbDocument  *self,

@@ -14,6 +14,7 @@
 G_BEGIN_DECLS
 
 typedef struct _PbApplication PbApplication;
+typedef struct _PbAutosave    PbAutosave;
 typedef struct _PbCanvas      PbCanvas;
 typedef struct _PbCommand     PbCommand;
 typedef struct _PbDocument    PbDocument;

@@ -182,6 +182,21 @@ pb_undo_stack_is_clean (PbUndoStack *self)
 }
 
 /**
+ * pb_undo_stack_forget_clean:
+ *
+ * Says that no position of the stack is the saved state: the document
+ * differs from its file whatever is undone (a recovered autosave).
+ */
+void
+pb_undo_stack_forget_clean (PbUndoStack *self)
+{
+  g_return_if_fail (PB_IS_UNDO_STACK (self));
+
+  self->clean = -1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLEAN]);
+}
+
+/**
  * pb_undo_stack_clear:
  *
  * Forgets every step; the present state becomes the clean one.

@@ -28,6 +28,7 @@ gboolean     pb_undo_stack_can_undo  (PbUndoStack *self);
 gboolean     pb_undo_stack_can_redo  (PbUndoStack *self);
 void         pb_undo_stack_set_clean (PbUndoStack *self);
 gboolean     pb_undo_stack_is_clean  (PbUndoStack *self);
+void         pb_undo_stack_forget_clean (PbUndoStack *self);
 void         pb_undo_stack_clear     (PbUndoStack *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "pb-autosave.h"
 #include "pb-canvas.h"
 #include "pb-inspector.h"
 #include "pb-palette.h"
@@ -19,6 +20,7 @@ struct _PbWindow
 
   GSettings            *settings;
   PbDocument           *document;
+  PbAutosave           *autosave;
   gboolean              trusted;
 
   AdwWindowTitle       *window_title;

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
@@ -77,6 +79,18 @@ pb_window_is_pristine (PbWindow *self)
   return pb_document_get_file (self->document) == NULL
       && !pb_undo_stack_can_undo (pb_document_get_undo_stack (self->document))
       && g_list_model_get_n_items (pb_document_get_nodes (self->document)) == 0;
+}
+
+/**
+ * pb_window_show_toast:
+ * @title: a short message, for a few seconds
+ */
+void
+pb_window_show_toast (PbWindow   *self,
+                      const char *title)
+{
+  g_return_if_fail (PB_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (title));
 }
 
 /**
@@ -227,6 +241,12 @@ pb_window_set_document (PbWindow   *self,
       pb_document_stop (self->document);
     }
   g_set_object (&self->document, document);
+  g_clear_object (&self->autosave);
+  self->autosave = pb_autosave_new (document);
+  /* A recovered document differs from its file already: its copy is kept
+   * from the start, not from its first edit. */
+  if (pb_document_get_modified (document))
+    pb_autosave_save_now (self->autosave, NULL);
 
   g_signal_connect_swapped (document, "notify", G_CALLBACK (on_document_notify), self);
   g_signal_connect_swapped (pb_document_get_undo_stack (document), "notify",
@@ -250,6 +270,23 @@ pb_window_set_document (PbWindow   *self,
   _pb_window_update_actions (self);
 }
 
+static gboolean
+node_near (PbDocument *document,
+           double      x,
+           double      y)
+{
+  GListModel *nodes = pb_document_get_nodes (document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      if (fabs (pb_node_get_x (node) - x) < 12 && fabs (pb_node_get_y (node) - y) < 12)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The palette's kind goes to the middle of the view, selected, so that
  * the inspector shows it at once. */
 static void
@@ -262,7 +299,15 @@ on_kind_activated (PbPalette  *palette,
   double x, y;
 
   pb_canvas_get_center (self->canvas, &x, &y);
-  node = pb_document_add_node (self->document, kind, x - 60, y - 30, &error);
+  x -= 60;
+  y -= 30;
+  /* Added twice in a row, nodes would hide each other: step aside. */
+  while (node_near (self->document, x, y))
+    {
+      x += 24;
+      y += 24;
+    }
+  node = pb_document_add_node (self->document, kind, x, y, &error);
   if (node == NULL)
     pb_window_show_error (self, _("Could Not Add the Process"), error);
   else
@@ -360,6 +405,8 @@ pb_window_close_request (GtkWindow *window)
 
   if (self->document != NULL && pb_document_get_modified (self->document))
     return ask_to_save (self);
+  /* Closing with nothing left to save: the person saved, or discarded. */
+  pb_autosave_discard (self->autosave);
 
   /* The default size follows the window while it is neither maximized nor
    * fullscreen, so it is the size to come back to next time even if the
@@ -386,6 +433,7 @@ pb_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (pb_document_get_nodes (self->document), self);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_WINDOW);
+  g_clear_object (&self->autosave);
   g_clear_object (&self->document);
   g_clear_object (&self->settings);
 

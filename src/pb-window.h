@@ -23,6 +23,8 @@ void        pb_window_set_document (PbWindow      *self,
                                     PbDocument    *document,
                                     gboolean       trusted);
 gboolean    pb_window_is_pristine  (PbWindow      *self);
+void        pb_window_show_toast   (PbWindow      *self,
+                                    const char    *title);
 void        pb_window_show_error   (PbWindow      *self,
                                     const char    *heading,
                                     const GError  *error);
