@@ -323,9 +323,7 @@ on_pan_update (GtkGestureDrag *gesture,
                double          dy,
                PbCanvas       *self)
 {
-  self->origin_x = self->press_x - dx / self->zoom;
-  self->origin_y = self->press_y - dy / self->zoom;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  _pb_canvas_pan_to (self, self->press_x - dx / self->zoom, self->press_y - dy / self->zoom);
 }
 
 static void

@@ -43,6 +43,16 @@ struct _PbCanvas
   double      origin_x;     /* the canvas point at the widget's top left */
   double      origin_y;
 
+  /* Panning translates what the latest allocation placed, and allocates
+   * again only once the pan rests: these are the origin and zoom of that
+   * allocation, and each node's bounds in it. */
+  double      alloc_origin_x;
+  double      alloc_origin_y;
+  double      alloc_zoom;
+  GArray     *bounds;       /* graphene_rect_t per view, widget coordinates */
+  guint       rest_timeout;
+  GskRenderNode *wires;     /* the wires as last drawn, until one changes */
+
   DragMode    mode;
   double      press_x;      /* widget coordinates where the drag began */
   double      press_y;
@@ -62,6 +72,11 @@ struct _PbCanvas
   PbLink     *menu_link;
 
   guint       place_source;
+
+  /* What the canvas's own work cost since pb_canvas_take_work_us() was
+   * last called, for benchmarks: its allocations and snapshots, in µs. */
+  gint64      allocate_us;
+  gint64      snapshot_us;
   PbNode     *selected_node;  /* the one node selected, if only one is */
 };
 
@@ -85,6 +100,10 @@ void      _pb_canvas_select_none      (PbCanvas     *self);
 void      _pb_canvas_scroll_by        (PbCanvas     *self,
                                        double        dx,
                                        double        dy);
+void      _pb_canvas_pan_to           (PbCanvas     *self,
+                                       double        origin_x,
+                                       double        origin_y);
+void      _pb_canvas_redraw_wires     (PbCanvas     *self);
 
 /* In pb-canvas-input.c: what the pointer and the keys ask. */
 void      _pb_canvas_show_refusal     (PbCanvas     *self,

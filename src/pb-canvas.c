@@ -95,6 +95,22 @@ pb_canvas_find_view (PbCanvas *self,
   return g_hash_table_lookup (self->view_of, node);
 }
 
+/* From the widget's coordinates now to those of the latest allocation,
+ * which picking and the wires use: they differ while a pan or a zoom has
+ * not rested yet. */
+static void
+to_allocated (PbCanvas *self,
+              double    x,
+              double    y,
+              double   *ax,
+              double   *ay)
+{
+  double scale = self->zoom / self->alloc_zoom;
+
+  *ax = (x - (self->alloc_origin_x - self->origin_x) * self->zoom) / scale;
+  *ay = (y - (self->alloc_origin_y - self->origin_y) * self->zoom) / scale;
+}
+
 PbSocket *
 _pb_canvas_find_socket (PbCanvas *self,
                         pb_addr   port)
@@ -129,7 +145,10 @@ _pb_canvas_socket_at (PbCanvas *self,
                       double    x,
                       double    y)
 {
-  GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *w;
+
+  to_allocated (self, x, y, &x, &y);
+  w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
 
   for (; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
     if (PB_IS_SOCKET (w))
@@ -142,7 +161,10 @@ _pb_canvas_view_at (PbCanvas *self,
                     double    x,
                     double    y)
 {
-  GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *w;
+
+  to_allocated (self, x, y, &x, &y);
+  w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
 
   for (; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
     if (PB_IS_NODE_VIEW (w))
@@ -160,6 +182,7 @@ _pb_canvas_link_at (PbCanvas *self,
   PbLink *best = NULL;
   double best_distance = G_MAXDOUBLE;
 
+  to_allocated (self, x, y, &x, &y);
   for (guint i = 0; i < g_list_model_get_n_items (links); i++)
     {
       g_autoptr(PbLink) link = g_list_model_get_item (links, i);
@@ -273,14 +296,81 @@ pb_canvas_get_selected_links (PbCanvas *self)
                          (gboolean (*) (gpointer)) pb_link_get_selected);
 }
 
+/* How long a pan must rest before the nodes are allocated where it left
+ * them; until then, the last allocation is drawn translated. */
+#define PAN_REST_MS 150
+
+static gboolean
+on_pan_rest (gpointer user_data)
+{
+  PbCanvas *self = user_data;
+
+  self->rest_timeout = 0;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* The view moved or zoomed: draw what was allocated, transformed, and
+ * allocate again once the view rests. */
+static void
+view_changed (PbCanvas *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_clear_handle_id (&self->rest_timeout, g_source_remove);
+  self->rest_timeout = g_timeout_add (PAN_REST_MS, on_pan_rest, self);
+}
+
+/**
+ * _pb_canvas_pan_to:
+ * @origin_x: the canvas point to show at the widget's left edge
+ * @origin_y: likewise, at the top
+ *
+ * Moves the view without laying anything out: the snapshot translates
+ * what was allocated, and the allocation follows once the pan rests.
+ */
+void
+_pb_canvas_pan_to (PbCanvas *self,
+                   double    origin_x,
+                   double    origin_y)
+{
+  self->origin_x = origin_x;
+  self->origin_y = origin_y;
+  view_changed (self);
+}
+
 void
 _pb_canvas_scroll_by (PbCanvas *self,
                       double    dx,
                       double    dy)
 {
-  self->origin_x += dx / self->zoom;
-  self->origin_y += dy / self->zoom;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  _pb_canvas_pan_to (self, self->origin_x + dx / self->zoom, self->origin_y + dy / self->zoom);
+}
+
+/**
+ * _pb_canvas_redraw_wires:
+ *
+ * Forgets the wires as drawn, after anything they show changed.
+ */
+void
+_pb_canvas_redraw_wires (PbCanvas *self)
+{
+  g_clear_pointer (&self->wires, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * pb_canvas_scroll_to:
+ * @x: the canvas point to show at the left edge of the view
+ * @y: the canvas point to show at the top edge
+ */
+void
+pb_canvas_scroll_to (PbCanvas *self,
+                     double    x,
+                     double    y)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  _pb_canvas_scroll_by (self, (x - self->origin_x) * self->zoom, (y - self->origin_y) * self->zoom);
 }
 
 /**
@@ -308,7 +398,7 @@ pb_canvas_set_zoom (PbCanvas *self,
   self->origin_x = cx - x / zoom;
   self->origin_y = cy - y / zoom;
 
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  view_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
 
@@ -521,7 +611,7 @@ on_nodes_changed (GListModel *nodes,
 static void
 on_link_notify (PbCanvas *self)
 {
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _pb_canvas_redraw_wires (self);
 }
 
 static void
@@ -537,7 +627,7 @@ on_links_changed (GListModel *links,
 
       g_signal_connect_object (link, "notify", G_CALLBACK (on_link_notify), self, G_CONNECT_SWAPPED);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _pb_canvas_redraw_wires (self);
 }
 
 static void
@@ -586,7 +676,7 @@ pb_canvas_set_document (PbCanvas   *self,
       links = pb_document_get_links (document);
       g_signal_connect (nodes, "items-changed", G_CALLBACK (on_nodes_changed), self);
       g_signal_connect (links, "items-changed", G_CALLBACK (on_links_changed), self);
-      g_signal_connect_swapped (document, "changed", G_CALLBACK (gtk_widget_queue_draw), self);
+      g_signal_connect_swapped (document, "changed", G_CALLBACK (_pb_canvas_redraw_wires), self);
       on_nodes_changed (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
       on_links_changed (links, 0, 0, g_list_model_get_n_items (links), self);
     }
@@ -629,25 +719,38 @@ pb_canvas_size_allocate (GtkWidget *widget,
                          int        baseline)
 {
   PbCanvas *self = PB_CANVAS (widget);
+  gint64 start = g_get_monotonic_time ();
+
+  g_clear_handle_id (&self->rest_timeout, g_source_remove);
+  self->alloc_origin_x = self->origin_x;
+  self->alloc_origin_y = self->origin_y;
+  self->alloc_zoom = self->zoom;
+  g_array_set_size (self->bounds, self->views->len);
 
   for (guint i = 0; i < self->views->len; i++)
     {
       GtkWidget *view = g_ptr_array_index (self->views, i);
       PbNode *node = pb_node_view_get_node (PB_NODE_VIEW (view));
+      double x = (pb_node_get_x (node) - self->origin_x) * self->zoom;
+      double y = (pb_node_get_y (node) - self->origin_y) * self->zoom;
       GskTransform *transform;
       int w, h;
 
       gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
       gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
 
-      transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT ((pb_node_get_x (node) - self->origin_x) * self->zoom,
-                                                                       (pb_node_get_y (node) - self->origin_y) * self->zoom));
+      transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, y));
       transform = gsk_transform_scale (transform, self->zoom, self->zoom);
       gtk_widget_allocate (view, w, h, -1, transform);
+      g_array_index (self->bounds, graphene_rect_t, i) =
+        GRAPHENE_RECT_INIT (x, y, w * self->zoom, h * self->zoom);
     }
+  /* Every socket may have moved. */
+  g_clear_pointer (&self->wires, gsk_render_node_unref);
 
   gtk_popover_present (GTK_POPOVER (self->refusal));
   gtk_popover_present (GTK_POPOVER (self->link_menu));
+  self->allocate_us += g_get_monotonic_time () - start;
 }
 
 static void
@@ -689,9 +792,14 @@ stroke_wire (cairo_t      *cr,
   cairo_stroke (cr);
 }
 
+/* Every wire, in the coordinates of the latest allocation, over the area
+ * (x, y, width, height) of them: that is the view and a margin around it,
+ * so that a pan shows wires until the allocation catches up. */
 static void
 snapshot_wires (PbCanvas    *self,
                 GtkSnapshot *snapshot,
+                double       x,
+                double       y,
                 double       width,
                 double       height)
 {
@@ -699,11 +807,11 @@ snapshot_wires (PbCanvas    *self,
   GdkRGBA accent;
   cairo_t *cr;
 
-  if (g_list_model_get_n_items (links) == 0 && self->mode != DRAG_WIRE)
+  if (g_list_model_get_n_items (links) == 0)
     return;
 
   gdk_rgba_parse (&accent, "#3584e4");
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, width, height));
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
 
   for (guint i = 0; i < g_list_model_get_n_items (links); i++)
@@ -726,25 +834,39 @@ snapshot_wires (PbCanvas    *self,
         }
       stroke_wire (cr, &wire, &color, MAX (1.0, 2.5 * self->zoom), broken);
     }
+  cairo_destroy (cr);
+}
 
-  if (self->mode == DRAG_WIRE && self->wire_from != NULL)
-    {
-      PbPort *port = pb_socket_get_port (self->wire_from);
-      double x0, y0, x1 = self->pointer_x, y1 = self->pointer_y;
-      PbWire wire;
-      GdkRGBA color;
+/* The wire being dragged, from its socket to the pointer or to the
+ * socket that would take it, in the coordinates of the allocation over
+ * the area (x, y, width, height) of them. */
+static void
+snapshot_dragged_wire (PbCanvas    *self,
+                       GtkSnapshot *snapshot,
+                       double       x,
+                       double       y,
+                       double       width,
+                       double       height)
+{
+  PbPort *port = pb_socket_get_port (self->wire_from);
+  double x0, y0, x1, y1;
+  PbWire wire;
+  GdkRGBA color;
+  cairo_t *cr;
 
-      pb_socket_get_center (self->wire_from, GTK_WIDGET (self), &x0, &y0);
-      if (self->wire_to != NULL && gtk_widget_has_css_class (GTK_WIDGET (self->wire_to), "candidate"))
-        pb_socket_get_center (self->wire_to, GTK_WIDGET (self), &x1, &y1);
-      if (pb_port_get_direction (port) == PB_PORT_IN)
-        pb_wire_init (&wire, x1, y1, x0, y0);
-      else
-        pb_wire_init (&wire, x0, y0, x1, y1);
-      pb_socket_item_color (pb_port_get_item_type (port), &color);
-      stroke_wire (cr, &wire, &color, MAX (1.0, 2.5 * self->zoom), TRUE);
-    }
+  to_allocated (self, self->pointer_x, self->pointer_y, &x1, &y1);
+  pb_socket_get_center (self->wire_from, GTK_WIDGET (self), &x0, &y0);
+  if (self->wire_to != NULL && gtk_widget_has_css_class (GTK_WIDGET (self->wire_to), "candidate"))
+    pb_socket_get_center (self->wire_to, GTK_WIDGET (self), &x1, &y1);
+  if (pb_port_get_direction (port) == PB_PORT_IN)
+    pb_wire_init (&wire, x1, y1, x0, y0);
+  else
+    pb_wire_init (&wire, x0, y0, x1, y1);
+  pb_socket_item_color (pb_port_get_item_type (port), &color);
 
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, width, height));
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  stroke_wire (cr, &wire, &color, MAX (1.0, 2.5 * self->zoom), TRUE);
   cairo_destroy (cr);
 }
 
@@ -775,20 +897,66 @@ pb_canvas_snapshot (GtkWidget   *widget,
   PbCanvas *self = PB_CANVAS (widget);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
+  gint64 start = g_get_monotonic_time ();
+
+  double dx = (self->alloc_origin_x - self->origin_x) * self->zoom;
+  double dy = (self->alloc_origin_y - self->origin_y) * self->zoom;
+  double scale = self->zoom / self->alloc_zoom;
+  graphene_rect_t view = GRAPHENE_RECT_INIT (-dx / scale, -dy / scale, width / scale, height / scale);
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
   snapshot_grid (self, snapshot, width, height);
-  if (self->document != NULL)
-    snapshot_wires (self, snapshot, width, height);
 
+  /* What was allocated, moved and scaled as the view panned and zoomed
+   * since. */
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dx, dy));
+  gtk_snapshot_scale (snapshot, scale, scale);
+  if (self->document != NULL && self->wires == NULL)
+    {
+      GtkSnapshot *wires = gtk_snapshot_new ();
+
+      snapshot_wires (self, wires, -width, -height, 3 * width, 3 * height);
+      self->wires = gtk_snapshot_free_to_node (wires);
+    }
+  if (self->wires != NULL)
+    gtk_snapshot_append_node (snapshot, self->wires);
   for (guint i = 0; i < self->views->len; i++)
-    gtk_widget_snapshot_child (widget, g_ptr_array_index (self->views, i), snapshot);
+    if (i < self->bounds->len
+        && graphene_rect_intersection (&g_array_index (self->bounds, graphene_rect_t, i), &view, NULL))
+      gtk_widget_snapshot_child (widget, g_ptr_array_index (self->views, i), snapshot);
+  if (self->mode == DRAG_WIRE && self->wire_from != NULL)
+    snapshot_dragged_wire (self, snapshot, view.origin.x, view.origin.y, view.size.width, view.size.height);
+  gtk_snapshot_restore (snapshot);
 
   if (self->mode == DRAG_BAND)
     snapshot_band (self, snapshot);
 
   gtk_snapshot_pop (snapshot);
+  self->snapshot_us += g_get_monotonic_time () - start;
+}
+
+/**
+ * pb_canvas_take_work_us:
+ * @allocate_us: (out) (optional): time spent allocating since the last call
+ * @snapshot_us: (out) (optional): time spent in snapshots since then
+ *
+ * The canvas's own share of the frames since the last call, apart from
+ * GTK's rendering, which depends on the machine more than on the canvas.
+ * Both start again from 0.
+ */
+void
+pb_canvas_take_work_us (PbCanvas *self,
+                        gint64   *allocate_us,
+                        gint64   *snapshot_us)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  if (allocate_us != NULL)
+    *allocate_us = self->allocate_us;
+  if (snapshot_us != NULL)
+    *snapshot_us = self->snapshot_us;
+  self->allocate_us = self->snapshot_us = 0;
 }
 
 static void
@@ -799,6 +967,8 @@ pb_canvas_dispose (GObject *object)
   disconnect_document (self);
   g_clear_handle_id (&self->refusal_timeout, g_source_remove);
   g_clear_handle_id (&self->place_source, g_source_remove);
+  g_clear_handle_id (&self->rest_timeout, g_source_remove);
+  g_clear_pointer (&self->wires, gsk_render_node_unref);
   g_clear_pointer (&self->refusal, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
 
@@ -814,6 +984,7 @@ pb_canvas_finalize (GObject *object)
   g_hash_table_unref (self->view_of);
   g_ptr_array_unref (self->moving);
   g_array_unref (self->moving_from);
+  g_array_unref (self->bounds);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->finalize (object);
 }
@@ -896,11 +1067,12 @@ pb_canvas_class_init (PbCanvasClass *klass)
 static void
 pb_canvas_init (PbCanvas *self)
 {
-  self->zoom = 1;
+  self->zoom = self->alloc_zoom = 1;
   self->views = g_ptr_array_new ();
   self->view_of = g_hash_table_new (NULL, NULL);
   self->moving = g_ptr_array_new_with_free_func (g_object_unref);
   self->moving_from = g_array_new (FALSE, FALSE, sizeof (double));
+  self->bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

@@ -41,6 +41,12 @@ GPtrArray  *pb_canvas_get_selected_links (PbCanvas   *self);
 void        pb_canvas_select_node        (PbCanvas   *self,
                                           PbNode     *node,
                                           gboolean    extend);
+void        pb_canvas_take_work_us       (PbCanvas   *self,
+                                          gint64     *allocate_us,
+                                          gint64     *snapshot_us);
+void        pb_canvas_scroll_to          (PbCanvas   *self,
+                                          double      x,
+                                          double      y);
 GtkWidget  *pb_canvas_find_view          (PbCanvas   *self,
                                           PbNode     *node);
 
