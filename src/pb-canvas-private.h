@@ -51,6 +51,7 @@ struct _PbCanvas
   double      alloc_zoom;
   GArray     *bounds;       /* graphene_rect_t per view, widget coordinates */
   guint       rest_timeout;
+  gboolean    fit_pending;  /* zoom to fit at the next allocation */
   GskRenderNode *wires;     /* the wires as last drawn, until one changes */
 
   DragMode    mode;

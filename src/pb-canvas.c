@@ -409,20 +409,15 @@ pb_canvas_get_zoom (PbCanvas *self)
   return self->zoom;
 }
 
-/**
- * pb_canvas_zoom_to_fit:
- *
- * Scales and scrolls so that every node is in view, at most at 100 %.
- */
-void
-pb_canvas_zoom_to_fit (PbCanvas *self)
+/* Sets the zoom and scroll that show every node in a view of @width by
+ * @height, at most at 100 %. */
+static void
+fit (PbCanvas *self,
+     double    width,
+     double    height)
 {
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
-  double width = gtk_widget_get_width (GTK_WIDGET (self));
-  double height = gtk_widget_get_height (GTK_WIDGET (self));
   double margin = 32;
-
-  g_return_if_fail (PB_IS_CANVAS (self));
 
   for (guint i = 0; i < self->views->len; i++)
     {
@@ -450,9 +445,22 @@ pb_canvas_zoom_to_fit (PbCanvas *self)
       self->origin_x = (x0 + x1) / 2 - width / 2 / self->zoom;
       self->origin_y = (y0 + y1) / 2 - height / 2 / self->zoom;
     }
-
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+/**
+ * pb_canvas_zoom_to_fit:
+ *
+ * Scales and scrolls so that every node is in view, at most at 100 %. On
+ * a canvas not allocated yet, it happens at its first allocation.
+ */
+void
+pb_canvas_zoom_to_fit (PbCanvas *self)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  self->fit_pending = TRUE;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 /* Placing nodes that have no position yet: a pipeline, or a document
@@ -678,6 +686,13 @@ pb_canvas_set_document (PbCanvas   *self,
       g_signal_connect (links, "items-changed", G_CALLBACK (on_links_changed), self);
       g_signal_connect_swapped (document, "changed", G_CALLBACK (_pb_canvas_redraw_wires), self);
       on_nodes_changed (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
+      /* A document opened in a window already shown is laid out at once,
+       * so that its first frame shows it in place. */
+      if (self->place_source != 0 && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+        {
+          g_clear_handle_id (&self->place_source, g_source_remove);
+          place_unplaced (self);
+        }
       on_links_changed (links, 0, 0, g_list_model_get_n_items (links), self);
     }
 
@@ -722,6 +737,11 @@ pb_canvas_size_allocate (GtkWidget *widget,
   gint64 start = g_get_monotonic_time ();
 
   g_clear_handle_id (&self->rest_timeout, g_source_remove);
+  if (self->fit_pending && width > 0 && height > 0)
+    {
+      self->fit_pending = FALSE;
+      fit (self, width, height);
+    }
   self->alloc_origin_x = self->origin_x;
   self->alloc_origin_y = self->origin_y;
   self->alloc_zoom = self->zoom;
