@@ -1443,10 +1443,23 @@ pb_document_refresh_status (PbDocument *self)
       long index = snap != NULL ? pb_snapshot_find_process (snap, pb_node_get_address (node)) : -1;
       pb_process_info info;
 
+      pb_chain_info chain;
+
       if (index >= 0 && pb_snapshot_process (snap, index, &info) == PB_OK)
-        pb_node_set_status (node, info.state, info.message);
+        {
+          pb_node_set_status (node, info.state, info.message);
+          /* A chain is named by its head, which an edit elsewhere does
+           * not renumber as it does the chain's index. */
+          if (pb_snapshot_chain (snap, info.chain, &chain) == PB_OK && chain.n_processes > 0)
+            pb_node_set_chain (node, chain.processes[0]);
+          else
+            pb_node_set_chain (node, 0);
+        }
       else
-        pb_node_set_status (node, PB_PROCESS_READY, NULL);
+        {
+          pb_node_set_status (node, PB_PROCESS_READY, NULL);
+          pb_node_set_chain (node, 0);
+        }
     }
   pb_snapshot_free (snap);
 }

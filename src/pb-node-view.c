@@ -128,6 +128,28 @@ update_status (PbNodeView *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), waiting ? message : NULL);
 }
 
+/* The processes of one compiled chain share a tint, from eight of GNOME's
+ * palette, chosen by the chain's first process so that it stays put
+ * while the rest of the topology changes. */
+#define N_CHAIN_TINTS 8
+
+static void
+update_chain (PbNodeView *self)
+{
+  pb_addr chain = pb_node_get_chain (self->node);
+
+  for (guint i = 0; i < N_CHAIN_TINTS; i++)
+    {
+      char name[16];
+
+      g_snprintf (name, sizeof name, "chain-%u", i);
+      if (chain != 0 && pb_addr_process (chain) % N_CHAIN_TINTS == i)
+        gtk_widget_add_css_class (GTK_WIDGET (self), name);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self), name);
+    }
+}
+
 static void
 update_selected (PbNodeView *self)
 {
@@ -170,12 +192,14 @@ pb_node_view_new (PbNode *node)
   g_signal_connect_object (node, "notify::state", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (node, "notify::message", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (node, "notify::selected", G_CALLBACK (update_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (node, "notify::chain", G_CALLBACK (update_chain), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pb_node_get_ports (node), "items-changed",
                            G_CALLBACK (rebuild_sockets), self, G_CONNECT_SWAPPED);
 
   update_title (self);
   update_status (self);
   update_selected (self);
+  update_chain (self);
   rebuild_sockets (self);
 
   return GTK_WIDGET (self);

@@ -31,6 +31,7 @@ struct _PbNode
 
   pb_process_state  state;
   char             *message;
+  pb_addr           chain;
 };
 
 G_DEFINE_FINAL_TYPE (PbNode, pb_node, G_TYPE_OBJECT)
@@ -45,6 +46,7 @@ enum {
   PROP_SELECTED,
   PROP_STATE,
   PROP_MESSAGE,
+  PROP_CHAIN,
   N_PROPS
 };
 
@@ -430,6 +432,35 @@ pb_node_set_status (PbNode           *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * pb_node_get_chain:
+ *
+ * Returns: the first process of the compiled chain that runs this one,
+ *   or 0 when none does (not running, or left out)
+ */
+pb_addr
+pb_node_get_chain (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), 0);
+  return self->chain;
+}
+
+/**
+ * pb_node_set_chain:
+ * @chain: the head of the chain that runs the process, or 0
+ */
+void
+pb_node_set_chain (PbNode  *self,
+                   pb_addr  chain)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  if (self->chain == chain)
+    return;
+  self->chain = chain;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN]);
+}
+
 static void
 pb_node_finalize (GObject *object)
 {
@@ -476,6 +507,9 @@ pb_node_get_property (GObject    *object,
       break;
     case PROP_MESSAGE:
       g_value_set_string (value, self->message);
+      break;
+    case PROP_CHAIN:
+      g_value_set_uint64 (value, self->chain);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -532,6 +566,10 @@ pb_node_class_init (PbNodeClass *klass)
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MESSAGE] =
     g_param_spec_string ("message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_CHAIN] =
+    g_param_spec_uint64 ("chain", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -51,6 +51,9 @@ void              pb_node_set_peer     (PbNode            *self,
                                         pb_addr            peer);
 pb_process_state  pb_node_get_state    (PbNode            *self);
 const char       *pb_node_get_message  (PbNode            *self);
+pb_addr           pb_node_get_chain    (PbNode            *self);
+void              pb_node_set_chain    (PbNode            *self,
+                                        pb_addr            chain);
 void              pb_node_set_status   (PbNode            *self,
                                         pb_process_state   state,
                                         const char        *message);
