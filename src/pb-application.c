@@ -49,7 +49,12 @@ static void pb_application_demo  (GSimpleAction *action,
                                   GVariant      *parameter,
                                   gpointer       user_data);
 
+static void pb_application_open_uri (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data);
+
 static const GActionEntry app_entries[] = {
+  { .name = "open-uri", .activate = pb_application_open_uri, .parameter_type = "s" },
   { .name = "about", .activate = pb_application_about },
   { .name = "quit",  .activate = pb_application_quit },
   { .name = "new-window", .activate = pb_application_new_window },
@@ -266,6 +271,18 @@ pb_application_new_window (GSimpleAction *action,
                            gpointer       user_data)
 {
   gtk_window_present (GTK_WINDOW (pb_window_new (PB_APPLICATION (user_data))));
+}
+
+static void
+pb_application_open_uri (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  PbApplication *self = user_data;
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  pb_application_open_file (self, file,
+                            PB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
 static void

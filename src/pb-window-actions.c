@@ -36,6 +36,7 @@ _pb_window_update_actions (PbWindow *self)
   gtk_widget_action_set_enabled (widget, "win.stop", state != PB_RUN_STOPPED);
   gtk_widget_action_set_enabled (widget, "win.restart", self->trusted);
   gtk_widget_action_set_enabled (widget, "win.trust", !self->trusted);
+  gtk_widget_action_set_enabled (widget, "win.nothing", FALSE);
 
   /* One of run and pause shows at a time, as a media player's button. */
   gtk_widget_set_visible (self->run_button, state != PB_RUN_RUNNING);
@@ -284,4 +285,6 @@ _pb_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.trust", NULL, trust_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
+  /* Never enabled: the menu item that says there is nothing to open. */
+  gtk_widget_class_install_action (widget_class, "win.nothing", NULL, NULL);
 }

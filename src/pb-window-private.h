@@ -24,6 +24,7 @@ struct _PbWindow
   gboolean              trusted;
 
   AdwWindowTitle       *window_title;
+  AdwSplitButton       *open_button;
   GtkWidget            *run_button;
   GtkWidget            *pause_button;
   GtkRevealer          *trust_banner;

@@ -348,6 +348,32 @@ on_selected_node_changed (PbWindow *self)
   gtk_revealer_set_reveal_child (self->inspector_revealer, node != NULL);
 }
 
+/* The open button's menu: the recent documents, newest first, each
+ * opened by app.open-uri. */
+static void
+update_recent_menu (PbWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-files");
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (recent[i]);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "app.open-uri", g_variant_new_string (recent[i]));
+      g_menu_append_item (menu, item);
+    }
+  if (recent[0] == NULL)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No Recent Documents"), "win.nothing");
+
+      g_menu_append_item (menu, item);
+    }
+  adw_split_button_set_menu_model (self->open_button, G_MENU_MODEL (menu));
+}
+
 static void
 on_close_response (AdwMessageDialog *dialog,
                    const char       *response,
@@ -457,6 +483,7 @@ pb_window_class_init (PbWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/pushback/Pushback/ui/pb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PbWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, trust_banner);
@@ -490,6 +517,10 @@ pb_window_init (PbWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_swapped (self->settings, "changed::recent-files",
+                            G_CALLBACK (update_recent_menu), self);
+  update_recent_menu (self);
 
   pb_window_set_document (self, document, TRUE);
 }
