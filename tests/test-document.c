@@ -1031,6 +1031,28 @@ test_random_undo_redo_running (gconstpointer data)
   random_undo_redo (GPOINTER_TO_UINT (data), TRUE);
 }
 
+/* What a socket carries follows the parameters that decide it, also when
+ * they take the port away: a c process with out=none has no output, so
+ * its socket carries nothing, as when the document is opened. */
+static void
+test_port_types_follow_params (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GError) error = NULL;
+  PbNode *c = add_node (doc, "c", 0, 0);
+  PbPort *out = pb_node_find_port (c, port_of (c, PB_PORT_OUT, 0));
+
+  g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_I64);
+  set_param (doc, c, "out", "f64");
+  g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_F64);
+  set_param (doc, c, "out", "none");
+  g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_NONE);
+  g_assert_true (pb_document_undo (doc, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_F64);
+  assert_models_agree (doc);
+}
+
 /* Undo and the clean state: saving marks it, undoing back to it clears
  * "modified" again, and a new branch loses it for good. */
 static void
@@ -1705,6 +1727,7 @@ main (int   argc,
 
       g_test_add_data_func (name, GUINT_TO_POINTER (seeds[i]), test_random_undo_redo_running);
     }
+  g_test_add_func ("/Pushback/Document/port-types-follow-params", test_port_types_follow_params);
   g_test_add_func ("/Pushback/Document/modified", test_modified);
   g_test_add_func ("/Pushback/Document/signals", test_signals);
   g_test_add_func ("/Pushback/Document/bad-files", test_bad_files);
