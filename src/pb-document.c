@@ -950,17 +950,19 @@ pb_document_connect (PbDocument  *self,
 {
   g_autoptr(PbCommand) command = NULL;
   PbNode *node_a;
-  PbPort *port_a;
+  const pb_port_spec *spec_a;
 
   g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
 
   if (!pb_document_check_link (self, a, b, error))
     return FALSE;
 
-  /* Links are kept oriented as items flow, from the output. */
+  /* Links are kept oriented as items flow, from the output. The kind
+   * says which way a port goes, also for an element of a range that its
+   * node does not show as a socket yet. */
   node_a = pb_document_find_node (self, a);
-  port_a = node_a != NULL ? pb_node_find_port (node_a, a) : NULL;
-  if (port_a != NULL && pb_port_get_direction (port_a) == PB_PORT_IN)
+  spec_a = node_a != NULL ? pb_kind_port_lookup (pb_node_get_kind (node_a), pb_addr_port (a), NULL) : NULL;
+  if (spec_a != NULL && spec_a->dir == PB_PORT_IN)
     {
       pb_addr t = a;
 

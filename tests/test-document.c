@@ -455,8 +455,8 @@ random_link (Walk *walk)
 }
 
 /* A port of @node as a person could pick it: mostly a socket the node
- * shows, sometimes any fixed port its kind has, rarely a port it does
- * not have. */
+ * shows, sometimes any port its kind has (an element of a range that is
+ * not shown yet), rarely a port it does not have. */
 static pb_addr
 random_port (Walk   *walk,
              PbNode *node)
@@ -475,7 +475,9 @@ random_port (Walk   *walk,
   if (dice < 95)
     {
       const pb_port_spec *spec = pb_kind_port (kind, g_rand_int_range (walk->rand, 0, pb_kind_n_ports (kind)));
-      return pb_addr_with_port (pb_node_get_address (node), spec->first);
+      uint32_t number = spec->first + (spec->range ? g_rand_int_range (walk->rand, 0, 5) : 0);
+
+      return pb_addr_with_port (pb_node_get_address (node), number);
     }
   return pb_addr_with_port (pb_node_get_address (node), 40);
 }
@@ -1029,6 +1031,29 @@ static void
 test_random_undo_redo_running (gconstpointer data)
 {
   random_undo_redo (GPOINTER_TO_UINT (data), TRUE);
+}
+
+/* Connecting a port of a range that shows no socket yet (in[3] of a merge
+ * whose in[0] is free, as a paste or a script may name it), input first:
+ * the link must still run from the output to the input. */
+static void
+test_connect_range_orientation (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *seq = add_node (doc, "seq", 0, 0);
+  PbNode *merge = add_node (doc, "merge", 200, 0);
+  pb_addr out = port_of (seq, PB_PORT_OUT, 0);
+  pb_addr in3 = pb_addr_with_port (pb_node_get_address (merge), 1 + 3);
+  PbLink *link;
+
+  g_assert_null (pb_node_find_port (merge, in3));
+  connect_ports (doc, in3, out);
+
+  link = pb_document_find_link (doc, out);
+  g_assert_nonnull (link);
+  g_assert_cmphex (pb_link_get_source (link), ==, out);
+  g_assert_cmphex (pb_link_get_sink (link), ==, in3);
+  assert_models_agree (doc);
 }
 
 /* What a socket carries follows the parameters that decide it, also when
@@ -1727,6 +1752,7 @@ main (int   argc,
 
       g_test_add_data_func (name, GUINT_TO_POINTER (seeds[i]), test_random_undo_redo_running);
     }
+  g_test_add_func ("/Pushback/Document/connect-range-orientation", test_connect_range_orientation);
   g_test_add_func ("/Pushback/Document/port-types-follow-params", test_port_types_follow_params);
   g_test_add_func ("/Pushback/Document/modified", test_modified);
   g_test_add_func ("/Pushback/Document/signals", test_signals);
