@@ -759,7 +759,9 @@ apply_command (PbDocument  *self,
   if (touches)
     pb_runner_commit (self->runner);
 
-  if (touches && rc == PB_OK)
+  /* Also after a refusal: undoing what was done may have put back nodes,
+   * made anew, whose sockets do not know their types yet. */
+  if (touches)
     {
       const pb_graph *graph = pb_runner_lock_graph (self->runner);
 

@@ -700,6 +700,17 @@ walk_delete (Walk *walk)
     if (g_rand_int_range (walk->rand, 0, 100) < 25)
       g_ptr_array_add (doomed_links, g_list_model_get_item (links, i));
 
+  /* A node named twice is refused whole, after its first removal was
+   * made: what was done is put back. */
+  if (doomed_nodes->len > 0 && g_rand_int_range (walk->rand, 0, 100) < 15)
+    {
+      g_ptr_array_add (doomed_nodes, g_object_ref (g_ptr_array_index (doomed_nodes, 0)));
+      done = pb_document_delete (walk->doc, doomed_nodes, doomed_links, &error);
+      g_assert_false (done);
+      g_assert_error (error, PB_RUNTIME_ERROR, PB_ENOENT);
+      return FALSE;
+    }
+
   done = pb_document_delete (walk->doc, doomed_nodes, doomed_links, &error);
   g_assert_no_error (error);
   g_assert_cmpint (done, ==, doomed_nodes->len + doomed_links->len > 0);
@@ -1053,6 +1064,38 @@ test_connect_range_orientation (void)
   g_assert_nonnull (link);
   g_assert_cmphex (pb_link_get_source (link), ==, out);
   g_assert_cmphex (pb_link_get_sink (link), ==, in3);
+  assert_models_agree (doc);
+}
+
+/* A command refused after some of its ops were made is put back whole:
+ * the node its first op removed comes back with sockets that know what
+ * they carry, as before. */
+static void
+test_refused_delete_keeps_types (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  PbNode *seq = add_node (doc, "seq", 0, 0);
+  PbNode *sum = add_node (doc, "sum", 100, 0);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(PbPort) back = NULL;
+
+  set_param (doc, seq, "type", "f64");
+  connect_ports (doc, port_of (seq, PB_PORT_OUT, 0), port_of (sum, PB_PORT_IN, 0));
+  before = dup_state_text (doc);
+  g_assert_nonnull (strstr (before, "out f64"));
+
+  g_ptr_array_add (doomed, g_object_ref (seq));
+  g_ptr_array_add (doomed, g_object_ref (seq));
+  g_assert_false (pb_document_delete (doc, doomed, NULL, &error));
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_ENOENT);
+
+  after = dup_state_text (doc);
+  g_assert_cmpstr (after, ==, before);
+  back = g_list_model_get_item (pb_node_get_ports (pb_document_find_node (doc, pb_node_get_address (seq))), 0);
+  g_assert_cmpint (pb_port_get_item_type (back), ==, PB_ITEM_F64);
   assert_models_agree (doc);
 }
 
@@ -1753,6 +1796,7 @@ main (int   argc,
       g_test_add_data_func (name, GUINT_TO_POINTER (seeds[i]), test_random_undo_redo_running);
     }
   g_test_add_func ("/Pushback/Document/connect-range-orientation", test_connect_range_orientation);
+  g_test_add_func ("/Pushback/Document/refused-delete-keeps-types", test_refused_delete_keeps_types);
   g_test_add_func ("/Pushback/Document/port-types-follow-params", test_port_types_follow_params);
   g_test_add_func ("/Pushback/Document/modified", test_modified);
   g_test_add_func ("/Pushback/Document/signals", test_signals);
