@@ -122,8 +122,12 @@ refresh_port_types (PbDocument     *self,
           g_autoptr(PbPort) port = g_list_model_get_item (ports, p);
           pb_port_info info;
 
+          /* A port its parameters take away (the output of c with
+           * out=none) carries nothing. */
           if (pb_link_port_info (graph, pb_port_get_address (port), &info) == PB_OK)
             pb_port_set_item_type (port, info.type);
+          else
+            pb_port_set_item_type (port, PB_ITEM_NONE);
         }
     }
 }
@@ -807,7 +811,9 @@ apply_command (PbDocument  *self,
   if (touches)
     pb_runner_commit (self->runner);
 
-  if (touches && rc == PB_OK)
+  /* Also after a refusal: undoing what was done may have put back nodes,
+   * made anew, whose sockets do not know their types yet. */
+  if (touches)
     {
       const pb_graph *graph = pb_runner_lock_graph (self->runner);
 
@@ -1047,17 +1053,19 @@ pb_document_connect (PbDocument  *self,
 {
   g_autoptr(PbCommand) command = NULL;
   PbNode *node_a;
-  PbPort *port_a;
+  const pb_port_spec *spec_a;
 
   g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
 
   if (!pb_document_check_link (self, a, b, error))
     return FALSE;
 
-  /* Links are kept oriented as items flow, from the output. */
+  /* Links are kept oriented as items flow, from the output. The kind
+   * says which way a port goes, also for an element of a range that its
+   * node does not show as a socket yet. */
   node_a = pb_document_find_node (self, a);
-  port_a = node_a != NULL ? pb_node_find_port (node_a, a) : NULL;
-  if (port_a != NULL && pb_port_get_direction (port_a) == PB_PORT_IN)
+  spec_a = node_a != NULL ? pb_kind_port_lookup (pb_node_get_kind (node_a), pb_addr_port (a), NULL) : NULL;
+  if (spec_a != NULL && spec_a->dir == PB_PORT_IN)
     {
       pb_addr t = a;
 
