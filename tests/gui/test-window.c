@@ -104,6 +104,26 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_primary_menu_button (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
+    return widget;
+
+  for (child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_primary_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The window holds several status pages (the palette's empty search, the
  * inspector's empty selection): this finds one by its title. */
 static GtkWidget *
@@ -147,9 +167,10 @@ window_shell_activated (GApplication *application,
   g_assert_nonnull (status_page);
   g_assert_true (gtk_widget_get_mapped (status_page));
 
-  menu_button = find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  /* The Open button's recent menu is a menu button too: the main menu is
+   * the primary one. */
+  menu_button = find_primary_menu_button (GTK_WIDGET (window));
   g_assert_nonnull (menu_button);
-  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
   g_assert_nonnull (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
 
   gtk_window_close (GTK_WINDOW (window));
