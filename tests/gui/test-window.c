@@ -83,28 +83,6 @@ get_activated_window (Fixture *fixture)
 }
 
 static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  GtkWidget *child;
-  GtkWidget *found;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 find_primary_menu_button (GtkWidget *widget)
 {
   GtkWidget *child;
