@@ -56,6 +56,7 @@ update_accessible (PbSocket   *self,
   g_autofree char *label = NULL;
   g_autofree char *tooltip = NULL;
   char hex[PB_ADDR_STRLEN];
+  char hex_text[24];
   pb_addr address = pb_port_get_address (self->port);
   const char *direction = pb_port_get_direction (self->port) == PB_PORT_IN ? _("input") : _("output");
 
@@ -68,11 +69,12 @@ update_accessible (PbSocket   *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
 
+  g_snprintf (hex_text, sizeof hex_text, "0x%016" G_GINT64_MODIFIER "x", address);
   /* Translators: a socket's tooltip: its role, its item types, and its
    * 64-bit address in hex and as host:process:port. */
-  tooltip = g_strdup_printf (_("<b>%s</b> (%s)\n0x%016" G_GINT64_MODIFIER "x\n%s"),
+  tooltip = g_strdup_printf (_("<b>%s</b> (%s)\n%s\n%s"),
                              pb_port_get_role (self->port), pb_port_get_types (self->port),
-                             address, hex);
+                             hex_text, hex);
   gtk_widget_set_tooltip_markup (GTK_WIDGET (self), tooltip);
 }
 
