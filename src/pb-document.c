@@ -50,6 +50,7 @@ struct _PbDocument
   PbUndoStack *undo_stack;
 
   guint        status_source;
+  PbRateTracker *rates;
 };
 
 G_DEFINE_FINAL_TYPE (PbDocument, pb_document, G_TYPE_OBJECT)
@@ -1408,8 +1409,8 @@ pb_document_stop (PbDocument *self)
     return;
   pb_runner_stop (self->runner);
   g_clear_handle_id (&self->status_source, g_source_remove);
-  pb_document_refresh_status (self);
   set_run_state (self, PB_RUN_STOPPED);
+  pb_document_refresh_status (self);
 }
 
 /**
@@ -1426,6 +1427,7 @@ pb_document_restart (PbDocument  *self,
   g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
 
   pb_document_stop (self);
+  pb_rate_tracker_reset (self->rates);
   return pb_document_run (self, error);
 }
 
@@ -1444,6 +1446,8 @@ pb_document_refresh_status (PbDocument *self)
   g_return_if_fail (PB_IS_DOCUMENT (self));
 
   snap = pb_runner_snapshot (self->runner);
+  if (snap != NULL)
+    pb_rate_tracker_update (self->rates, snap);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->nodes));
   for (guint i = 0; i < n; i++)
     {
@@ -1452,10 +1456,17 @@ pb_document_refresh_status (PbDocument *self)
       pb_process_info info;
 
       pb_chain_info chain;
+      PbRates rates;
 
       if (index >= 0 && pb_snapshot_process (snap, index, &info) == PB_OK)
         {
+          gboolean running = self->run_state != PB_RUN_STOPPED && info.state != PB_PROCESS_WAITING;
+
           pb_node_set_status (node, info.state, info.message);
+          if (running && pb_rate_tracker_lookup (self->rates, info.process, &rates))
+            pb_node_set_live (node, &rates, info.result);
+          else
+            pb_node_set_live (node, NULL, info.result);
           /* A chain is named by its head, which an edit elsewhere does
            * not renumber as it does the chain's index. */
           if (pb_snapshot_chain (snap, info.chain, &chain) == PB_OK && chain.n_processes > 0)
@@ -1467,6 +1478,7 @@ pb_document_refresh_status (PbDocument *self)
         {
           pb_node_set_status (node, PB_PROCESS_READY, NULL);
           pb_node_set_chain (node, 0);
+          pb_node_set_live (node, NULL, NULL);
         }
     }
   pb_snapshot_free (snap);
@@ -1551,6 +1563,7 @@ pb_document_dispose (GObject *object)
 
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->runner, pb_runner_free);
+  g_clear_pointer (&self->rates, pb_rate_tracker_free);
   if (self->nodes != NULL)
     g_list_store_remove_all (self->nodes);
   if (self->links != NULL)
@@ -1648,6 +1661,7 @@ pb_document_init (PbDocument *self)
   self->node_by_addr = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->link_by_port = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->undo_stack = pb_undo_stack_new ();
+  self->rates = pb_rate_tracker_new ();
   g_signal_connect_object (self->undo_stack, "notify::clean",
                            G_CALLBACK (on_undo_clean_changed), self,
                            G_CONNECT_SWAPPED);

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pb-node.h"
 
 struct _PbNode
@@ -32,6 +34,10 @@ struct _PbNode
   pb_process_state  state;
   char             *message;
   pb_addr           chain;
+
+  gboolean          live;
+  PbRates           rates;
+  char             *value;
 };
 
 G_DEFINE_FINAL_TYPE (PbNode, pb_node, G_TYPE_OBJECT)
@@ -52,6 +58,7 @@ enum {
 
 enum {
   PARAM_CHANGED,
+  LIVE_CHANGED,
   N_SIGNALS
 };
 
@@ -461,6 +468,53 @@ pb_node_set_chain (PbNode  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN]);
 }
 
+/**
+ * pb_node_set_live:
+ * @rates: (nullable): its rates now, or %NULL when it is not running
+ * @value: (nullable): a sink's value so far ("500500")
+ *
+ * Emits #PbNode::live-changed: counters change ten times a second, so
+ * they have one signal rather than a notification per figure.
+ */
+void
+pb_node_set_live (PbNode        *self,
+                  const PbRates *rates,
+                  const char    *value)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  if (rates == NULL && !self->live && self->value == NULL)
+    return;
+  self->live = rates != NULL;
+  if (rates != NULL)
+    self->rates = *rates;
+  else
+    memset (&self->rates, 0, sizeof self->rates);
+  replace_str (&self->value, value);
+  g_signal_emit (self, signals[LIVE_CHANGED], 0);
+}
+
+/**
+ * pb_node_get_live:
+ * @rates: (out caller-allocates) (optional): its rates
+ * @value: (out) (optional) (transfer none) (nullable): a sink's value
+ *
+ * Returns: whether the process is running, so that @rates mean something
+ */
+gboolean
+pb_node_get_live (PbNode      *self,
+                  PbRates     *rates,
+                  const char **value)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), FALSE);
+
+  if (rates != NULL)
+    *rates = self->rates;
+  if (value != NULL)
+    *value = self->value;
+  return self->live;
+}
+
 static void
 pb_node_finalize (GObject *object)
 {
@@ -468,6 +522,7 @@ pb_node_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->message);
+  g_free (self->value);
   g_clear_pointer (&self->params, g_hash_table_unref);
   g_clear_object (&self->ports);
 
@@ -586,6 +641,18 @@ pb_node_class_init (PbNodeClass *klass)
                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * PbNode::live-changed:
+   *
+   * The process's live counters or its value changed.
+   */
+  signals[LIVE_CHANGED] =
+    g_signal_new ("live-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <pushback/kinds.h>
 
 #include "pb-port.h"
+#include "pb-rates.h"
 #include "pb-types.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,12 @@ const char       *pb_node_get_message  (PbNode            *self);
 pb_addr           pb_node_get_chain    (PbNode            *self);
 void              pb_node_set_chain    (PbNode            *self,
                                         pb_addr            chain);
+void              pb_node_set_live     (PbNode            *self,
+                                        const PbRates     *rates,
+                                        const char        *value);
+gboolean          pb_node_get_live     (PbNode            *self,
+                                        PbRates           *rates,
+                                        const char       **value);
 void              pb_node_set_status   (PbNode            *self,
                                         pb_process_state   state,
                                         const char        *message);

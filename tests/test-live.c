@@ -1,0 +1,129 @@
+/* test-live.c — live counters of a running document, without a display
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib.h>
+
+#include "pb-document.h"
+#include "pb-rates.h"
+
+/* A steady clock fanned out to a cheap stage and a costly one. */
+static const char pipeline[] =
+  "clock name=clock rate=20000 ! broadcast name=fan ! map name=cheap expr=\"x + 1\" ! sum name=total "
+  " fan. ! map name=costly expr=\"({ double a = x; for (int i = 0; i < 3000; i++) a = a * 0.999 + 0.001; a; })\" "
+  "! discard name=sink";
+
+static PbNode *
+node_named (PbDocument *document,
+            const char *name)
+{
+  GListModel *nodes = pb_document_get_nodes (document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
+        return node;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+run_for (PbDocument *document,
+         guint       ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_usleep (50 * 1000);
+      pb_document_refresh_status (document);
+    }
+}
+
+static void
+test_rates (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PbDocument) document = pb_document_new_from_pipeline (pipeline, &error);
+  const char *names[] = { "clock", "fan", "cheap", "total", "costly", "sink" };
+  PbRates rates, costly, cheap;
+  const char *value;
+  double shares = 0;
+
+  g_assert_no_error (error);
+  /* Stopped, nothing is live. */
+  pb_document_refresh_status (document);
+  g_assert_false (pb_node_get_live (node_named (document, "clock"), NULL, NULL));
+
+  g_assert_true (pb_document_run (document, &error));
+  g_assert_true (pb_document_sync (document, 5000));
+  run_for (document, 1500);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_true (pb_node_get_live (node_named (document, names[i]), &rates, NULL));
+      shares += rates.share;
+    }
+  /* The shares are of all busy time, so they add up to one. */
+  g_assert_cmpfloat_with_epsilon (shares, 1.0, 0.01);
+
+  /* The clock gives 20,000 items a second, and every stage sees them. */
+  g_assert_true (pb_node_get_live (node_named (document, "clock"), &rates, NULL));
+  g_assert_cmpfloat (rates.rate_out, >, 12000);
+  g_assert_cmpfloat (rates.rate_out, <, 28000);
+  g_assert_true (pb_node_get_live (node_named (document, "sink"), &rates, NULL));
+  g_assert_cmpfloat (rates.rate_in, >, 12000);
+
+  /* The costly stage stands out: most of the time, and per item far more
+   * than the cheap one. */
+  g_assert_true (pb_node_get_live (node_named (document, "costly"), &costly, NULL));
+  g_assert_true (pb_node_get_live (node_named (document, "cheap"), &cheap, NULL));
+  g_assert_cmpfloat (costly.share, >, 0.5);
+  g_assert_cmpfloat (costly.ns_per_item, >, 10 * cheap.ns_per_item);
+
+  /* A sink shows its value so far, and it grows. */
+  g_assert_true (pb_node_get_live (node_named (document, "total"), NULL, &value));
+  g_assert_nonnull (value);
+
+  /* Stopped again, nothing is live any more. */
+  pb_document_stop (document);
+  g_assert_false (pb_node_get_live (node_named (document, "costly"), NULL, NULL));
+}
+
+static void
+test_tracker_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PbDocument) document = pb_document_new_from_pipeline (pipeline, &error);
+  PbRates rates;
+
+  g_assert_no_error (error);
+  g_assert_true (pb_document_run (document, &error));
+  run_for (document, 600);
+  /* Restarting counts from zero again: no negative or absurd rate from
+   * counters that went back. */
+  g_assert_true (pb_document_restart (document, &error));
+  run_for (document, 600);
+  g_assert_true (pb_node_get_live (node_named (document, "clock"), &rates, NULL));
+  g_assert_cmpfloat (rates.rate_out, >, 0);
+  g_assert_cmpfloat (rates.rate_out, <, 40000);
+  pb_document_stop (document);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/pushback/live/rates", test_rates);
+  g_test_add_func ("/pushback/live/restart", test_tracker_restart);
+
+  return g_test_run ();
+}
