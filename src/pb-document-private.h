@@ -1,0 +1,47 @@
+/* pb-document-private.h — what the document's files share (internal)
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <pushback/runner.h>
+
+#include "pb-document.h"
+#include "pb-rates.h"
+
+G_BEGIN_DECLS
+
+struct _PbDocument
+{
+  GObject      parent_instance;
+
+  pb_runner   *runner;
+  GFile       *file;
+  char        *title;
+  PbRunState   run_state;
+
+  GListStore  *nodes;
+  GListStore  *links;
+  GHashTable  *node_by_addr;   /* pb_addr (process) -> PbNode */
+  GHashTable  *link_by_port;   /* pb_addr (either end) -> PbLink */
+  PbUndoStack *undo_stack;
+
+  guint        status_source;
+  PbRateTracker *rates;
+};
+
+/* Addresses are 64-bit; GHashTable keys are pointers, which on the 64-bit
+ * machines we build for hold one exactly. */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (pb_addr));
+#define ADDR_KEY(a) ((gpointer) (guintptr) (a))
+
+/* In pb-document.c. */
+void _pb_document_refresh_port_types (PbDocument     *self,
+                                      const pb_graph *graph);
+void _pb_document_emit_changed       (PbDocument     *self);
+void _pb_document_notify             (PbDocument     *self,
+                                      const char     *property);
+
+G_END_DECLS
