@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 /* How long a refusal's reason stays up. */
 #define REFUSAL_SECONDS 4
 #define GRID 24.0
+/* Below this zoom, counters are a few pixels high: nodes draw their
+ * heat bar alone. */
+#define BRIEF_ZOOM 0.5
 
 typedef enum
 {

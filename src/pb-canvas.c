@@ -759,6 +759,7 @@ pb_canvas_size_allocate (GtkWidget *widget,
       gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
       gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
 
+      pb_node_view_set_brief (PB_NODE_VIEW (view), self->zoom < BRIEF_ZOOM);
       transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, y));
       transform = gsk_transform_scale (transform, self->zoom, self->zoom);
       gtk_widget_allocate (view, w, h, -1, transform);

@@ -28,6 +28,9 @@ struct _PbNodeStats
   char      *value;
   char      *text;
   double     heat;
+  PangoLayout *layout;   /* kept, so that new text is set, not a new layout made */
+  gboolean   layout_stale;
+  gboolean   brief;
 };
 
 G_DEFINE_FINAL_TYPE (PbNodeStats, pb_node_stats, GTK_TYPE_WIDGET)
@@ -78,11 +81,15 @@ pb_node_stats_set (PbNodeStats *self,
                    const char  *value,
                    double       heat)
 {
+  gboolean redraw;
+
   g_return_if_fail (PB_IS_NODE_STATS (self));
 
   heat = CLAMP (heat, 0, 1);
   if (same (self->rates, rates) && same (self->value, value) && self->heat == heat)
     return;
+  /* Brief, only the bar is drawn: new text alone needs no redraw. */
+  redraw = !self->brief || self->heat != heat;
 
   g_free (self->rates);
   g_free (self->value);
@@ -95,6 +102,28 @@ pb_node_stats_set (PbNodeStats *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->text,
                                   -1);
+  self->layout_stale = TRUE;
+  if (redraw)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * pb_node_stats_set_brief:
+ * @brief: whether to draw the heat bar alone
+ *
+ * Far out, text is a few pixels high and costs more to draw than it
+ * tells: the canvas asks for the bar alone below a zoom where it reads.
+ */
+void
+pb_node_stats_set_brief (PbNodeStats *self,
+                         gboolean     brief)
+{
+  g_return_if_fail (PB_IS_NODE_STATS (self));
+
+  brief = !!brief;
+  if (self->brief == brief)
+    return;
+  self->brief = brief;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -147,13 +176,16 @@ pb_node_stats_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  if (self->text != NULL)
+  if (self->text != NULL && !self->brief)
     {
-      g_autoptr(PangoLayout) layout = make_layout (self, self->text);
-
-      pango_layout_set_width (layout, (int) width * PANGO_SCALE);
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      gtk_snapshot_append_layout (snapshot, layout, &color);
+      if (self->layout == NULL)
+        self->layout = make_layout (self, self->text);
+      else if (self->layout_stale)
+        pango_layout_set_text (self->layout, self->text, -1);
+      self->layout_stale = FALSE;
+      pango_layout_set_width (self->layout, (int) width * PANGO_SCALE);
+      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      gtk_snapshot_append_layout (snapshot, self->layout, &color);
     }
 
   if (self->heat > 0)
@@ -178,6 +210,7 @@ pb_node_stats_finalize (GObject *object)
   g_free (self->rates);
   g_free (self->value);
   g_free (self->text);
+  g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (pb_node_stats_parent_class)->finalize (object);
 }

@@ -22,5 +22,7 @@ void        pb_node_stats_set      (PbNodeStats *self,
                                     const char  *value,
                                     double       heat);
 const char *pb_node_stats_get_text (PbNodeStats *self);
+void        pb_node_stats_set_brief (PbNodeStats *self,
+                                    gboolean     brief);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-node-stats.h"
@@ -182,14 +184,17 @@ update_live (PbNodeView *self)
   g_autofree char *rates_line = NULL;
   PbRates rates;
   gboolean live = pb_node_get_live (self->node, &rates, &value);
+  /* The tint moves in steps of 5 %: finer, it would redraw every node on
+   * every tick for a change no one sees. */
+  double heat = live ? round (rates.share * 20) / 20 : 0;
 
   for (size_t i = 0; i < pb_kind_n_ports (kind); i++)
     if (pb_kind_port (kind, i)->dir == PB_PORT_IN)
       source = FALSE;
 
-  if (self->heat != (live ? rates.share : 0))
+  if (self->heat != heat)
     {
-      self->heat = live ? rates.share : 0;
+      self->heat = heat;
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
 
@@ -202,7 +207,7 @@ update_live (PbNodeView *self)
        * item, share of busy time ("1.23 M/s · 48.0 ns · 37 %"). */
       rates_line = g_strdup_printf (_("%s · %s · %s"), rate, cost, share);
     }
-  pb_node_stats_set (self->stats, rates_line, value, live ? rates.share : 0);
+  pb_node_stats_set (self->stats, rates_line, value, heat);
 }
 
 static void
@@ -258,6 +263,18 @@ pb_node_view_get_node (PbNodeView *self)
 {
   g_return_val_if_fail (PB_IS_NODE_VIEW (self), NULL);
   return self->node;
+}
+
+/**
+ * pb_node_view_set_brief:
+ * @brief: whether the node is drawn too small for its counters to read
+ */
+void
+pb_node_view_set_brief (PbNodeView *self,
+                        gboolean    brief)
+{
+  g_return_if_fail (PB_IS_NODE_VIEW (self));
+  pb_node_stats_set_brief (self->stats, brief);
 }
 
 /**

@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (PbNodeView, pb_node_view, PB, NODE_VIEW, GtkWidget)
 
 GtkWidget *pb_node_view_new         (PbNode     *node);
 PbNode    *pb_node_view_get_node    (PbNodeView *self);
+void       pb_node_view_set_brief   (PbNodeView *self,
+                                     gboolean    brief);
 PbSocket  *pb_node_view_find_socket (PbNodeView *self,
                                      pb_addr     port);
 void       pb_node_view_foreach_socket (PbNodeView *self,

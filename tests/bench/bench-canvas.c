@@ -5,12 +5,13 @@
  *
  *   bench-canvas [GROUPS] [FRAMES]
  *
- * Builds a topology of GROUPS diamonds (seq ! broadcast ! map, map !
+ * Builds a topology of GROUPS diamonds (clock ! broadcast ! map, map !
  * merge ! map ! sum: 7 processes and 7 links each; 143 groups are 1,001
  * of each), shows it on a canvas in a 1280×800 window, and pans it by 6
  * pixels a frame for FRAMES frames, first at 100 % (most of it out of
  * view), then zooms it in and out between 50 % and 200 %, then pans it
- * zoomed to fit (all of it in view). For each frame it takes
+ * zoomed to fit (all of it in view); then runs it, with every node's
+ * counters updated 20 times a second, and pans again at 100 % and fit. For each frame it takes
  * the canvas's own work (its allocation plus its snapshot, timed inside
  * it) and the whole paint (the frame clock's before-paint to
  * after-paint, which includes GTK's rendering). It also times the first
@@ -53,7 +54,7 @@ make_pipeline (guint groups)
 
   for (guint g = 0; g < groups; g++)
     g_string_append_printf (text,
-                            "seq name=s%u to=1000 ! broadcast name=b%u ! map name=a%u expr=x "
+                            "clock name=s%u rate=1000 ! broadcast name=b%u ! map name=a%u expr=x "
                             "! merge name=g%u ! map name=c%u expr=x ! sum name=u%u  "
                             "b%u. ! map name=d%u expr=x ! g%u.  ",
                             g, g, g, g, g, g, g, g, g);
@@ -156,6 +157,13 @@ settle (guint ms)
   wait_until (&flag);
 }
 
+static gboolean
+refresh_counters (gpointer document)
+{
+  pb_document_refresh_status (document);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 run_phase (Bench      *bench,
            const char *phase,
@@ -190,6 +198,7 @@ main (int   argc,
   g_autoptr(PbDocument) document = NULL;
   GdkFrameClock *clock;
   Bench bench = { 0 };
+  guint refresh;
 
   gtk_init ();
 
@@ -239,6 +248,25 @@ main (int   argc,
   bench.x = bench.y = 0;
   pb_canvas_to_canvas (bench.canvas, 0, 0, &bench.x, &bench.y);
   run_phase (&bench, "pan-fit", frames);
+
+  /* Running, every node's counters change 20 times a second. */
+  if (!pb_document_run (document, &error))
+    {
+      fprintf (stderr, "bench-canvas: %s\n", error->message);
+      return 1;
+    }
+  refresh = g_timeout_add (50, refresh_counters, document);
+  pb_canvas_set_zoom (bench.canvas, 1.0, 0, 0);
+  settle (500);
+  bench.x = bench.y = 0;
+  pb_canvas_to_canvas (bench.canvas, 0, 0, &bench.x, &bench.y);
+  run_phase (&bench, "pan-100%-live-20Hz", frames);
+  pb_canvas_zoom_to_fit (bench.canvas);
+  settle (500);
+  pb_canvas_to_canvas (bench.canvas, 0, 0, &bench.x, &bench.y);
+  run_phase (&bench, "pan-fit-live-20Hz", frames);
+  g_source_remove (refresh);
+  pb_document_stop (document);
 
   gtk_window_destroy (GTK_WINDOW (bench.window));
   g_array_unref (bench.work);
