@@ -358,7 +358,7 @@ fusible (const proc     *p,
          const link_end *out,
          const proc     *q)
 {
-  return !(out->flags & PB_LINK_BREAK_INLINING)
+  return !(out->flags & (PB_LINK_BREAK_INLINING | LINK_DRAINING))
          && p->kind->shape != PB_SHAPE_FANOUT
          && q->kind->shape != PB_SHAPE_FANIN
          && !q->kind->heads_chain;
@@ -404,6 +404,9 @@ struct pb__plan
   size_t    n_chains;
   ring    **rings;
   size_t    n_rings;
+  ring    **parked;   /* see pb_engine.parked */
+  size_t    n_parked;
+  bool      rejoin;   /* it keeps apart chains whose ring is empty */
   size_t    compiled;
   size_t    kept;
   pb_error  first;    /* the first chain that failed to compile */
@@ -435,6 +438,9 @@ plan_clear (plan *pl)
     proc_clear (&pl->procs[i]);
   free (pl->procs);
   plan_clear_chains (pl);
+  for (size_t i = 0; i < pl->n_parked; i++)
+    ring_free (pl->parked[i]);
+  free (pl->parked);
   memset (pl, 0, sizeof *pl);
 }
 
@@ -599,6 +605,7 @@ partition (plan      *pl,
           r->reader = tail->outs[j].peer;
           r->type = tail->out_type;
           r->item_size = tail->out_type == PB_ITEM_U8 ? 1 : 8;
+          r->draining = (tail->outs[j].flags & LINK_DRAINING) != 0;
           r->writer_chain = ci;
           r->reader_chain = q->chain;
           c->outs[c->n_outs++] = r;
@@ -1009,53 +1016,153 @@ compare_ring_writer (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* Moves the items of @old into @r, a larger ring, at the same positions. */
+static void
+ring_copy_items (ring       *r,
+                 const ring *old)
+{
+  for (uint64_t pos = old->rpos; pos != old->wpos; pos++)
+    memcpy ((char *) r->base + (pos & (r->capacity - 1)) * r->item_size,
+            (const char *) old->base + (pos & (old->capacity - 1)) * old->item_size,
+            r->item_size);
+  r->rpos = old->rpos;
+  r->wpos = old->wpos;
+}
+
+/* Keeps, in a new ring of @pl, the items of the old ring @old, whose
+ * writer or reader waits in @pl: they are wanted when it comes back. */
+static int
+park (plan *pl,
+      ring *old)
+{
+  ring *r = calloc (1, sizeof *r);
+  ring **parked = realloc (pl->parked, (pl->n_parked + 1) * sizeof *parked);
+
+  if (parked != NULL)
+    pl->parked = parked;
+  if (r == NULL || parked == NULL)
+    {
+      free (r);
+      return PB_ENOMEM;
+    }
+  r->writer = old->writer;
+  r->reader = old->reader;
+  r->type = old->type;
+  r->item_size = old->item_size;
+  r->base = old->base;
+  r->capacity = old->capacity;
+  r->rpos = old->rpos;
+  r->wpos = old->wpos;
+  old->base = NULL;
+  pl->parked[pl->n_parked++] = r;
+  return PB_OK;
+}
+
 static int
 plan_rings (pb_engine *e,
             plan      *pl,
             pb_error  *err)
 {
-  /* Old rings by writer, so that finding each is not a scan of all. */
-  ring **by_writer = calloc (e->n_rings + 1, sizeof *by_writer);
+  /* Old rings, and those parked, by writer, so that finding each is not a
+   * scan of all. */
+  size_t n_old = e->n_rings + e->n_parked;
+  ring **by_writer = calloc (n_old + 1, sizeof *by_writer);
+  int rc = PB_OK;
 
   if (by_writer == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
-  if (e->n_rings > 0)
+  if (n_old > 0)
     {
       memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
-      qsort (by_writer, e->n_rings, sizeof *by_writer, compare_ring_writer);
+      memcpy (by_writer + e->n_rings, e->parked, e->n_parked * sizeof *by_writer);
+      qsort (by_writer, n_old, sizeof *by_writer, compare_ring_writer);
     }
-  for (size_t i = 0; i < pl->n_rings; i++)
+  for (size_t i = 0; i < pl->n_rings && rc == PB_OK; i++)
     {
       ring *r = pl->rings[i];
-      ring **found = e->n_rings > 0 ? bsearch (&r, by_writer, e->n_rings, sizeof *by_writer,
-                                               compare_ring_writer) : NULL;
+      ring **found = n_old > 0 ? bsearch (&r, by_writer, n_old, sizeof *by_writer,
+                                          compare_ring_writer) : NULL;
       ring *old = found != NULL ? *found : NULL;
       chain *w = pl->chains[r->writer_chain];
       uint64_t need = 2 * (uint64_t) (w->layout.expand > w->layout.finish_emit
                                       ? w->layout.expand : w->layout.finish_emit);
 
-      if (old != NULL && old->reader == r->reader && old->type == r->type
-          && old->base != NULL && old->capacity >= need)
+      if (old != NULL && old->reader == r->reader && old->type == r->type && old->base != NULL)
         {
-          r->base = old->base;
-          r->capacity = old->capacity;
-          r->rpos = old->rpos;
-          r->wpos = old->wpos;
+          if (old->capacity >= need)
+            {
+              r->base = old->base;
+              r->capacity = old->capacity;
+              r->rpos = old->rpos;
+              r->wpos = old->wpos;
+              old->base = NULL;
+            }
+          else if ((rc = ring_alloc (r, need, err)) == PB_OK)
+            ring_copy_items (r, old); /* its writer now emits more per item */
           /* A writer that runs again (its code changed) will end the
            * stream again; one that stays ended does so at once. */
           r->eos = false;
           r->error = false;
-          old->base = NULL;
-          continue;
         }
-      if (ring_alloc (r, need, err) != PB_OK)
+      else
+        rc = ring_alloc (r, need, err);
+      /* A ring kept for draining that has nothing left to drain: the plan
+       * after this one joins its chains. */
+      if (r->draining && r->wpos == r->rpos)
         {
-          free (by_writer);
-          return PB_ENOMEM;
+          r->draining = false;
+          pl->rejoin = true;
         }
     }
+  for (size_t i = 0; i < n_old && rc == PB_OK; i++)
+    {
+      ring *old = by_writer[i];
+      const proc *w, *q;
+
+      if (old->base == NULL || old->wpos == old->rpos)
+        continue;
+      w = pb__find_proc (pl->procs, pl->n_procs, old->writer);
+      q = pb__find_proc (pl->procs, pl->n_procs, old->reader);
+      if (w != NULL && q != NULL
+          && (w->state == PB_PROCESS_WAITING || q->state == PB_PROCESS_WAITING)
+          && park (pl, old) != PB_OK)
+        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
   free (by_writer);
-  return PB_OK;
+  return rc;
+}
+
+/* Finds the rings of the engine that @pl would drop with items in them
+ * because it joins their writer's and reader's chains into one, and keeps
+ * each for draining (engine-private.h). Returns: how many it found. */
+static size_t
+defer_joins (pb_engine *e,
+             plan      *pl)
+{
+  size_t found = 0;
+
+  for (size_t i = 0; i < e->n_rings; i++)
+    {
+      ring *r = e->rings[i];
+      const proc *w, *q;
+      ring **draining;
+
+      if (r->wpos == r->rpos)
+        continue;
+      w = pb__find_proc (pl->procs, pl->n_procs, r->writer);
+      q = pb__find_proc (pl->procs, pl->n_procs, r->reader);
+      if (w == NULL || q == NULL || w->chain == SIZE_MAX || w->chain != q->chain
+          || q->stage != w->stage + 1)
+        continue;
+      draining = realloc (e->draining, (e->n_draining + 1) * sizeof *draining);
+      if (draining == NULL)
+        continue; /* out of memory: the join goes ahead, losing them */
+      e->draining = draining;
+      e->draining[e->n_draining++] = r;
+      atomic_store (&r->drained, false);
+      found++;
+    }
+  return found;
 }
 
 /* Releases what the processes of the old plan hold that the new one did not
@@ -1071,13 +1178,19 @@ pb__engine_release (pb_engine *e)
   for (size_t i = 0; i < e->n_rings; i++)
     ring_free (e->rings[i]);
   free (e->rings);
+  for (size_t i = 0; i < e->n_parked; i++)
+    ring_free (e->parked[i]);
+  free (e->parked);
+  free (e->draining);
   for (size_t i = 0; i < e->n_procs; i++)
     proc_clear (&e->procs[i]);
   free (e->procs);
   e->chains = NULL;
   e->rings = NULL;
+  e->parked = NULL;
+  e->draining = NULL;
   e->procs = NULL;
-  e->n_chains = e->n_rings = e->n_procs = 0;
+  e->n_chains = e->n_rings = e->n_procs = e->n_parked = e->n_draining = 0;
 }
 
 /* Carries the counters and outcome of processes that survive the edit. */
@@ -1296,6 +1409,25 @@ plan_topology (pb_engine *e,
     }
 }
 
+/* Keeps apart the chains of each link whose ring still drains: see
+ * engine-private.h. */
+static void
+mark_draining (const pb_engine *e,
+               plan            *pl)
+{
+  for (size_t i = 0; i < e->n_draining; i++)
+    {
+      const ring *r = e->draining[i];
+      proc *w = pb__find_proc (pl->procs, pl->n_procs, r->writer);
+
+      if (w == NULL || atomic_load (&r->drained))
+        continue;
+      for (size_t j = 0; j < w->n_outs; j++)
+        if (w->outs[j].port == pb_addr_port (r->writer) && w->outs[j].peer == r->reader)
+          w->outs[j].flags |= LINK_DRAINING;
+    }
+}
+
 int
 pb__plan_new (pb_engine  *e,
               pb__plan  **out,
@@ -1340,6 +1472,8 @@ pb__plan_new (pb_engine  *e,
           *err = perr;
       }
   free (addrs);
+  if (rc == PB_OK)
+    mark_draining (e, pl);
   for (size_t i = 0; i < pl->n_procs && rc == PB_OK; i++)
     if (pl->procs[i].mark && set_aside (e, pl, &pl->procs[i]) != PB_OK)
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
@@ -1393,7 +1527,13 @@ pb__plan_swap (pb_engine *e,
                pb_error  *err)
 {
   int rc = PB_OK;
+  size_t n_draining = 0;
 
+  if (defer_joins (e, pl) > 0)
+    {
+      pb__plan_free (pl);
+      return PB_EAGAIN;
+    }
   e->last_compiled = pl->compiled;
   e->last_kept = pl->kept;
   for (size_t i = 0; i < pl->n_procs; i++)
@@ -1442,6 +1582,8 @@ pb__plan_swap (pb_engine *e,
 
   /* Only the thread that runs the engine swaps, between two steps: no
    * thread is inside the old chains' code when their units go. */
+  for (size_t i = 0; i < pl->n_rings; i++)
+    n_draining += pl->rings[i]->draining;
   pb__engine_release (e);
   e->procs = pl->procs;
   e->n_procs = pl->n_procs;
@@ -1449,6 +1591,15 @@ pb__plan_swap (pb_engine *e,
   e->n_chains = pl->n_chains;
   e->rings = pl->rings;
   e->n_rings = pl->n_rings;
+  e->parked = pl->parked;
+  e->n_parked = pl->n_parked;
+  e->rejoin_due |= pl->rejoin;
+  /* Out of memory for the list, the rings still drain (their writers are
+   * held by the ring's flag) and only wait longer to be joined. */
+  e->draining = calloc (n_draining + 1, sizeof *e->draining);
+  for (size_t i = 0; i < pl->n_rings && e->draining != NULL; i++)
+    if (pl->rings[i]->draining)
+      e->draining[e->n_draining++] = pl->rings[i];
   pb_error_clear (&e->failure);
   if (pl->first.code != PB_OK)
     e->failure = pl->first;
@@ -1504,14 +1655,22 @@ pb_engine_build (pb_engine *e,
 
   pb_error_clear (err);
   e->last_compiled = e->last_kept = 0;
-  rc = pb__plan_new (e, &pl, err);
-  if (rc != PB_OK)
-    return rc;
-  rc = pb__plan_compile (e, pl, err);
-  if (rc != PB_OK)
+  /* A swap refused for a join waiting on its ring's items has kept that
+   * ring: planning again keeps the two chains apart, and each refusal
+   * keeps at least one more ring, so this ends. */
+  do
     {
-      pb__plan_free (pl);
-      return rc;
+      rc = pb__plan_new (e, &pl, err);
+      if (rc != PB_OK)
+        return rc;
+      rc = pb__plan_compile (e, pl, err);
+      if (rc != PB_OK)
+        {
+          pb__plan_free (pl);
+          return rc;
+        }
+      rc = pb__plan_swap (e, pl, err);
     }
-  return pb__plan_swap (e, pl, err);
+  while (rc == PB_EAGAIN);
+  return rc;
 }

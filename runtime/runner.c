@@ -184,6 +184,19 @@ publish (pb_runner *r)
   pthread_mutex_unlock (&r->lock);
 }
 
+/* On the runner thread: when a ring kept for a join has drained, asks the
+ * build thread for the plan that joins its chains. */
+static void
+plan_rejoin (pb_runner *r)
+{
+  if (!pb__engine_take_rejoin (r->engine))
+    return;
+  pthread_mutex_lock (&r->lock);
+  r->need_plan = true;
+  pthread_cond_broadcast (&r->changed);
+  pthread_mutex_unlock (&r->lock);
+}
+
 /* On the runner thread, between two steps: swaps in the plan the build
  * thread compiled. */
 static void
@@ -201,8 +214,22 @@ swap_in (pb_runner *r)
   pthread_mutex_unlock (&r->lock);
   /* Problems show in the processes' states and messages; out of memory,
    * the engine stays as it was and the next edit tries again. */
-  pb__plan_swap (r->engine, pl, NULL);
+  if (pb__plan_swap (r->engine, pl, NULL) == PB_EAGAIN)
+    {
+      /* The plan joins two chains across a ring that still holds items:
+       * the engine keeps that ring now, and the same edits are planned
+       * again, keeping the two apart until it has drained. */
+      pthread_mutex_lock (&r->lock);
+      r->pending = NULL;
+      r->planned = r->live;
+      r->need_plan = true;
+      r->first_pending_ns = since;
+      pthread_cond_broadcast (&r->changed);
+      pthread_mutex_unlock (&r->lock);
+      return;
+    }
   pb_engine_last_build (r->engine, &compiled, &kept);
+  plan_rejoin (r);
 
   pthread_mutex_lock (&r->lock);
   /* Cleared only now: until the swap is over, the build thread must not
@@ -305,7 +332,10 @@ run (pb_runner *r,
   while (atomic_load_explicit (&r->attention, memory_order_relaxed) == seen)
     {
       if (pb_engine_step (e))
-        continue;
+        {
+          plan_rejoin (r);
+          continue;
+        }
       if (pb_engine_finished (e))
         {
           publish (r);
