@@ -159,6 +159,9 @@ test_results (void)
   /* Several results: each after its process's name. */
   assert_prints ("seq to=10 ! broadcast name=b ! sum name=total  b. ! count  b. ! stats",
                  "total: 55\ncount0: 10\nstats0: count=10 min=1 max=10 mean=5.5\n");
+  /* Several independent pipelines in one description, as gst-launch
+   * takes them. */
+  assert_prints ("seq to=10 ! sum  seq to=5 ! sum", "sum0: 55\nsum1: 15\n");
   /* A sink without a result prints nothing. */
   assert_prints ("seq to=10 ! discard", "");
 }
