@@ -68,6 +68,7 @@ struct pb_runner
   int                wake_fd;
   atomic_uint_fast64_t attention;
 
+  bool               headless;    /* a strict engine: see pb_runner_set_headless() */
   bool               started;     /* the threads exist */
   bool               quit;
   bool               paused;
@@ -96,6 +97,7 @@ struct pb_runner
   pb_rebuild_info    rebuild;
   int                result;
   pb_error           failure;
+  pb_error           refused;     /* why a headless build refused the topology */
 };
 
 /* Which runner's graph lock the calling thread holds: an edit from that
@@ -158,6 +160,12 @@ note_end (pb_runner *r)
   r->finished = pb_engine_finished (r->engine);
   pb_error_clear (&r->failure);
   r->result = pb_engine_failure (r->engine, &r->failure);
+  /* A refused topology left the engine empty, and so without failure. */
+  if (r->refused.code != PB_OK)
+    {
+      r->result = r->refused.code;
+      r->failure = r->refused;
+    }
 }
 
 /* On the runner thread: publishes a fresh snapshot to every asker. */
@@ -267,6 +275,7 @@ builder_main (void *data)
   for (;;)
     {
       pb__plan *pl = NULL;
+      pb_error perr = { PB_OK, "" };
       uint64_t target, since;
 
       while (!r->quit && !plan_due (r))
@@ -288,7 +297,7 @@ builder_main (void *data)
       target = r->edits;
       since = r->first_pending_ns;
       pthread_mutex_unlock (&r->lock);
-      if (pb__plan_new (r->engine, &pl, NULL) != PB_OK)
+      if (pb__plan_new (r->engine, &pl, &perr) != PB_OK)
         pl = NULL;
       pthread_mutex_unlock (&r->graph_lock);
       if (pl != NULL && pb__plan_compile (r->engine, pl, NULL) != PB_OK)
@@ -304,16 +313,26 @@ builder_main (void *data)
       r->pending_since = since;
       if (pl != NULL)
         {
+          pb_error_clear (&r->refused);
           r->pending = pl;
           poke (r);
         }
       else
         {
-          /* Out of memory: the engine stays as it was, the edits count as
-           * live (sync returns), and the next edit tries again. */
+          /* Out of memory, or a headless runner's topology refused: the
+           * engine stays as it was, the edits count as live (sync
+           * returns), and the next edit tries again. */
+          if (r->headless && perr.code != PB_ENOMEM)
+            {
+              r->refused = perr;
+              r->result = perr.code;
+              r->failure = perr;
+            }
           r->live = target;
           r->need_build = false;
           pthread_cond_broadcast (&r->changed);
+          /* A fresh engine's runner thread waits for its first build. */
+          poke (r);
         }
     }
   pthread_mutex_unlock (&r->lock);
@@ -455,8 +474,9 @@ pb_runner_start (pb_runner *r,
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
       goto out;
     }
-  pb_engine_set_lenient (e, true);
-  pb_engine_set_hold_failed_input (e, true);
+  pb_engine_set_lenient (e, !r->headless);
+  pb_engine_set_hold_failed_input (e, !r->headless);
+  pb_error_clear (&r->refused);
   r->engine = e;
   r->started = true;
   r->quit = r->paused = r->finished = false;
@@ -491,6 +511,21 @@ pb_runner_start (pb_runner *r,
 out:
   pthread_mutex_unlock (&r->lock);
   pthread_mutex_unlock (&r->control);
+  return rc;
+}
+
+int
+pb_runner_set_headless (pb_runner *r,
+                        bool       headless)
+{
+  int rc = PB_OK;
+
+  pthread_mutex_lock (&r->lock);
+  if (r->started)
+    rc = PB_EBUSY;
+  else
+    r->headless = headless;
+  pthread_mutex_unlock (&r->lock);
   return rc;
 }
 
