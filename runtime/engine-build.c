@@ -1073,8 +1073,10 @@ plan_rings (pb_engine *e,
     return pb_error_set (err, PB_ENOMEM, "out of memory");
   if (n_old > 0)
     {
-      memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
-      memcpy (by_writer + e->n_rings, e->parked, e->n_parked * sizeof *by_writer);
+      if (e->n_rings > 0)
+        memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
+      if (e->n_parked > 0)
+        memcpy (by_writer + e->n_rings, e->parked, e->n_parked * sizeof *by_writer);
       qsort (by_writer, n_old, sizeof *by_writer, compare_ring_writer);
     }
   for (size_t i = 0; i < pl->n_rings && rc == PB_OK; i++)
