@@ -954,6 +954,12 @@ state_functions (gen       *g,
     }
 }
 
+size_t
+pb_codegen_prelude_length (void)
+{
+  return sizeof prelude - 1;
+}
+
 int
 pb_codegen_chain_source (const pb_codegen_chain *chain,
                          char                  **source,

@@ -12,10 +12,16 @@
 #include "engine-private.h"
 #include "guard.h"
 #include "quote.h"
+#include "strbuf.h"
 #include "typing.h"
 
 /* The least capacity of a ring, in items; a power of two. */
 #define RING_MIN 4096
+/* The most chains compiled as one unit, and the text after which a unit
+ * takes no more: enough to spread tcc's fixed cost per unit, small enough
+ * that a mistake in one chain costs a second compile of few. */
+#define BATCH_CHAINS 64
+#define BATCH_BYTES (512 * 1024)
 
 static void
 proc_clear (proc *p)
@@ -752,8 +758,6 @@ layout_copy (pb_codegen_layout       *to,
   return PB_OK;
 }
 
-/* Generates a chain's code; compiles it unless the old chain had the very
- * same code, whose unit it then shares. */
 /* Generates the text of chain @c into c->code and c->layout. */
 static int
 generate (plan     *pl,
@@ -795,8 +799,25 @@ generate (plan     *pl,
   return PB_OK;
 }
 
+/* The address of @c's symbol @name ("pb_run", "pb_fini_2"), under the name
+ * it has in a unit shared with other chains. */
+static void *
+chain_symbol (const chain *c,
+              const char  *name)
+{
+  char renamed[48];
+
+  if (c->unit_index == 0)
+    return pb_jit_unit_symbol (c->unit, name);
+  snprintf (renamed, sizeof renamed, "pb%u_%s", c->unit_index, name + 3);
+  return pb_jit_unit_symbol (c->unit, renamed);
+}
+
+/* Gives chain @c its text, generated or shared with the old chain that
+ * had the same inputs, and its unit when the old chain had the very same
+ * text. A chain left without a unit is to be compiled. */
 static int
-chain_compile (pb_engine *e,
+chain_prepare (pb_engine *e,
                plan      *pl,
                chain     *c,
                pb_error  *err)
@@ -832,32 +853,143 @@ chain_compile (pb_engine *e,
       && (old->code == c->code || strcmp (old->code->text, c->code->text) == 0))
     {
       c->unit = pb_jit_unit_ref (old->unit);
+      c->unit_index = old->unit_index;
       c->from = old;
       c->compile_ns = old->compile_ns;
       c->compiles = old->compiles;
       pl->kept++;
     }
   else
-    {
-      pl->compiled++;
-      rc = pb_jit_compile (c->code->text, NULL, 0, &c->unit, err);
-      if (rc != PB_OK)
-        return PB_ECOMPILE;
-      c->compile_ns = pb_jit_unit_compile_ns (c->unit);
-      c->compiles = old != NULL ? old->compiles + 1 : 1;
-    }
+    c->compiles = old != NULL ? old->compiles + 1 : 1;
+  return PB_OK;
+}
 
-  c->run = (pb_chain_run_fn) pb_jit_unit_symbol (c->unit, "pb_run");
-  c->run_prof = (pb_chain_run_fn) pb_jit_unit_symbol (c->unit, "pb_run_prof");
+/* Finds the compiled functions of chain @c in its unit. */
+static void
+chain_link (chain *c)
+{
+  c->run = (pb_chain_run_fn) chain_symbol (c, "pb_run");
+  c->run_prof = (pb_chain_run_fn) chain_symbol (c, "pb_run_prof");
   for (size_t k = 0; k < c->n_procs; k++)
     {
       char sym[32];
 
       snprintf (sym, sizeof sym, "pb_fini_%zu", k);
-      c->finis[k] = (pb_state_fini_fn) pb_jit_unit_symbol (c->unit, sym);
+      c->finis[k] = (pb_state_fini_fn) chain_symbol (c, sym);
       snprintf (sym, sizeof sym, "pb_report_%zu", k);
-      c->reports[k] = (pb_state_report_fn) pb_jit_unit_symbol (c->unit, sym);
+      c->reports[k] = (pb_state_report_fn) chain_symbol (c, sym);
     }
+}
+
+/* Compiles chain @c alone. */
+static int
+compile_one (chain    *c,
+             pb_error *err)
+{
+  if (pb_jit_compile (c->code->text, NULL, 0, &c->unit, err) != PB_OK)
+    return PB_ECOMPILE;
+  c->unit_index = 0;
+  c->compile_ns = pb_jit_unit_compile_ns (c->unit);
+  return PB_OK;
+}
+
+/* Appends to @b a #define (or, when @undef, an #undef) renaming symbol
+ * pb_@name to pb@index_@name. */
+static void
+rename_symbol (pb_strbuf  *b,
+               unsigned    index,
+               const char *name,
+               bool        undef)
+{
+  if (undef)
+    pb_strbuf_printf (b, "#undef pb_%s\n", name);
+  else
+    pb_strbuf_printf (b, "#define pb_%s pb%u_%s\n", name, index, name);
+}
+
+static void
+rename_symbols (pb_strbuf   *b,
+                const chain *c,
+                unsigned     index,
+                bool         undef)
+{
+  static const char *const per_stage[] = { "state", "size", "init", "fini", "report" };
+
+  rename_symbol (b, index, "run", undef);
+  rename_symbol (b, index, "run_prof", undef);
+  for (size_t k = 0; k < c->n_procs; k++)
+    for (size_t i = 0; i < sizeof per_stage / sizeof *per_stage; i++)
+      {
+        char name[32];
+
+        snprintf (name, sizeof name, "%s_%zu", per_stage[i], k);
+        rename_symbol (b, index, name, undef);
+      }
+}
+
+static void fail_at_build (plan     *pl,
+                           chain    *c,
+                           int       code,
+                           pb_error *cerr,
+                           pb_error *first);
+
+/*
+ * Compiles @n chains as one unit, since tcc costs about a millisecond per
+ * unit whatever its size (it reads its runtime library at each
+ * relocation): the prelude once, then each chain's own text with its
+ * symbols renamed (codegen.h). If the unit does not compile, each chain
+ * is compiled alone, so that a mistake fails its own chain only.
+ * Returns: PB_OK, or PB_ENOMEM; a chain that fails is failed in @pl.
+ */
+static int
+compile_batch (plan   *pl,
+               chain **batch,
+               size_t  n)
+{
+  size_t prelude = pb_codegen_prelude_length ();
+  pb_jit_unit *unit = NULL;
+  pb_strbuf b;
+  char *text;
+
+  if (n > 1)
+    {
+      pb_strbuf_init (&b);
+      pb_strbuf_append_n (&b, batch[0]->code->text, prelude);
+      for (size_t i = 0; i < n; i++)
+        {
+          rename_symbols (&b, batch[i], (unsigned) i + 1, false);
+          pb_strbuf_append (&b, batch[i]->code->text + prelude);
+          rename_symbols (&b, batch[i], (unsigned) i + 1, true);
+        }
+      if (pb_strbuf_failed (&b))
+        {
+          pb_strbuf_clear (&b);
+          return PB_ENOMEM;
+        }
+      text = pb_strbuf_steal (&b);
+      if (pb_jit_compile (text, NULL, 0, &unit, NULL) != PB_OK)
+        unit = NULL;
+      free (text);
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      chain *c = batch[i];
+      pb_error cerr = { PB_OK, "" };
+
+      if (unit != NULL)
+        {
+          c->unit = pb_jit_unit_ref (unit);
+          c->unit_index = (unsigned) i + 1;
+          c->compile_ns = pb_jit_unit_compile_ns (unit) / n;
+        }
+      else if (compile_one (c, &cerr) != PB_OK)
+        {
+          fail_at_build (pl, c, PB_ECOMPILE, &cerr, &pl->first);
+          continue;
+        }
+      chain_link (c);
+    }
+  pb_jit_unit_unref (unit);
   return PB_OK;
 }
 
@@ -956,7 +1088,7 @@ chain_states (pb_engine *e,
         continue;
 
       snprintf (sym, sizeof sym, "pb_size_%zu", k);
-      size_fn = (uint64_t (*) (void)) pb_jit_unit_symbol (c->unit, sym);
+      size_fn = (uint64_t (*) (void)) chain_symbol (c, sym);
       p->state_mem = calloc (1, size_fn ());
       p->state_text = strdup (c->layout.state_text[k]);
       if (p->state_mem == NULL || p->state_text == NULL)
@@ -964,7 +1096,7 @@ chain_states (pb_engine *e,
       c->states[k] = p->state_mem;
 
       snprintf (sym, sizeof sym, "pb_init_%zu", k);
-      init = (pb_state_init_fn) pb_jit_unit_symbol (c->unit, sym);
+      init = (pb_state_init_fn) chain_symbol (c, sym);
       if (init == NULL)
         {
           p->state_unit = pb_jit_unit_ref (c->unit);
@@ -1496,22 +1628,45 @@ pb__plan_compile (pb_engine *e,
                   pb__plan  *pl,
                   pb_error  *err)
 {
+  chain **batch = calloc (BATCH_CHAINS, sizeof *batch);
+  size_t n = 0, bytes = 0;
+  int rc = PB_OK;
+
+  if (batch == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
-  for (size_t i = 0; i < pl->n_chains; i++)
+  for (size_t i = 0; i < pl->n_chains && rc == PB_OK; i++)
     {
       chain *c = pl->chains[i];
       pb_error cerr = { PB_OK, "" };
       int crc;
 
       c->engine = e;
-      crc = chain_compile (e, pl, c, &cerr);
+      crc = chain_prepare (e, pl, c, &cerr);
       if (crc == PB_ENOMEM)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      if (crc != PB_OK)
+        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      else if (crc != PB_OK)
         fail_at_build (pl, c, crc, &cerr, &pl->first);
+      else if (c->unit != NULL)
+        chain_link (c);
+      else
+        {
+          pl->compiled++;
+          batch[n++] = c;
+          bytes += strlen (c->code->text);
+          if (n == BATCH_CHAINS || bytes >= BATCH_BYTES)
+            {
+              if (compile_batch (pl, batch, n) != PB_OK)
+                rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+              n = bytes = 0;
+            }
+        }
     }
-  return PB_OK;
+  if (rc == PB_OK && n > 0 && compile_batch (pl, batch, n) != PB_OK)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+  free (batch);
+  return rc;
 }
 
 void

@@ -123,6 +123,9 @@ typedef struct chain
 
   pb_source          *code;     /* its generated C */
   pb_jit_unit        *unit;
+  /* 0 when @unit is the chain's alone; N when it was compiled with other
+   * chains, where its symbols are named pbN_... for pb_... */
+  unsigned            unit_index;
   pb_chain_run_fn     run;
   pb_chain_run_fn     run_prof;
   pb_codegen_layout   layout;
