@@ -869,6 +869,41 @@ run_function (gen        *g,
   pb_strbuf_append (b, "}\n\n");
 }
 
+/* The layout of a state, from the text of its struct's body: the same
+ * text but for what names the stage's place, its index in the chain and
+ * the chain's name, since a process whose link is marked to break
+ * inlining moves to another chain with its state as it is. */
+static char *
+state_key (const char *text,
+           size_t      k,
+           const char *unit_name)
+{
+  char define[48];
+  size_t define_len, unit_len = strlen (unit_name);
+  pb_strbuf key;
+
+  snprintf (define, sizeof define, "#define s pb_s%zu\n", k);
+  define_len = strlen (define);
+  pb_strbuf_init (&key);
+  while (*text != '\0')
+    {
+      if (strncmp (text, define, define_len) == 0)
+        {
+          pb_strbuf_append (&key, "#define s pb_s\n");
+          text += define_len;
+        }
+      else if (text[0] == '"' && strncmp (text + 1, unit_name, unit_len) == 0
+               && text[1 + unit_len] == '"')
+        {
+          pb_strbuf_append (&key, "\"\"");
+          text += unit_len + 2;
+        }
+      else
+        pb_strbuf_append_n (&key, text++, 1);
+    }
+  return pb_strbuf_failed (&key) ? (pb_strbuf_clear (&key), NULL) : pb_strbuf_steal (&key);
+}
+
 static void
 state_functions (gen       *g,
                  pb_strbuf *b,
@@ -876,20 +911,23 @@ state_functions (gen       *g,
 {
   const pb_kind *kind = g->chain->stages[k].kind;
   pb_strbuf state;
+  char *text;
 
   expand_to_string (g, &state, k, kind->state ? kind->state : "",
                     kind->state ? strlen (kind->state) : 0, NULL, CTX_PLAIN);
-  g->layout->state_text[k] = pb_strbuf_steal (&state);
+  text = pb_strbuf_steal (&state);
+  g->layout->state_text[k] = text != NULL ? state_key (text, k, g->chain->unit_name) : NULL;
   if (g->layout->state_text[k] == NULL)
     {
+      free (text);
       fail (g, PB_ENOMEM, "out of memory", "");
       return;
     }
 
   /* The state text was expanded on its own, to compare it between
    * compiles, so its #line directives count from its own start. */
-  pb_strbuf_printf (b, "struct pb_state_%zu\n{\n%s\n  char pb_pad;\n};\n", k,
-                    g->layout->state_text[k]);
+  pb_strbuf_printf (b, "struct pb_state_%zu\n{\n%s\n  char pb_pad;\n};\n", k, text);
+  free (text);
   pb_strbuf_printf (b, "#line %zu \"%s\"\n", b->line + 1, g->chain->unit_name);
   pb_strbuf_printf (b, "uint64_t pb_size_%zu (void) { return sizeof (struct pb_state_%zu); }\n", k, k);
 
@@ -914,6 +952,12 @@ state_functions (gen       *g,
       expand (g, b, k, kind->report, strlen (kind->report), NULL, CTX_PLAIN);
       pb_strbuf_append (b, "}\n");
     }
+}
+
+size_t
+pb_codegen_prelude_length (void)
+{
+  return sizeof prelude - 1;
 }
 
 int

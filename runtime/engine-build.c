@@ -12,10 +12,16 @@
 #include "engine-private.h"
 #include "guard.h"
 #include "quote.h"
+#include "strbuf.h"
 #include "typing.h"
 
 /* The least capacity of a ring, in items; a power of two. */
 #define RING_MIN 4096
+/* The most chains compiled as one unit, and the text after which a unit
+ * takes no more: enough to spread tcc's fixed cost per unit, small enough
+ * that a mistake in one chain costs a second compile of few. */
+#define BATCH_CHAINS 64
+#define BATCH_BYTES (512 * 1024)
 
 static void
 proc_clear (proc *p)
@@ -358,7 +364,7 @@ fusible (const proc     *p,
          const link_end *out,
          const proc     *q)
 {
-  return !(out->flags & PB_LINK_BREAK_INLINING)
+  return !(out->flags & (PB_LINK_BREAK_INLINING | LINK_DRAINING))
          && p->kind->shape != PB_SHAPE_FANOUT
          && q->kind->shape != PB_SHAPE_FANIN
          && !q->kind->heads_chain;
@@ -404,6 +410,9 @@ struct pb__plan
   size_t    n_chains;
   ring    **rings;
   size_t    n_rings;
+  ring    **parked;   /* see pb_engine.parked */
+  size_t    n_parked;
+  bool      rejoin;   /* it keeps apart chains whose ring is empty */
   size_t    compiled;
   size_t    kept;
   pb_error  first;    /* the first chain that failed to compile */
@@ -435,6 +444,9 @@ plan_clear (plan *pl)
     proc_clear (&pl->procs[i]);
   free (pl->procs);
   plan_clear_chains (pl);
+  for (size_t i = 0; i < pl->n_parked; i++)
+    ring_free (pl->parked[i]);
+  free (pl->parked);
   memset (pl, 0, sizeof *pl);
 }
 
@@ -599,6 +611,7 @@ partition (plan      *pl,
           r->reader = tail->outs[j].peer;
           r->type = tail->out_type;
           r->item_size = tail->out_type == PB_ITEM_U8 ? 1 : 8;
+          r->draining = (tail->outs[j].flags & LINK_DRAINING) != 0;
           r->writer_chain = ci;
           r->reader_chain = q->chain;
           c->outs[c->n_outs++] = r;
@@ -745,8 +758,6 @@ layout_copy (pb_codegen_layout       *to,
   return PB_OK;
 }
 
-/* Generates a chain's code; compiles it unless the old chain had the very
- * same code, whose unit it then shares. */
 /* Generates the text of chain @c into c->code and c->layout. */
 static int
 generate (plan     *pl,
@@ -788,8 +799,25 @@ generate (plan     *pl,
   return PB_OK;
 }
 
+/* The address of @c's symbol @name ("pb_run", "pb_fini_2"), under the name
+ * it has in a unit shared with other chains. */
+static void *
+chain_symbol (const chain *c,
+              const char  *name)
+{
+  char renamed[48];
+
+  if (c->unit_index == 0)
+    return pb_jit_unit_symbol (c->unit, name);
+  snprintf (renamed, sizeof renamed, "pb%u_%s", c->unit_index, name + 3);
+  return pb_jit_unit_symbol (c->unit, renamed);
+}
+
+/* Gives chain @c its text, generated or shared with the old chain that
+ * had the same inputs, and its unit when the old chain had the very same
+ * text. A chain left without a unit is to be compiled. */
 static int
-chain_compile (pb_engine *e,
+chain_prepare (pb_engine *e,
                plan      *pl,
                chain     *c,
                pb_error  *err)
@@ -825,32 +853,143 @@ chain_compile (pb_engine *e,
       && (old->code == c->code || strcmp (old->code->text, c->code->text) == 0))
     {
       c->unit = pb_jit_unit_ref (old->unit);
+      c->unit_index = old->unit_index;
       c->from = old;
       c->compile_ns = old->compile_ns;
       c->compiles = old->compiles;
       pl->kept++;
     }
   else
-    {
-      pl->compiled++;
-      rc = pb_jit_compile (c->code->text, NULL, 0, &c->unit, err);
-      if (rc != PB_OK)
-        return PB_ECOMPILE;
-      c->compile_ns = pb_jit_unit_compile_ns (c->unit);
-      c->compiles = old != NULL ? old->compiles + 1 : 1;
-    }
+    c->compiles = old != NULL ? old->compiles + 1 : 1;
+  return PB_OK;
+}
 
-  c->run = (pb_chain_run_fn) pb_jit_unit_symbol (c->unit, "pb_run");
-  c->run_prof = (pb_chain_run_fn) pb_jit_unit_symbol (c->unit, "pb_run_prof");
+/* Finds the compiled functions of chain @c in its unit. */
+static void
+chain_link (chain *c)
+{
+  c->run = (pb_chain_run_fn) chain_symbol (c, "pb_run");
+  c->run_prof = (pb_chain_run_fn) chain_symbol (c, "pb_run_prof");
   for (size_t k = 0; k < c->n_procs; k++)
     {
       char sym[32];
 
       snprintf (sym, sizeof sym, "pb_fini_%zu", k);
-      c->finis[k] = (pb_state_fini_fn) pb_jit_unit_symbol (c->unit, sym);
+      c->finis[k] = (pb_state_fini_fn) chain_symbol (c, sym);
       snprintf (sym, sizeof sym, "pb_report_%zu", k);
-      c->reports[k] = (pb_state_report_fn) pb_jit_unit_symbol (c->unit, sym);
+      c->reports[k] = (pb_state_report_fn) chain_symbol (c, sym);
     }
+}
+
+/* Compiles chain @c alone. */
+static int
+compile_one (chain    *c,
+             pb_error *err)
+{
+  if (pb_jit_compile (c->code->text, NULL, 0, &c->unit, err) != PB_OK)
+    return PB_ECOMPILE;
+  c->unit_index = 0;
+  c->compile_ns = pb_jit_unit_compile_ns (c->unit);
+  return PB_OK;
+}
+
+/* Appends to @b a #define (or, when @undef, an #undef) renaming symbol
+ * pb_@name to pb@index_@name. */
+static void
+rename_symbol (pb_strbuf  *b,
+               unsigned    index,
+               const char *name,
+               bool        undef)
+{
+  if (undef)
+    pb_strbuf_printf (b, "#undef pb_%s\n", name);
+  else
+    pb_strbuf_printf (b, "#define pb_%s pb%u_%s\n", name, index, name);
+}
+
+static void
+rename_symbols (pb_strbuf   *b,
+                const chain *c,
+                unsigned     index,
+                bool         undef)
+{
+  static const char *const per_stage[] = { "state", "size", "init", "fini", "report" };
+
+  rename_symbol (b, index, "run", undef);
+  rename_symbol (b, index, "run_prof", undef);
+  for (size_t k = 0; k < c->n_procs; k++)
+    for (size_t i = 0; i < sizeof per_stage / sizeof *per_stage; i++)
+      {
+        char name[32];
+
+        snprintf (name, sizeof name, "%s_%zu", per_stage[i], k);
+        rename_symbol (b, index, name, undef);
+      }
+}
+
+static void fail_at_build (plan     *pl,
+                           chain    *c,
+                           int       code,
+                           pb_error *cerr,
+                           pb_error *first);
+
+/*
+ * Compiles @n chains as one unit, since tcc costs about a millisecond per
+ * unit whatever its size (it reads its runtime library at each
+ * relocation): the prelude once, then each chain's own text with its
+ * symbols renamed (codegen.h). If the unit does not compile, each chain
+ * is compiled alone, so that a mistake fails its own chain only.
+ * Returns: PB_OK, or PB_ENOMEM; a chain that fails is failed in @pl.
+ */
+static int
+compile_batch (plan   *pl,
+               chain **batch,
+               size_t  n)
+{
+  size_t prelude = pb_codegen_prelude_length ();
+  pb_jit_unit *unit = NULL;
+  pb_strbuf b;
+  char *text;
+
+  if (n > 1)
+    {
+      pb_strbuf_init (&b);
+      pb_strbuf_append_n (&b, batch[0]->code->text, prelude);
+      for (size_t i = 0; i < n; i++)
+        {
+          rename_symbols (&b, batch[i], (unsigned) i + 1, false);
+          pb_strbuf_append (&b, batch[i]->code->text + prelude);
+          rename_symbols (&b, batch[i], (unsigned) i + 1, true);
+        }
+      if (pb_strbuf_failed (&b))
+        {
+          pb_strbuf_clear (&b);
+          return PB_ENOMEM;
+        }
+      text = pb_strbuf_steal (&b);
+      if (pb_jit_compile (text, NULL, 0, &unit, NULL) != PB_OK)
+        unit = NULL;
+      free (text);
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      chain *c = batch[i];
+      pb_error cerr = { PB_OK, "" };
+
+      if (unit != NULL)
+        {
+          c->unit = pb_jit_unit_ref (unit);
+          c->unit_index = (unsigned) i + 1;
+          c->compile_ns = pb_jit_unit_compile_ns (unit) / n;
+        }
+      else if (compile_one (c, &cerr) != PB_OK)
+        {
+          fail_at_build (pl, c, PB_ECOMPILE, &cerr, &pl->first);
+          continue;
+        }
+      chain_link (c);
+    }
+  pb_jit_unit_unref (unit);
   return PB_OK;
 }
 
@@ -949,7 +1088,7 @@ chain_states (pb_engine *e,
         continue;
 
       snprintf (sym, sizeof sym, "pb_size_%zu", k);
-      size_fn = (uint64_t (*) (void)) pb_jit_unit_symbol (c->unit, sym);
+      size_fn = (uint64_t (*) (void)) chain_symbol (c, sym);
       p->state_mem = calloc (1, size_fn ());
       p->state_text = strdup (c->layout.state_text[k]);
       if (p->state_mem == NULL || p->state_text == NULL)
@@ -957,7 +1096,7 @@ chain_states (pb_engine *e,
       c->states[k] = p->state_mem;
 
       snprintf (sym, sizeof sym, "pb_init_%zu", k);
-      init = (pb_state_init_fn) pb_jit_unit_symbol (c->unit, sym);
+      init = (pb_state_init_fn) chain_symbol (c, sym);
       if (init == NULL)
         {
           p->state_unit = pb_jit_unit_ref (c->unit);
@@ -1009,53 +1148,155 @@ compare_ring_writer (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* Moves the items of @old into @r, a larger ring, at the same positions. */
+static void
+ring_copy_items (ring       *r,
+                 const ring *old)
+{
+  for (uint64_t pos = old->rpos; pos != old->wpos; pos++)
+    memcpy ((char *) r->base + (pos & (r->capacity - 1)) * r->item_size,
+            (const char *) old->base + (pos & (old->capacity - 1)) * old->item_size,
+            r->item_size);
+  r->rpos = old->rpos;
+  r->wpos = old->wpos;
+}
+
+/* Keeps, in a new ring of @pl, the items of the old ring @old, whose
+ * writer or reader waits in @pl: they are wanted when it comes back. */
+static int
+park (plan *pl,
+      ring *old)
+{
+  ring *r = calloc (1, sizeof *r);
+  ring **parked = realloc (pl->parked, (pl->n_parked + 1) * sizeof *parked);
+
+  if (parked != NULL)
+    pl->parked = parked;
+  if (r == NULL || parked == NULL)
+    {
+      free (r);
+      return PB_ENOMEM;
+    }
+  r->writer = old->writer;
+  r->reader = old->reader;
+  r->type = old->type;
+  r->item_size = old->item_size;
+  r->base = old->base;
+  r->capacity = old->capacity;
+  r->rpos = old->rpos;
+  r->wpos = old->wpos;
+  old->base = NULL;
+  pl->parked[pl->n_parked++] = r;
+  return PB_OK;
+}
+
 static int
 plan_rings (pb_engine *e,
             plan      *pl,
             pb_error  *err)
 {
-  /* Old rings by writer, so that finding each is not a scan of all. */
-  ring **by_writer = calloc (e->n_rings + 1, sizeof *by_writer);
+  /* Old rings, and those parked, by writer, so that finding each is not a
+   * scan of all. */
+  size_t n_old = e->n_rings + e->n_parked;
+  ring **by_writer = calloc (n_old + 1, sizeof *by_writer);
+  int rc = PB_OK;
 
   if (by_writer == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
-  if (e->n_rings > 0)
+  if (n_old > 0)
     {
-      memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
-      qsort (by_writer, e->n_rings, sizeof *by_writer, compare_ring_writer);
+      if (e->n_rings > 0)
+        memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
+      if (e->n_parked > 0)
+        memcpy (by_writer + e->n_rings, e->parked, e->n_parked * sizeof *by_writer);
+      qsort (by_writer, n_old, sizeof *by_writer, compare_ring_writer);
     }
-  for (size_t i = 0; i < pl->n_rings; i++)
+  for (size_t i = 0; i < pl->n_rings && rc == PB_OK; i++)
     {
       ring *r = pl->rings[i];
-      ring **found = e->n_rings > 0 ? bsearch (&r, by_writer, e->n_rings, sizeof *by_writer,
-                                               compare_ring_writer) : NULL;
+      ring **found = n_old > 0 ? bsearch (&r, by_writer, n_old, sizeof *by_writer,
+                                          compare_ring_writer) : NULL;
       ring *old = found != NULL ? *found : NULL;
       chain *w = pl->chains[r->writer_chain];
       uint64_t need = 2 * (uint64_t) (w->layout.expand > w->layout.finish_emit
                                       ? w->layout.expand : w->layout.finish_emit);
 
-      if (old != NULL && old->reader == r->reader && old->type == r->type
-          && old->base != NULL && old->capacity >= need)
+      if (old != NULL && old->reader == r->reader && old->type == r->type && old->base != NULL)
         {
-          r->base = old->base;
-          r->capacity = old->capacity;
-          r->rpos = old->rpos;
-          r->wpos = old->wpos;
+          if (old->capacity >= need)
+            {
+              r->base = old->base;
+              r->capacity = old->capacity;
+              r->rpos = old->rpos;
+              r->wpos = old->wpos;
+              old->base = NULL;
+            }
+          else if ((rc = ring_alloc (r, need, err)) == PB_OK)
+            ring_copy_items (r, old); /* its writer now emits more per item */
           /* A writer that runs again (its code changed) will end the
            * stream again; one that stays ended does so at once. */
           r->eos = false;
           r->error = false;
-          old->base = NULL;
-          continue;
         }
-      if (ring_alloc (r, need, err) != PB_OK)
+      else
+        rc = ring_alloc (r, need, err);
+      /* A ring kept for draining that has nothing left to drain: the plan
+       * after this one joins its chains. */
+      if (r->draining && r->wpos == r->rpos)
         {
-          free (by_writer);
-          return PB_ENOMEM;
+          r->draining = false;
+          pl->rejoin = true;
         }
     }
+  for (size_t i = 0; i < n_old && rc == PB_OK; i++)
+    {
+      ring *old = by_writer[i];
+      const proc *w, *q;
+
+      if (old->base == NULL || old->wpos == old->rpos)
+        continue;
+      w = pb__find_proc (pl->procs, pl->n_procs, old->writer);
+      q = pb__find_proc (pl->procs, pl->n_procs, old->reader);
+      if (w != NULL && q != NULL
+          && (w->state == PB_PROCESS_WAITING || q->state == PB_PROCESS_WAITING)
+          && park (pl, old) != PB_OK)
+        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
   free (by_writer);
-  return PB_OK;
+  return rc;
+}
+
+/* Finds the rings of the engine that @pl would drop with items in them
+ * because it joins their writer's and reader's chains into one, and keeps
+ * each for draining (engine-private.h). Returns: how many it found. */
+static size_t
+defer_joins (pb_engine *e,
+             plan      *pl)
+{
+  size_t found = 0;
+
+  for (size_t i = 0; i < e->n_rings; i++)
+    {
+      ring *r = e->rings[i];
+      const proc *w, *q;
+      ring **draining;
+
+      if (r->wpos == r->rpos)
+        continue;
+      w = pb__find_proc (pl->procs, pl->n_procs, r->writer);
+      q = pb__find_proc (pl->procs, pl->n_procs, r->reader);
+      if (w == NULL || q == NULL || w->chain == SIZE_MAX || w->chain != q->chain
+          || q->stage != w->stage + 1)
+        continue;
+      draining = realloc (e->draining, (e->n_draining + 1) * sizeof *draining);
+      if (draining == NULL)
+        continue; /* out of memory: the join goes ahead, losing them */
+      e->draining = draining;
+      e->draining[e->n_draining++] = r;
+      atomic_store (&r->drained, false);
+      found++;
+    }
+  return found;
 }
 
 /* Releases what the processes of the old plan hold that the new one did not
@@ -1071,13 +1312,19 @@ pb__engine_release (pb_engine *e)
   for (size_t i = 0; i < e->n_rings; i++)
     ring_free (e->rings[i]);
   free (e->rings);
+  for (size_t i = 0; i < e->n_parked; i++)
+    ring_free (e->parked[i]);
+  free (e->parked);
+  free (e->draining);
   for (size_t i = 0; i < e->n_procs; i++)
     proc_clear (&e->procs[i]);
   free (e->procs);
   e->chains = NULL;
   e->rings = NULL;
+  e->parked = NULL;
+  e->draining = NULL;
   e->procs = NULL;
-  e->n_chains = e->n_rings = e->n_procs = 0;
+  e->n_chains = e->n_rings = e->n_procs = e->n_parked = e->n_draining = 0;
 }
 
 /* Carries the counters and outcome of processes that survive the edit. */
@@ -1296,6 +1543,25 @@ plan_topology (pb_engine *e,
     }
 }
 
+/* Keeps apart the chains of each link whose ring still drains: see
+ * engine-private.h. */
+static void
+mark_draining (const pb_engine *e,
+               plan            *pl)
+{
+  for (size_t i = 0; i < e->n_draining; i++)
+    {
+      const ring *r = e->draining[i];
+      proc *w = pb__find_proc (pl->procs, pl->n_procs, r->writer);
+
+      if (w == NULL || atomic_load (&r->drained))
+        continue;
+      for (size_t j = 0; j < w->n_outs; j++)
+        if (w->outs[j].port == pb_addr_port (r->writer) && w->outs[j].peer == r->reader)
+          w->outs[j].flags |= LINK_DRAINING;
+    }
+}
+
 int
 pb__plan_new (pb_engine  *e,
               pb__plan  **out,
@@ -1340,6 +1606,8 @@ pb__plan_new (pb_engine  *e,
           *err = perr;
       }
   free (addrs);
+  if (rc == PB_OK)
+    mark_draining (e, pl);
   for (size_t i = 0; i < pl->n_procs && rc == PB_OK; i++)
     if (pl->procs[i].mark && set_aside (e, pl, &pl->procs[i]) != PB_OK)
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
@@ -1360,22 +1628,45 @@ pb__plan_compile (pb_engine *e,
                   pb__plan  *pl,
                   pb_error  *err)
 {
+  chain **batch = calloc (BATCH_CHAINS, sizeof *batch);
+  size_t n = 0, bytes = 0;
+  int rc = PB_OK;
+
+  if (batch == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
-  for (size_t i = 0; i < pl->n_chains; i++)
+  for (size_t i = 0; i < pl->n_chains && rc == PB_OK; i++)
     {
       chain *c = pl->chains[i];
       pb_error cerr = { PB_OK, "" };
       int crc;
 
       c->engine = e;
-      crc = chain_compile (e, pl, c, &cerr);
+      crc = chain_prepare (e, pl, c, &cerr);
       if (crc == PB_ENOMEM)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      if (crc != PB_OK)
+        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      else if (crc != PB_OK)
         fail_at_build (pl, c, crc, &cerr, &pl->first);
+      else if (c->unit != NULL)
+        chain_link (c);
+      else
+        {
+          pl->compiled++;
+          batch[n++] = c;
+          bytes += strlen (c->code->text);
+          if (n == BATCH_CHAINS || bytes >= BATCH_BYTES)
+            {
+              if (compile_batch (pl, batch, n) != PB_OK)
+                rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+              n = bytes = 0;
+            }
+        }
     }
-  return PB_OK;
+  if (rc == PB_OK && n > 0 && compile_batch (pl, batch, n) != PB_OK)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+  free (batch);
+  return rc;
 }
 
 void
@@ -1393,7 +1684,13 @@ pb__plan_swap (pb_engine *e,
                pb_error  *err)
 {
   int rc = PB_OK;
+  size_t n_draining = 0;
 
+  if (defer_joins (e, pl) > 0)
+    {
+      pb__plan_free (pl);
+      return PB_EAGAIN;
+    }
   e->last_compiled = pl->compiled;
   e->last_kept = pl->kept;
   for (size_t i = 0; i < pl->n_procs; i++)
@@ -1442,6 +1739,8 @@ pb__plan_swap (pb_engine *e,
 
   /* Only the thread that runs the engine swaps, between two steps: no
    * thread is inside the old chains' code when their units go. */
+  for (size_t i = 0; i < pl->n_rings; i++)
+    n_draining += pl->rings[i]->draining;
   pb__engine_release (e);
   e->procs = pl->procs;
   e->n_procs = pl->n_procs;
@@ -1449,6 +1748,15 @@ pb__plan_swap (pb_engine *e,
   e->n_chains = pl->n_chains;
   e->rings = pl->rings;
   e->n_rings = pl->n_rings;
+  e->parked = pl->parked;
+  e->n_parked = pl->n_parked;
+  e->rejoin_due |= pl->rejoin;
+  /* Out of memory for the list, the rings still drain (their writers are
+   * held by the ring's flag) and only wait longer to be joined. */
+  e->draining = calloc (n_draining + 1, sizeof *e->draining);
+  for (size_t i = 0; i < pl->n_rings && e->draining != NULL; i++)
+    if (pl->rings[i]->draining)
+      e->draining[e->n_draining++] = pl->rings[i];
   pb_error_clear (&e->failure);
   if (pl->first.code != PB_OK)
     e->failure = pl->first;
@@ -1504,14 +1812,22 @@ pb_engine_build (pb_engine *e,
 
   pb_error_clear (err);
   e->last_compiled = e->last_kept = 0;
-  rc = pb__plan_new (e, &pl, err);
-  if (rc != PB_OK)
-    return rc;
-  rc = pb__plan_compile (e, pl, err);
-  if (rc != PB_OK)
+  /* A swap refused for a join waiting on its ring's items has kept that
+   * ring: planning again keeps the two chains apart, and each refusal
+   * keeps at least one more ring, so this ends. */
+  do
     {
-      pb__plan_free (pl);
-      return rc;
+      rc = pb__plan_new (e, &pl, err);
+      if (rc != PB_OK)
+        return rc;
+      rc = pb__plan_compile (e, pl, err);
+      if (rc != PB_OK)
+        {
+          pb__plan_free (pl);
+          return rc;
+        }
+      rc = pb__plan_swap (e, pl, err);
     }
-  return pb__plan_swap (e, pl, err);
+  while (rc == PB_EAGAIN);
+  return rc;
 }

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,10 @@ typedef struct
   pb_addr  peer;
   uint32_t flags;
 } link_end;
+
+/* A link_end flag of the engine's own, beside the graph's: the link keeps
+ * its ring until the ring has drained (see `draining` below). */
+#define LINK_DRAINING (1u << 31)
 
 typedef struct
 {
@@ -89,6 +94,15 @@ typedef struct
   bool          eos;            /* the writer has ended */
   bool          error;          /* ... because it failed */
   bool          closed;         /* the reader has ended */
+  /*
+   * Joining two chains removes the ring between them. Its items cannot
+   * enter the joined chain half-way, so a join waits while the ring holds
+   * items: the link keeps its ring, `draining`, whose writer is held
+   * while its reader empties it. Once empty, the runner thread sets
+   * `drained`, which the build thread reads while it plans the join.
+   */
+  bool          draining;
+  atomic_bool   drained;
   uint32_t      res_read;       /* the reader chain's input resource */
   uint32_t      res_write;
   size_t        writer_chain;
@@ -109,6 +123,9 @@ typedef struct chain
 
   pb_source          *code;     /* its generated C */
   pb_jit_unit        *unit;
+  /* 0 when @unit is the chain's alone; N when it was compiled with other
+   * chains, where its symbols are named pbN_... for pb_... */
+  unsigned            unit_index;
   pb_chain_run_fn     run;
   pb_chain_run_fn     run_prof;
   pb_codegen_layout   layout;
@@ -132,6 +149,7 @@ typedef struct chain
   chain_status        inherit;
   uint32_t            pid;
   bool                in_mux;
+  bool                held;     /* it writes into a draining ring */
   uint32_t            res_go;
   uint32_t            res_in;
   bool                waiting;
@@ -150,6 +168,16 @@ struct pb_engine
   size_t     n_chains;
   ring     **rings;
   size_t     n_rings;
+  /* Rings whose link fuses in the graph but that keep it split while they
+   * hold items (a join waiting to happen); read by plans, changed only by
+   * swaps. */
+  ring     **draining;
+  size_t     n_draining;
+  bool       rejoin_due;  /* a draining ring emptied: plan the join */
+  /* Rings with items between processes that wait (left out by a lenient
+   * build): kept for when their part of the topology comes back. */
+  ring     **parked;
+  size_t     n_parked;
   uint64_t   time_limit_ns;
   uint64_t   batch;
   bool       lenient;     /* incomplete parts wait instead of refusing */
@@ -176,6 +204,12 @@ struct pb_engine
  *   steps, on the thread that steps it: states and the items in rings are
  *   kept, new states initialised, the old chains freed. It takes @pl.
  *
+ * pb__plan_swap() refuses, with PB_EAGAIN and nothing changed, a plan that
+ * joins two chains whose ring still holds items: the engine then keeps
+ * that ring (e->draining) and holds its writer, and the next plan, made
+ * after the refusal, keeps the two chains apart. Once the ring is empty
+ * pb__engine_take_rejoin() says so, and a plan made after that joins them.
+ *
  * pb_engine_build() is the three in a row, with the same results.
  */
 typedef struct pb__plan pb__plan;
@@ -190,6 +224,10 @@ int   pb__plan_swap         (pb_engine   *e,
                              pb__plan    *pl,
                              pb_error    *err);
 void  pb__plan_free         (pb__plan    *pl);
+
+/* Whether a draining ring has emptied since the last call, so that a new
+ * plan would join its chains; only on the thread that steps the engine. */
+bool  pb__engine_take_rejoin (pb_engine *e);
 
 /* In engine-build.c. */
 proc *pb__find_proc         (proc        *procs,

@@ -142,12 +142,35 @@ update_writer_bit (pb_engine *e,
   pb_mux_set_avail (e->mux, r->res_write, r->closed || ring_room (r) >= need);
 }
 
+/* A held chain does not run, whatever else would let it. */
 static void
 chain_set_go (pb_engine *e,
               chain     *c,
               bool       on)
 {
-  pb_mux_set_avail (e->mux, c->res_go, on);
+  pb_mux_set_avail (e->mux, c->res_go, on && !c->held);
+}
+
+/* After @r's reader took items: a draining ring that is now empty can go,
+ * its chains joined, once the thread that plans knows. */
+static void
+note_drained (pb_engine *e,
+              ring      *r)
+{
+  if (r->draining && ring_fill (r) == 0 && !atomic_load (&r->drained))
+    {
+      atomic_store (&r->drained, true);
+      e->rejoin_due = true;
+    }
+}
+
+bool
+pb__engine_take_rejoin (pb_engine *e)
+{
+  bool due = e->rejoin_due;
+
+  e->rejoin_due = false;
+  return due;
 }
 
 void
@@ -226,6 +249,7 @@ pb__chain_end (pb_engine    *e,
        * when all its readers have gone. */
       r->closed = true;
       r->rpos = r->wpos;
+      note_drained (e, r);
       update_writer_bit (e, r);
     }
   e->progress++;
@@ -355,7 +379,7 @@ chain_turn (void *data)
   uint64_t t0, t1;
   int result = 0;
 
-  if (c->status != CHAIN_RUNNING)
+  if (c->status != CHAIN_RUNNING || c->held)
     return 0;
 
   for (size_t j = 0; j < c->n_outs; j++)
@@ -507,7 +531,10 @@ chain_turn (void *data)
       }
   }
   if (in != NULL)
-    in->rpos += (uint64_t) io.consumed;
+    {
+      in->rpos += (uint64_t) io.consumed;
+      note_drained (e, in);
+    }
   for (size_t j = 0; j < c->n_outs; j++)
     {
       ring *r = c->outs[j];
@@ -597,6 +624,9 @@ pb__engine_schedule (pb_engine *e,
       int rc;
 
       c->engine = e;
+      c->held = false;
+      for (size_t j = 0; j < c->n_outs; j++)
+        c->held |= c->outs[j]->draining;
       if (c->status != CHAIN_RUNNING)
         continue;
       deps = calloc (c->n_outs + 2, sizeof *deps);

@@ -627,9 +627,12 @@ parse_element (parser  *ps,
   e->column = tok->column;
   ps->name_tok[element] = NULL;
 
-  /* A reference ends the element: it starts a branch of its own. */
+  /* A reference ends the element, and so does a plain word (a kind): each
+   * starts a branch of its own, as in gst-launch, where one description
+   * holds several pipelines. */
   for (tok = tok->next;
-       tok != NULL && tok->value != NULL && !is_reference (tok->value);
+       tok != NULL && tok->value != NULL && !is_reference (tok->value)
+       && !(strchr (tok->value, '=') == NULL && is_identifier (tok->value, strlen (tok->value)));
        tok = tok->next)
     {
       r = parse_prop (ps, element, tok);

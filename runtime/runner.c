@@ -68,6 +68,7 @@ struct pb_runner
   int                wake_fd;
   atomic_uint_fast64_t attention;
 
+  bool               headless;    /* a strict engine: see pb_runner_set_headless() */
   bool               started;     /* the threads exist */
   bool               quit;
   bool               paused;
@@ -96,6 +97,7 @@ struct pb_runner
   pb_rebuild_info    rebuild;
   int                result;
   pb_error           failure;
+  pb_error           refused;     /* why a headless build refused the topology */
 };
 
 /* Which runner's graph lock the calling thread holds: an edit from that
@@ -158,6 +160,12 @@ note_end (pb_runner *r)
   r->finished = pb_engine_finished (r->engine);
   pb_error_clear (&r->failure);
   r->result = pb_engine_failure (r->engine, &r->failure);
+  /* A refused topology left the engine empty, and so without failure. */
+  if (r->refused.code != PB_OK)
+    {
+      r->result = r->refused.code;
+      r->failure = r->refused;
+    }
 }
 
 /* On the runner thread: publishes a fresh snapshot to every asker. */
@@ -184,6 +192,19 @@ publish (pb_runner *r)
   pthread_mutex_unlock (&r->lock);
 }
 
+/* On the runner thread: when a ring kept for a join has drained, asks the
+ * build thread for the plan that joins its chains. */
+static void
+plan_rejoin (pb_runner *r)
+{
+  if (!pb__engine_take_rejoin (r->engine))
+    return;
+  pthread_mutex_lock (&r->lock);
+  r->need_plan = true;
+  pthread_cond_broadcast (&r->changed);
+  pthread_mutex_unlock (&r->lock);
+}
+
 /* On the runner thread, between two steps: swaps in the plan the build
  * thread compiled. */
 static void
@@ -201,8 +222,22 @@ swap_in (pb_runner *r)
   pthread_mutex_unlock (&r->lock);
   /* Problems show in the processes' states and messages; out of memory,
    * the engine stays as it was and the next edit tries again. */
-  pb__plan_swap (r->engine, pl, NULL);
+  if (pb__plan_swap (r->engine, pl, NULL) == PB_EAGAIN)
+    {
+      /* The plan joins two chains across a ring that still holds items:
+       * the engine keeps that ring now, and the same edits are planned
+       * again, keeping the two apart until it has drained. */
+      pthread_mutex_lock (&r->lock);
+      r->pending = NULL;
+      r->planned = r->live;
+      r->need_plan = true;
+      r->first_pending_ns = since;
+      pthread_cond_broadcast (&r->changed);
+      pthread_mutex_unlock (&r->lock);
+      return;
+    }
   pb_engine_last_build (r->engine, &compiled, &kept);
+  plan_rejoin (r);
 
   pthread_mutex_lock (&r->lock);
   /* Cleared only now: until the swap is over, the build thread must not
@@ -240,6 +275,7 @@ builder_main (void *data)
   for (;;)
     {
       pb__plan *pl = NULL;
+      pb_error perr = { PB_OK, "" };
       uint64_t target, since;
 
       while (!r->quit && !plan_due (r))
@@ -261,7 +297,7 @@ builder_main (void *data)
       target = r->edits;
       since = r->first_pending_ns;
       pthread_mutex_unlock (&r->lock);
-      if (pb__plan_new (r->engine, &pl, NULL) != PB_OK)
+      if (pb__plan_new (r->engine, &pl, &perr) != PB_OK)
         pl = NULL;
       pthread_mutex_unlock (&r->graph_lock);
       if (pl != NULL && pb__plan_compile (r->engine, pl, NULL) != PB_OK)
@@ -277,16 +313,26 @@ builder_main (void *data)
       r->pending_since = since;
       if (pl != NULL)
         {
+          pb_error_clear (&r->refused);
           r->pending = pl;
           poke (r);
         }
       else
         {
-          /* Out of memory: the engine stays as it was, the edits count as
-           * live (sync returns), and the next edit tries again. */
+          /* Out of memory, or a headless runner's topology refused: the
+           * engine stays as it was, the edits count as live (sync
+           * returns), and the next edit tries again. */
+          if (r->headless && perr.code != PB_ENOMEM)
+            {
+              r->refused = perr;
+              r->result = perr.code;
+              r->failure = perr;
+            }
           r->live = target;
           r->need_build = false;
           pthread_cond_broadcast (&r->changed);
+          /* A fresh engine's runner thread waits for its first build. */
+          poke (r);
         }
     }
   pthread_mutex_unlock (&r->lock);
@@ -305,7 +351,10 @@ run (pb_runner *r,
   while (atomic_load_explicit (&r->attention, memory_order_relaxed) == seen)
     {
       if (pb_engine_step (e))
-        continue;
+        {
+          plan_rejoin (r);
+          continue;
+        }
       if (pb_engine_finished (e))
         {
           publish (r);
@@ -425,8 +474,9 @@ pb_runner_start (pb_runner *r,
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
       goto out;
     }
-  pb_engine_set_lenient (e, true);
-  pb_engine_set_hold_failed_input (e, true);
+  pb_engine_set_lenient (e, !r->headless);
+  pb_engine_set_hold_failed_input (e, !r->headless);
+  pb_error_clear (&r->refused);
   r->engine = e;
   r->started = true;
   r->quit = r->paused = r->finished = false;
@@ -461,6 +511,21 @@ pb_runner_start (pb_runner *r,
 out:
   pthread_mutex_unlock (&r->lock);
   pthread_mutex_unlock (&r->control);
+  return rc;
+}
+
+int
+pb_runner_set_headless (pb_runner *r,
+                        bool       headless)
+{
+  int rc = PB_OK;
+
+  pthread_mutex_lock (&r->lock);
+  if (r->started)
+    rc = PB_EBUSY;
+  else
+    r->headless = headless;
+  pthread_mutex_unlock (&r->lock);
   return rc;
 }
 

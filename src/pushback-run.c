@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,16 @@ static char *check_path;
 static char *record_path;
 static gboolean dump_c;
 static stats_format stats = STATS_NONE;
+static double interval_s;
+
+/* Set by SIGINT: the run ends cleanly, as it stands. */
+static volatile sig_atomic_t interrupted;
+
+/* The status of a run that SIGINT ended, as shells report it. */
+#define STATUS_INTERRUPTED 130
+
+/* How soon a run notices SIGINT. */
+#define POLL_NS G_GUINT64_CONSTANT (20000000)
 
 static gboolean
 parse_stats (const char  *option,
@@ -61,6 +72,8 @@ static const GOptionEntry entries[] = {
     N_("Print the generated C of each chain instead of running"), NULL },
   { "stats", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_stats,
     N_("Print per-process counters at exit, as a table or as JSON"), N_("table|json") },
+  { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &interval_s,
+    N_("With --stats, also print the counters every SECONDS while running"), N_("SECONDS") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &pipeline_words,
     NULL, N_("[FILE | PIPELINE…]") },
   { NULL }
@@ -175,15 +188,15 @@ state_name (pb_process_state state)
 }
 
 static void
-print_stats_json (pb_engine *engine)
+print_stats_json (const pb_snapshot *snap)
 {
   g_autoptr(GString) s = g_string_new ("{\"processes\": [");
 
-  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+  for (size_t i = 0; i < pb_snapshot_n_processes (snap); i++)
     {
       pb_process_info info;
 
-      pb_engine_process_info (engine, i, &info);
+      pb_snapshot_process (snap, i, &info);
       g_string_append_printf (s, "%s{\"id\": %u, \"name\": ", i ? ", " : "",
                               pb_addr_process (info.process));
       print_json_string (s, info.name);
@@ -194,11 +207,11 @@ print_stats_json (pb_engine *engine)
                               info.calls, info.busy_ns, info.items_in, info.items_out);
     }
   g_string_append (s, "], \"chains\": [");
-  for (size_t i = 0; i < pb_engine_n_chains (engine); i++)
+  for (size_t i = 0; i < pb_snapshot_n_chains (snap); i++)
     {
       pb_chain_info info;
 
-      pb_engine_chain_info (engine, i, &info);
+      pb_snapshot_chain (snap, i, &info);
       g_string_append_printf (s, "%s{\"id\": %zu, \"processes\": [", i ? ", " : "", i);
       for (size_t k = 0; k < info.n_processes; k++)
         g_string_append_printf (s, "%s%u", k ? ", " : "", pb_addr_process (info.processes[k]));
@@ -208,18 +221,19 @@ print_stats_json (pb_engine *engine)
     }
   g_string_append (s, "]}\n");
   fputs (s->str, stderr);
+  fflush (stderr);
 }
 
 static void
-print_stats_table (pb_engine *engine)
+print_stats_table (const pb_snapshot *snap)
 {
   fprintf (stderr, "%4s  %-14s %-12s %10s %12s %14s %14s  %s\n",
            "id", "name", "kind", "calls", "busy ms", "items in", "items out", "state");
-  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+  for (size_t i = 0; i < pb_snapshot_n_processes (snap); i++)
     {
       pb_process_info info;
 
-      pb_engine_process_info (engine, i, &info);
+      pb_snapshot_process (snap, i, &info);
       fprintf (stderr, "%4u  %-14s %-12s %10" G_GUINT64_FORMAT " %12.3f %14" G_GUINT64_FORMAT
                " %14" G_GUINT64_FORMAT "  %s\n",
                pb_addr_process (info.process), info.name, info.kind, info.calls,
@@ -227,45 +241,65 @@ print_stats_table (pb_engine *engine)
                state_name (info.state));
     }
   fprintf (stderr, "\n%5s  %-40s %12s %10s %9s\n", "chain", "processes", "compile ms", "code B", "compiles");
-  for (size_t i = 0; i < pb_engine_n_chains (engine); i++)
+  for (size_t i = 0; i < pb_snapshot_n_chains (snap); i++)
     {
       pb_chain_info info;
       g_autoptr(GString) names = g_string_new (NULL);
 
-      pb_engine_chain_info (engine, i, &info);
+      pb_snapshot_chain (snap, i, &info);
       for (size_t k = 0; k < info.n_processes; k++)
         {
-          long j = pb_engine_find_process (engine, info.processes[k]);
+          long j = pb_snapshot_find_process (snap, info.processes[k]);
           pb_process_info p;
 
-          pb_engine_process_info (engine, (size_t) j, &p);
+          pb_snapshot_process (snap, (size_t) j, &p);
           g_string_append_printf (names, "%s%s", k ? " ! " : "", p.name);
         }
       fprintf (stderr, "%5zu  %-40s %12.3f %10" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
                i, names->str, (double) info.compile_ns / 1e6, info.code_bytes, info.compiles);
     }
+  fflush (stderr);
+}
+
+static void
+print_stats (const pb_snapshot *snap)
+{
+  if (stats == STATS_TABLE)
+    print_stats_table (snap);
+  else if (stats == STATS_JSON)
+    print_stats_json (snap);
+}
+
+/* Whether process @info prints its result: a sink at the end of its
+ * stream, or, when the run was interrupted, any sink with its value so
+ * far. */
+static gboolean
+has_result (const pb_process_info *info)
+{
+  return info->result != NULL
+         && (info->state == PB_PROCESS_DONE || (interrupted && info->state == PB_PROCESS_READY));
 }
 
 /* Sinks with a result print it: alone when there is one, else after the
  * name of their process. */
 static void
-print_results (pb_engine *engine)
+print_results (const pb_snapshot *snap)
 {
   size_t n_results = 0;
 
-  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+  for (size_t i = 0; i < pb_snapshot_n_processes (snap); i++)
     {
       pb_process_info info;
 
-      pb_engine_process_info (engine, i, &info);
-      n_results += info.result != NULL && info.state == PB_PROCESS_DONE;
+      pb_snapshot_process (snap, i, &info);
+      n_results += has_result (&info);
     }
-  for (size_t i = 0; i < pb_engine_n_processes (engine); i++)
+  for (size_t i = 0; i < pb_snapshot_n_processes (snap); i++)
     {
       pb_process_info info;
 
-      pb_engine_process_info (engine, i, &info);
-      if (info.result == NULL || info.state != PB_PROCESS_DONE)
+      pb_snapshot_process (snap, i, &info);
+      if (!has_result (&info))
         continue;
       if (n_results == 1)
         printf ("%s\n", info.result);
@@ -308,13 +342,13 @@ save_document (const char *path,
 }
 
 static int
-record_run (const char *path,
-            pb_engine  *engine,
-            int64_t     started_us,
-            uint64_t    duration_ns,
-            pb_error   *err)
+record_run (const char        *path,
+            const pb_snapshot *snap,
+            int64_t            started_us,
+            uint64_t           duration_ns,
+            pb_error          *err)
 {
-  size_t n = pb_engine_n_processes (engine);
+  size_t n = pb_snapshot_n_processes (snap);
   g_autofree pb_store_counters *counters = g_new0 (pb_store_counters, n + 1);
   pb_store *store = NULL;
   int rc;
@@ -323,7 +357,7 @@ record_run (const char *path,
     {
       pb_process_info info;
 
-      pb_engine_process_info (engine, i, &info);
+      pb_snapshot_process (snap, i, &info);
       counters[i] = (pb_store_counters) { info.process, info.name, info.kind, info.calls,
                                           info.busy_ns, info.items_in, info.items_out };
     }
@@ -332,6 +366,66 @@ record_run (const char *path,
     rc = pb_store_record_run (store, started_us, duration_ns, counters, n, NULL, err);
   pb_store_close (store);
   return rc;
+}
+
+static void
+on_sigint (int sig)
+{
+  (void) sig;
+  interrupted = 1;
+}
+
+/* Runs @runner to its end, printing the counters every --interval, or
+ * until SIGINT. SIGINT is blocked in the runner's threads, which inherit
+ * the mask, so that it interrupts this thread alone.
+ * Returns: as pb_runner_wait(); PB_ETIMEDOUT when interrupted. */
+static int
+run (pb_runner *runner,
+     pb_error  *err)
+{
+  struct sigaction action;
+  sigset_t sigint, old;
+  uint64_t every_ns = (uint64_t) (interval_s * 1e9);
+  int64_t next_us = g_get_monotonic_time () + (int64_t) (every_ns / 1000);
+  int rc;
+
+  memset (&action, 0, sizeof action);
+  action.sa_handler = on_sigint;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigemptyset (&sigint);
+  sigaddset (&sigint, SIGINT);
+  pthread_sigmask (SIG_BLOCK, &sigint, &old);
+  rc = pb_runner_start (runner, err);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (rc != PB_OK)
+    return rc;
+
+  for (;;)
+    {
+      uint64_t wait_ns = POLL_NS;
+
+      if (every_ns > 0)
+        {
+          int64_t left_us = next_us - g_get_monotonic_time ();
+
+          if (left_us <= 0)
+            {
+              pb_snapshot *snap = pb_runner_snapshot (runner);
+
+              if (snap != NULL)
+                print_stats (snap);
+              pb_snapshot_free (snap);
+              next_us += (int64_t) (every_ns / 1000);
+              continue;
+            }
+          if ((uint64_t) left_us * 1000 < wait_ns)
+            wait_ns = (uint64_t) left_us * 1000;
+        }
+      rc = pb_runner_wait (runner, wait_ns, err);
+      if (rc != PB_ETIMEDOUT || interrupted)
+        return rc;
+    }
 }
 
 int
@@ -343,6 +437,8 @@ main (int   argc,
   g_autofree char *kinds = NULL;
   pb_graph *graph = NULL;
   pb_engine *engine = NULL;
+  pb_runner *runner = NULL;
+  pb_snapshot *snap = NULL;
   pb_error err = { PB_OK, "" };
   const char *document = NULL;
   const char *usage = NULL;
@@ -386,6 +482,8 @@ main (int   argc,
     usage = _("give one pipeline or one document, not several");
   else if (save_path != NULL && document != NULL)
     usage = _("--save takes a pipeline, given with -e or as words");
+  else if (interval_s < 0 || (interval_s > 0 && stats == STATS_NONE))
+    usage = _("--interval takes a number of seconds above 0, with --stats");
   if (usage != NULL)
     {
       g_printerr ("pushback-run: %s\n", usage);
@@ -428,23 +526,18 @@ main (int   argc,
       goto out;
     }
 
-  engine = pb_engine_new (graph);
-  if (engine == NULL)
+  /* Checking and showing the code build an engine without running it. */
+  if (check_path != NULL || dump_c)
     {
-      pb_error_set (&err, PB_ENOMEM, "out of memory");
-      goto out;
-    }
-  if (pb_engine_build (engine, &err) != PB_OK)
-    goto out;
-  if (check_path != NULL)
-    {
-      status = 0;
-      goto out;
-    }
-
-  if (dump_c)
-    {
-      for (size_t i = 0; i < pb_engine_n_chains (engine); i++)
+      engine = pb_engine_new (graph);
+      if (engine == NULL)
+        {
+          pb_error_set (&err, PB_ENOMEM, "out of memory");
+          goto out;
+        }
+      if (pb_engine_build (engine, &err) != PB_OK)
+        goto out;
+      for (size_t i = 0; dump_c && i < pb_engine_n_chains (engine); i++)
         {
           const char *code = pb_engine_chain_source (engine, i);
 
@@ -455,31 +548,54 @@ main (int   argc,
       goto out;
     }
 
+  /* A headless runner refuses an incomplete topology, as a strict engine
+   * build does, and reports it as the run's failure. */
+  runner = pb_runner_new (graph);
+  graph = NULL;
+  if (runner == NULL)
+    {
+      pb_error_set (&err, PB_ENOMEM, "out of memory");
+      goto out;
+    }
+  pb_runner_set_headless (runner, TRUE);
   started_us = g_get_real_time ();
   started = g_get_monotonic_time ();
-  if (pb_engine_run (engine, &err) == PB_OK)
+  if (run (runner, &err) == PB_OK)
     status = 0;
-  print_results (engine);
+  else if (interrupted)
+    {
+      status = STATUS_INTERRUPTED;
+      pb_error_clear (&err);
+    }
+  /* Stopped, the engine is freed: files are flushed and closed. */
+  pb_runner_stop (runner);
+  snap = pb_runner_snapshot (runner);
+  if (snap == NULL)
+    {
+      pb_error_set (&err, PB_ENOMEM, "out of memory");
+      status = 1;
+      goto out;
+    }
+  print_results (snap);
   /* A failed run is recorded too: its counters show where it failed. */
   if (record_path != NULL)
     {
       pb_error rerr = { PB_OK, "" };
 
-      if (record_run (record_path, engine, started_us,
+      if (record_run (record_path, snap, started_us,
                       (uint64_t) (g_get_monotonic_time () - started) * 1000, &rerr) != PB_OK)
         {
           g_printerr ("pushback-run: %s\n", rerr.message);
           status = 1;
         }
     }
-  if (stats == STATS_TABLE)
-    print_stats_table (engine);
-  else if (stats == STATS_JSON)
-    print_stats_json (engine);
+  print_stats (snap);
 
 out:
   if (err.code != PB_OK)
     g_printerr ("pushback-run: %s\n", err.message);
+  pb_snapshot_free (snap);
+  pb_runner_free (runner);
   pb_engine_free (engine);
   pb_graph_free (graph);
   g_free (pipeline_text);

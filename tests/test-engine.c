@@ -1120,6 +1120,35 @@ test_break_inlining (void)
   run_free (r);
 }
 
+/* Marking a link to break inlining moves the processes after it to a
+ * chain of their own, and unmarking it moves them back: a `c` process
+ * keeps its state through both, since its state's text names neither
+ * its chain nor its place in it. The check counts 1 for each item that
+ * follows the one before and a billion for any other. */
+static void
+test_break_inlining_keeps (void)
+{
+  Run *r = run_build ("seq from=1 to=100000 ! map name=m expr=\"x\" "
+                      "! c name=chk state=\"long long prev;\" "
+                      "code=\"emit (x == s->prev + 1 ? 1 : 1000000000); s->prev = x;\" ! sum name=total");
+  pb_addr in = pb_addr_with_port (pb_graph_find_name (r->graph, "chk"), 0);
+  uint64_t flags = 0;
+
+  g_assert_cmpint (r->build_rc, ==, PB_OK);
+  pb_engine_set_batch (r->engine, 1000);
+  for (int edit = 0; edit < 20; edit++)
+    {
+      for (int step = 0; step < 3; step++)
+        pb_engine_step (r->engine);
+      flags ^= PB_LINK_BREAK_INLINING;
+      g_assert_cmpint (pb_graph_set_link_flags (r->graph, in, (uint32_t) flags), ==, PB_OK);
+      g_assert_cmpint (pb_engine_build (r->engine, NULL), ==, PB_OK);
+    }
+  g_assert_cmpint (run_go (r), ==, PB_OK);
+  g_assert_cmpstr (result_of (r, "total"), ==, "100000");
+  run_free (r);
+}
+
 /* ---- errors ---- */
 
 static void
@@ -1934,6 +1963,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/counters", test_counters);
   g_test_add_func ("/Pushback/Engine/chains-and-source", test_chains_and_source);
   g_test_add_func ("/Pushback/Engine/break-inlining", test_break_inlining);
+  g_test_add_func ("/Pushback/Engine/break-inlining-keeps", test_break_inlining_keeps);
   g_test_add_func ("/Pushback/Engine/errors-pipeline", test_errors_pipeline);
   g_test_add_func ("/Pushback/Engine/errors-topology", test_errors_topology);
   g_test_add_func ("/Pushback/Engine/errors-graph", test_errors_graph);

@@ -196,6 +196,18 @@ test_pipeline_many_branches (void)
   assert_link (p, 2, 2, NULL, 3, NULL, 41);
   assert_link (p, 3, 0, NULL, 4, NULL, 51);
   pb_pipeline_free (p);
+
+  /* An element after an element's properties: independent pipelines. */
+  p = parse_ok ("seq to=10 ! sum  seq to=5 ! sum");
+  g_assert_cmpuint (pb_pipeline_n_elements (p), ==, 4);
+  assert_element (p, 0, "seq", "seq0", 1, 1);
+  assert_element (p, 1, "sum", "sum0", 13, 0);
+  assert_element (p, 2, "seq", "seq1", 18, 1);
+  assert_element (p, 3, "sum", "sum1", 29, 0);
+  g_assert_cmpuint (pb_pipeline_n_links (p), ==, 2);
+  assert_link (p, 0, 0, NULL, 1, NULL, 11);
+  assert_link (p, 1, 2, NULL, 3, NULL, 27);
+  pb_pipeline_free (p);
 }
 
 static void
@@ -391,9 +403,9 @@ test_pipeline_errors (void)
       "unterminated quote in 'expr='x*2 ! sum' at column 11" },
     { "seq ! map expr=\"x\\\" ! sum",
       "unterminated quote in 'expr=\"x\\\" ! sum' at column 11" },
-    { "seq ! map foo ! sum",
-      "expected key=value after 'map', got 'foo' at column 11" },
-    { "seq sum", "expected key=value after 'seq', got 'sum' at column 5" },
+    { "seq ! map foo* ! sum",
+      "expected key=value after 'map', got 'foo*' at column 11" },
+    { "seq 'a b'", "expected key=value after 'seq', got ''a b'' at column 5" },
     { "seq =5", "empty key in '=5' at column 5" },
     { "seq ! from=1",
       "expected an element kind or a reference, got 'from=1' at column 7" },
@@ -565,7 +577,7 @@ test_pipeline_argv_errors (void)
   static const char *const bangs[] = { "seq", "!", "!", "sum" };
   static const char *const leading[] = { "!", "seq" };
   static const char *const trailing[] = { "seq", "!" };
-  static const char *const plain[] = { "seq", "map" };
+  static const char *const plain[] = { "seq", "map*" };
   static const char *const dangling[] = { "seq", "name=t", "t." };
   static const char *const unknown[] = { "seq", "!", "m.in" };
   static const char *const empty[] = { "" };
@@ -579,7 +591,7 @@ test_pipeline_argv_errors (void)
   assert_argv_fails (2, leading, "nothing before '!' at column 1");
   assert_argv_fails (2, trailing, "nothing after '!' at column 5");
   assert_argv_fails (2, plain, "expected key=value after 'seq', "
-                     "got 'map' at column 5");
+                     "got 'map*' at column 5");
   assert_argv_fails (3, dangling,
                      "'t.' at column 12 is not linked to anything");
   assert_argv_fails (3, unknown, "'m.in' at column 7 refers to no element "

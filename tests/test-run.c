@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -159,6 +161,9 @@ test_results (void)
   /* Several results: each after its process's name. */
   assert_prints ("seq to=10 ! broadcast name=b ! sum name=total  b. ! count  b. ! stats",
                  "total: 55\ncount0: 10\nstats0: count=10 min=1 max=10 mean=5.5\n");
+  /* Several independent pipelines in one description, as gst-launch
+   * takes them. */
+  assert_prints ("seq to=10 ! sum  seq to=5 ! sum", "sum0: 55\nsum1: 15\n");
   /* A sink without a result prints nothing. */
   assert_prints ("seq to=10 ! discard", "");
 }
@@ -437,6 +442,116 @@ test_stats_json (void)
   cli_free (r);
 }
 
+/* How many times @needle occurs in @text. */
+static guint
+count_of (const char *text,
+          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* --interval prints the counters while the run goes on, then once more at
+ * its end: here about 0.3 s of throttled items, every 0.05 s. */
+static void
+test_stats_interval (void)
+{
+  Cli *r = cli_run ((const char *[]) { "--stats=json", "--interval=0.05", "-e",
+                                       "seq to=30000 ! throttle rate=100000 ! sum", NULL });
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "450015000\n");
+  lines = g_strsplit (r->err, "\n", -1);
+  n = g_strv_length (lines) - 1;
+  g_test_message ("%u lines of counters", n);
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpstr (lines[n], ==, "");
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], "{\"processes\": ["));
+      g_assert_true (g_str_has_suffix (lines[i], "]}"));
+    }
+  /* The counters moved between the first line and the last. */
+  g_assert_cmpstr (lines[0], !=, lines[n - 1]);
+  g_assert_nonnull (strstr (lines[n - 1], "\"items_in\": 30000"));
+  cli_free (r);
+
+  r = cli_run ((const char *[]) { "--stats", "--interval=0.05", "-e",
+                                  "seq to=30000 ! throttle rate=100000 ! sum", NULL });
+  g_assert_cmpint (r->status, ==, 0);
+  /* A table, with its header, each time. */
+  g_assert_cmpuint (count_of (r->err, "items in"), >=, 3);
+  cli_free (r);
+
+  r = cli_run ((const char *[]) { "--interval=1", "-e", "seq to=3 ! sum", NULL });
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, "--stats"));
+  cli_free (r);
+  r = cli_run ((const char *[]) { "--stats", "--interval=-1", "-e", "seq to=3 ! sum", NULL });
+  g_assert_cmpint (r->status, ==, 2);
+  cli_free (r);
+}
+
+/* Ctrl+C ends an endless run cleanly: the counters and the sum so far
+ * are printed, the file written is flushed and closed (every line whole,
+ * in order), and the status is 130. */
+static void
+test_sigint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pushback-run-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "out.txt", NULL);
+  g_autofree char *text = g_strdup_printf ("seq to=1000000000000 ! throttle rate=200000 ! broadcast name=b "
+                                           "! format ! file-out path=%s  b. ! sum", path);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len = 0;
+  guint n;
+
+  g_assert_no_error (error);
+  alarm (WATCHDOG_S);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           runner (), "--stats=json", "-e", text, NULL);
+  g_assert_no_error (error);
+  g_usleep (300000);
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  alarm (0);
+
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 130);
+  stdout_text = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  g_test_message ("stdout: %s", stdout_text);
+  g_assert_cmpuint (strtoull (stdout_text, NULL, 10), >, 0);
+  /* The final counters, as one JSON line. */
+  stderr_text = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  g_assert_cmpuint (count_lines (stderr_text), ==, 1);
+  g_assert_true (g_str_has_prefix (stderr_text, "{\"processes\": ["));
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >, 0);
+  g_assert_cmpint (contents[len - 1], ==, '\n');
+  lines = g_strsplit (contents, "\n", -1);
+  n = g_strv_length (lines) - 1;
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (strtoull (lines[i], NULL, 10), ==, i + 1);
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static void
 test_errors (void)
 {
@@ -651,6 +766,8 @@ main (int   argc,
   g_test_add_func ("/Pushback/Run/dump-c", test_dump_c);
   g_test_add_func ("/Pushback/Run/stats-table", test_stats_table);
   g_test_add_func ("/Pushback/Run/stats-json", test_stats_json);
+  g_test_add_func ("/Pushback/Run/stats-interval", test_stats_interval);
+  g_test_add_func ("/Pushback/Run/sigint", test_sigint);
   g_test_add_func ("/Pushback/Run/errors", test_errors);
   g_test_add_func ("/Pushback/Run/partial-failure", test_partial_failure);
   g_test_add_func ("/Pushback/Run/usage", test_usage);

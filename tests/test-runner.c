@@ -291,6 +291,31 @@ test_waiting_keeps_state (void)
   pb_runner_free (r);
 }
 
+/* A bad parameter sets a running part aside, waiting, and mending it
+ * brings it back: the items in its ring (between the source and the
+ * throttle, which heads a chain) wait with it, and the sum is exact. */
+static void
+test_waiting_keeps_items (void)
+{
+  pb_runner *r = runner_of_text ("seq from=1 to=100000 ! throttle rate=200000 "
+                                 "! take name=t n=1000000 ! sum name=s");
+  pb_addr t = addr_of (r, "t");
+  g_autofree char *result = NULL;
+
+  start (r);
+  until_items (r, "s", 5000);
+  g_assert_cmpint (pb_runner_set_param (r, t, "n", "many"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (info_now (r, "s").state, ==, PB_PROCESS_WAITING);
+  g_assert_cmpint (info_now (r, "seq0").state, ==, PB_PROCESS_WAITING);
+  g_assert_cmpint (pb_runner_set_param (r, t, "n", "1000000"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_wait (r, 10 * SECOND, NULL), ==, PB_OK);
+  result = result_now (r, "s");
+  g_assert_cmpstr (result, ==, "5000050000");
+  pb_runner_free (r);
+}
+
 static void
 test_refused_edits (void)
 {
@@ -449,13 +474,29 @@ typedef struct
 {
   pb_runner *runner;
   pb_addr    q, m1, m2, total;
+  pb_addr    path[5];        /* the processes after the source */
   int        edits;
   int        while_running;  /* edits made live before the sink ended */
 } Editor;
 
+/* Toggles break-inlining on the link into @process: joining two chains
+ * removes the ring between them, items and all, and splitting one adds
+ * a ring. */
+static void
+toggle_break (pb_runner *r,
+              pb_addr    process)
+{
+  pb_addr in = pb_addr_with_port (process, 0);
+  const pb_graph *g = pb_runner_lock_graph (r);
+  uint32_t flags = pb_graph_link_flags (g, in);
+
+  pb_runner_unlock_graph (r);
+  g_assert_cmpint (pb_runner_set_link_flags (r, in, flags ^ PB_LINK_BREAK_INLINING), ==, PB_OK);
+}
+
 /* 1,000 random edits, each made live before the next: equivalent
- * expressions on the items' path, and a pipeline elsewhere added,
- * re-parameterised, connected and removed. */
+ * expressions and break-inlining marks on the items' path, and a
+ * pipeline elsewhere added, re-parameterised, connected and removed. */
 static gpointer
 edit_randomly (gpointer data)
 {
@@ -469,10 +510,7 @@ edit_randomly (gpointer data)
     {
       pb_addr m = g_rand_boolean (rand) ? ed->m1 : ed->m2;
 
-      /* Toggling break-inlining on the path still loses the items in
-       * the ring that joining two chains removes (issue 7): those edits
-       * join this test once that is fixed. */
-      switch (g_rand_int_range (rand, 0, 3))
+      switch (g_rand_int_range (rand, 0, 4))
         {
         case 0:
           g_assert_cmpint (pb_runner_set_param (r, m, "expr", exprs[g_rand_int_range (rand, 0, 5)]), ==, PB_OK);
@@ -485,6 +523,9 @@ edit_randomly (gpointer data)
               g_assert_cmpint (pb_runner_connect (r, pb_addr_with_port (other, 0), sink), ==, PB_OK);
             }
           g_assert_cmpint (pb_runner_set_param (r, other, "to", g_rand_boolean (rand) ? "100" : "200"), ==, PB_OK);
+          break;
+        case 2:
+          toggle_break (r, ed->path[g_rand_int_range (rand, 0, G_N_ELEMENTS (ed->path))]);
           break;
         default:
           if (other != 0)
@@ -527,7 +568,9 @@ test_order (void)
   g_autofree char *expected = g_strdup_printf ("%" PRIu64, n);
   g_autofree char *result = NULL;
   pb_runner *r = runner_of_text (text);
-  Editor ed = { r, addr_of (r, "q"), addr_of (r, "m1"), addr_of (r, "m2"), addr_of (r, "total"), 0, 0 };
+  Editor ed = { r, addr_of (r, "q"), addr_of (r, "m1"), addr_of (r, "m2"), addr_of (r, "total"),
+                { addr_of (r, "m1"), addr_of (r, "throttle0"), addr_of (r, "m2"), addr_of (r, "chk"),
+                  addr_of (r, "total") }, 0, 0 };
   GThread *editor;
 
   start (r);
@@ -684,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Runner/batch", test_batch);
   g_test_add_func ("/Pushback/Runner/incomplete", test_incomplete);
   g_test_add_func ("/Pushback/Runner/waiting-keeps-state", test_waiting_keeps_state);
+  g_test_add_func ("/Pushback/Runner/waiting-keeps-items", test_waiting_keeps_items);
   g_test_add_func ("/Pushback/Runner/refused-edits", test_refused_edits);
   g_test_add_func ("/Pushback/Runner/snapshots", test_snapshots);
   g_test_add_func ("/Pushback/Runner/compile-off-thread", test_compile_off_thread);

@@ -27,7 +27,13 @@
  * Building again after the graph changed recompiles only the chains whose
  * generated code changed; the state of every process whose state layout is
  * unchanged (a running sum, a file being written) and the items in every
- * ring that still exists are kept. A chain that has ended (done or failed)
+ * ring that still exists are kept. A ring between processes that a lenient
+ * build leaves waiting keeps its items for when they come back. A build
+ * that would join two chains (a link no longer marked to break inlining)
+ * while the ring between them holds items keeps them apart instead and
+ * holds the writer's chain, so that the reader drains the ring; the first
+ * build after the ring is empty joins them (the runner makes that build
+ * by itself). A chain that has ended (done or failed)
  * and whose code is unchanged stays ended, its processes as they ended:
  * nothing is reported or emitted twice, and code that faulted is not run
  * again. A chain whose code changed runs again with the states kept, and so

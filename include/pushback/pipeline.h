@@ -97,9 +97,12 @@ typedef struct
  *   `t.out`, `rr.out[2]`). References are resolved once the whole text is
  *   read, against every name, given or generated.
  * - A new branch starts at a reference not preceded by `!`, or at an
- *   element that follows a reference without `!`. A plain word after an
- *   element's properties is an error rather than a new branch: it is more
- *   likely a forgotten `!`.
+ *   element that follows another item without `!`: one description may
+ *   hold several independent pipelines (`seq to=10 ! sum  seq to=5 ! sum`).
+ *   After an element's kind, a word without `=` that is a valid kind
+ *   starts the next element; any other word without `=` is an error. A
+ *   forgotten `!` (`seq map`) thus parses, and building refuses the
+ *   unconnected ports it leaves.
  * - Unnamed elements are named KIND + the lowest number that no other
  *   element's name uses; given names, even those later in the text, come
  *   first, then generated ones in the order of the text.
@@ -108,7 +111,8 @@ typedef struct
  *
  * On failure, the message is one line that names the column and the
  * offending text (cut short if long): an unterminated quote, a `!` with
- * nothing on one side, a word that is not `key=value` after a kind, an
+ * nothing on one side, a word that is neither `key=value` nor a kind after
+ * a kind, an
  * invalid kind, key, name or reference, an empty key, a duplicate key in
  * one element, a name used twice, a reference to a name that no element
  * has, a branch that is only a reference, an empty description.

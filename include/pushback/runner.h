@@ -102,6 +102,23 @@ pb_runner *pb_runner_new (pb_graph *graph);
 void pb_runner_free (pb_runner *r);
 
 /**
+ * pb_runner_set_headless:
+ * @headless: whether to run as `pushback-run` does
+ *
+ * A headless runner builds strictly, as pb_engine_build() does by default:
+ * a problem of the topology (an unconnected port, a type mismatch, a bad
+ * parameter...) is not set aside as waiting but ends the run, and
+ * pb_runner_wait() returns it as the failure. The input of a failed chain
+ * is dropped, so that the chains feeding it go on to their end. The
+ * default is live, as the editor wants (see pb_runner).
+ *
+ * Returns: PB_OK; PB_EBUSY while started (it takes effect at the next
+ *   pb_runner_start()).
+ */
+int pb_runner_set_headless (pb_runner *r,
+                            bool       headless);
+
+/**
  * pb_runner_start:
  * @r: a runner
  * @err: (nullable): why it could not start
