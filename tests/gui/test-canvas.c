@@ -1,0 +1,1053 @@
+/* test-canvas.c — the canvas as a person uses it: add, connect, refuse,
+ * move, select, delete, undo, zoom, the keyboard, and what it draws
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test opens a real PbWindow in a running GtkApplication under Xvfb,
+ * builds a topology through the document, and then works through the
+ * canvas's own input paths. GTK 4.8 has no public way to inject events in
+ * process, so pointer drags are made by emitting the canvas's primary
+ * GtkGestureDrag signals (drag-begin, drag-update, drag-end) at the
+ * coordinates of the sockets and nodes on screen, and keys by emitting
+ * its GtkEventControllerKey's key-pressed: the canvas's handlers, its
+ * picking (gtk_widget_pick) and everything after them are the real ones.
+ * tests/gui/test-drive.py drives the same paths with real X events.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pb-application.h"
+#include "pb-canvas.h"
+#include "pb-document.h"
+#include "pb-node-view.h"
+#include "pb-socket.h"
+#include "pb-window.h"
+
+typedef struct _Fixture Fixture;
+typedef void (*TestBody) (Fixture *fixture);
+
+struct _Fixture
+{
+  PbApplication *app;
+  TestBody       body;
+
+  PbWindow      *window;
+  PbCanvas      *canvas;
+  PbDocument    *document;
+};
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
+
+  /* A known window size, whatever a previous test saved. */
+  g_settings_set_int (settings, "window-width", 1000);
+  g_settings_set_int (settings, "window-height", 700);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+
+  fixture->app = pb_application_new ();
+  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
+  fixture->body = (TestBody) data;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->app);
+}
+
+/* Waits until @widget has been through one more frame: laid out and
+ * drawn with whatever changed before. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+}
+
+static void
+activated (GApplication *application,
+           Fixture      *fixture)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  g_assert_true (PB_IS_WINDOW (window));
+  fixture->window = g_object_ref (PB_WINDOW (window));
+  fixture->canvas = pb_window_get_canvas (fixture->window);
+  fixture->document = pb_window_get_document (fixture->window);
+
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  fixture->body (fixture);
+
+  /* The test's edits are not worth a "Save Changes?" dialog. */
+  pb_undo_stack_set_clean (pb_document_get_undo_stack (pb_window_get_document (fixture->window)));
+  gtk_window_close (window);
+  g_assert_finalize_object (fixture->window);
+}
+
+static void
+run_test (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activated), fixture);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fixture->app), 0, NULL), ==, 0);
+}
+
+/* Finding things on the canvas */
+
+static void
+collect_sockets (GtkWidget *widget,
+                 GPtrArray *sockets)
+{
+  if (PB_IS_SOCKET (widget))
+    g_ptr_array_add (sockets, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_sockets (child, sockets);
+}
+
+/* The socket of @node's port named @role ("in", "out", "out[1]"), found
+ * by walking the widget tree as a person's eye would: among the widgets
+ * inside the node's view. */
+static PbSocket *
+find_socket (Fixture    *fixture,
+             PbNode     *node,
+             const char *role)
+{
+  GtkWidget *view = pb_canvas_find_view (fixture->canvas, node);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
+
+  g_assert_nonnull (view);
+  collect_sockets (view, sockets);
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      PbSocket *socket = g_ptr_array_index (sockets, i);
+
+      if (g_str_equal (pb_port_get_role (pb_socket_get_port (socket)), role))
+        return socket;
+    }
+  g_error ("%s has no socket %s", pb_node_get_name (node), role);
+  return NULL;
+}
+
+static pb_addr
+socket_address (PbSocket *socket)
+{
+  return pb_port_get_address (pb_socket_get_port (socket));
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type,
+                 guint      button)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        continue;
+      if (GTK_IS_GESTURE_SINGLE (controller)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) != button)
+        continue;
+      return controller;
+    }
+  g_error ("%s has no %s", G_OBJECT_TYPE_NAME (widget), g_type_name (type));
+  return NULL;
+}
+
+static GtkPopover *
+find_refusal (Fixture *fixture)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->canvas));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_has_css_class (child, "refusal"))
+      return GTK_POPOVER (child);
+  g_error ("the canvas has no refusal popover");
+  return NULL;
+}
+
+static const char *
+refusal_text (Fixture *fixture)
+{
+  GtkPopover *refusal = find_refusal (fixture);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (refusal)))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (gtk_popover_get_child (refusal)));
+}
+
+static void
+hide_refusal (Fixture *fixture)
+{
+  gtk_popover_popdown (find_refusal (fixture));
+}
+
+static PbNode *
+add_node (Fixture    *fixture,
+          const char *kind,
+          double      x,
+          double      y)
+{
+  g_autoptr(GError) error = NULL;
+  PbNode *node = pb_document_add_node (fixture->document, kind, x, y, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static guint
+n_nodes (Fixture *fixture)
+{
+  return g_list_model_get_n_items (pb_document_get_nodes (fixture->document));
+}
+
+static guint
+n_links (Fixture *fixture)
+{
+  return g_list_model_get_n_items (pb_document_get_links (fixture->document));
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action)
+{
+  GtkWidget *target = g_str_has_prefix (action, "win.") ? GTK_WIDGET (fixture->window)
+                                                       : GTK_WIDGET (fixture->canvas);
+
+  g_assert_true (gtk_widget_activate_action (target, action, NULL));
+}
+
+/* Input as the canvas's controllers receive it */
+
+/* A primary-button drag from (x0, y0) to (x1, y1), in the canvas's
+ * coordinates, through one intermediate point as a hand would go. */
+static void
+drag (Fixture *fixture,
+      double   x0,
+      double   y0,
+      double   x1,
+      double   y1)
+{
+  GtkEventController *gesture = find_controller (GTK_WIDGET (fixture->canvas),
+                                                 GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
+
+  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
+  g_signal_emit_by_name (gesture, "drag-update", (x1 - x0) / 2, (y1 - y0) / 2);
+  g_signal_emit_by_name (gesture, "drag-update", x1 - x0, y1 - y0);
+  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
+}
+
+static void
+click (Fixture *fixture,
+       double   x,
+       double   y)
+{
+  drag (fixture, x, y, x, y);
+}
+
+/* Drags a wire from one socket to another, as a person does. */
+static void
+drag_wire (Fixture  *fixture,
+           PbSocket *from,
+           PbSocket *to)
+{
+  double x0, y0, x1, y1;
+
+  pb_socket_get_center (from, GTK_WIDGET (fixture->canvas), &x0, &y0);
+  pb_socket_get_center (to, GTK_WIDGET (fixture->canvas), &x1, &y1);
+  drag (fixture, x0, y0, x1, y1);
+}
+
+static gboolean
+press_key (Fixture *fixture,
+           guint    keyval)
+{
+  GtkEventController *keys = find_controller (GTK_WIDGET (fixture->canvas),
+                                              GTK_TYPE_EVENT_CONTROLLER_KEY, 0);
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+  return handled;
+}
+
+/* Where @node's view is drawn, in the canvas's coordinates. */
+static graphene_rect_t
+view_bounds (Fixture *fixture,
+             PbNode  *node)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, node),
+                                            GTK_WIDGET (fixture->canvas), &bounds));
+  return bounds;
+}
+
+/* A point inside @node's header, away from its sockets: where a person
+ * grabs a node to move it. */
+static void
+grab_point (Fixture *fixture,
+            PbNode  *node,
+            double  *x,
+            double  *y)
+{
+  graphene_rect_t bounds = view_bounds (fixture, node);
+
+  *x = bounds.origin.x + bounds.size.width / 2;
+  *y = bounds.origin.y + 10 * pb_canvas_get_zoom (fixture->canvas);
+}
+
+/* The tests */
+
+static void
+add_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 80);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
+  graphene_rect_t bounds;
+  int n_views = 0;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  /* Each node is a "node" widget on the canvas, where it was placed. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->canvas));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (PB_IS_NODE_VIEW (child))
+      {
+        g_assert_cmpstr (gtk_widget_get_css_name (child), ==, "node");
+        g_assert_true (gtk_widget_get_mapped (child));
+        n_views++;
+      }
+  g_assert_cmpint (n_views, ==, 2);
+  g_assert_cmpfloat (pb_canvas_get_zoom (fixture->canvas), ==, 1.0);
+  bounds = view_bounds (fixture, seq);
+  g_assert_cmpfloat_with_epsilon (bounds.origin.x, 40, 0.5);
+  g_assert_cmpfloat_with_epsilon (bounds.origin.y, 60, 0.5);
+  bounds = view_bounds (fixture, map);
+  g_assert_cmpfloat_with_epsilon (bounds.origin.x, 300, 0.5);
+  g_assert_cmpfloat_with_epsilon (bounds.origin.y, 80, 0.5);
+  g_assert_cmpfloat (bounds.size.width, >=, 100);
+
+  /* A socket per port, focusable, announced as a button; a source has an
+   * output and no input, a transform one of each. */
+  collect_sockets (GTK_WIDGET (fixture->canvas), sockets);
+  g_assert_cmpuint (sockets->len, ==,
+                    g_list_model_get_n_items (pb_node_get_ports (seq))
+                    + g_list_model_get_n_items (pb_node_get_ports (map)));
+  g_assert_cmpuint (g_list_model_get_n_items (pb_node_get_ports (map)), ==, 2);
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      GtkWidget *socket = g_ptr_array_index (sockets, i);
+
+      g_assert_true (gtk_widget_get_focusable (socket));
+      g_assert_true (gtk_widget_get_mapped (socket));
+      g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (socket)), ==,
+                       GTK_ACCESSIBLE_ROLE_BUTTON);
+    }
+  g_assert_cmpint (pb_port_get_direction (pb_socket_get_port (find_socket (fixture, seq, "out"))), ==,
+                   PB_PORT_OUT);
+  g_assert_cmpint (pb_port_get_direction (pb_socket_get_port (find_socket (fixture, map, "in"))), ==,
+                   PB_PORT_IN);
+
+  /* The empty page makes way once there is something to show. */
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+
+  /* Undo takes the last node off the canvas; redo puts it back. */
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_cmpuint (n_nodes (fixture), ==, 1);
+  g_assert_null (pb_canvas_find_view (fixture->canvas, map));
+  activate (fixture, "win.redo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+}
+
+static void
+connect_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *sum = add_node (fixture, "sum", 360, 200);
+  PbSocket *out;
+  PbSocket *in;
+  g_autoptr(PbLink) link = NULL;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  out = find_socket (fixture, seq, "out");
+  in = find_socket (fixture, sum, "in");
+
+  /* Drag from the output to the input: one link, between those ports. */
+  drag_wire (fixture, out, in);
+  g_assert_null (refusal_text (fixture));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  link = g_list_model_get_item (pb_document_get_links (fixture->document), 0);
+  g_assert_cmphex (pb_link_get_source (link), ==, socket_address (out));
+  g_assert_cmphex (pb_link_get_sink (link), ==, socket_address (in));
+  g_assert_cmphex (pb_port_get_peer (pb_socket_get_port (out)), ==, socket_address (in));
+  g_assert_cmphex (pb_port_get_peer (pb_socket_get_port (in)), ==, socket_address (out));
+  g_clear_object (&link);
+
+  /* Undo disconnects, redo connects again. */
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+  g_assert_cmphex (pb_port_get_peer (pb_socket_get_port (out)), ==, 0);
+  activate (fixture, "win.redo");
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  activate (fixture, "win.undo");
+
+  /* Drawn the other way, from the input to the output, the link is the
+   * same: kept oriented as items flow. */
+  drag_wire (fixture, in, out);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  link = g_list_model_get_item (pb_document_get_links (fixture->document), 0);
+  g_assert_cmphex (pb_link_get_source (link), ==, socket_address (out));
+  g_assert_cmphex (pb_link_get_sink (link), ==, socket_address (in));
+
+  /* A wire dropped on nothing makes nothing, and says nothing. */
+  activate (fixture, "win.undo");
+  {
+    double x, y;
+
+    pb_socket_get_center (out, GTK_WIDGET (fixture->canvas), &x, &y);
+    drag (fixture, x, y, x + 150, y + 300);
+  }
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+  g_assert_null (refusal_text (fixture));
+}
+
+/* Each kind of refusal: nothing changes, and the reason shows where the
+ * wire was dropped, in the runtime's words. */
+static void
+assert_refused (Fixture    *fixture,
+                PbSocket   *from,
+                PbSocket   *to,
+                const char *reason)
+{
+  guint links = n_links (fixture);
+  const char *text;
+
+  hide_refusal (fixture);
+  drag_wire (fixture, from, to);
+  g_assert_cmpuint (n_links (fixture), ==, links);
+  text = refusal_text (fixture);
+  g_assert_nonnull (text);
+  if (strstr (text, reason) == NULL)
+    g_error ("refusal “%s” does not say “%s”", text, reason);
+  hide_refusal (fixture);
+}
+
+static void
+refusals_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 20, 40);
+  PbNode *seq1 = add_node (fixture, "seq", 20, 200);
+  PbNode *clock = add_node (fixture, "clock", 20, 360);
+  PbNode *map0 = add_node (fixture, "map", 260, 40);
+  PbNode *map1 = add_node (fixture, "map", 500, 40);
+  PbNode *map2 = add_node (fixture, "map", 740, 40);
+  PbNode *c = add_node (fixture, "c", 260, 360);
+  PbNode *sum = add_node (fixture, "sum", 500, 200);
+  g_autofree char *seq_name = g_strdup (pb_node_get_name (seq));
+  g_autofree char *map0_name = g_strdup (pb_node_get_name (map0));
+  g_autofree char *message = NULL;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  /* Wrong direction: two outputs, and two inputs. */
+  assert_refused (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, clock, "out"),
+                  "are both outputs");
+  assert_refused (fixture, find_socket (fixture, map0, "in"), find_socket (fixture, sum, "in"),
+                  "are both inputs");
+
+  /* Type mismatch: a clock gives f64, a `c` process takes i64 unless told
+   * otherwise. */
+  assert_refused (fixture, find_socket (fixture, clock, "out"), find_socket (fixture, c, "in"),
+                  "gives f64 but");
+
+  /* Port busy: map0's input already takes seq0's output. */
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map0, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  message = g_strdup_printf ("%s.in is connected already", map0_name);
+  assert_refused (fixture, find_socket (fixture, seq1, "out"), find_socket (fixture, map0, "in"),
+                  message);
+  g_clear_pointer (&message, g_free);
+  message = g_strdup_printf ("%s.out is connected already", seq_name);
+  assert_refused (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map1, "in"),
+                  message);
+
+  /* A flow cycle: map1 → map2 → map1. */
+  drag_wire (fixture, find_socket (fixture, map1, "out"), find_socket (fixture, map2, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  assert_refused (fixture, find_socket (fixture, map2, "out"), find_socket (fixture, map1, "in"),
+                  "would close a flow cycle");
+
+  /* A refusal is not a step: undo takes back the last real link. */
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+}
+
+static void
+highlight_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 20, 40);
+  PbNode *sum = add_node (fixture, "sum", 300, 40);
+  PbNode *clock = add_node (fixture, "clock", 20, 250);
+  PbNode *c = add_node (fixture, "c", 300, 250);
+  GtkEventController *gesture;
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gesture = find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
+
+  /* While a wire is dragged from clock0's f64 output, the sockets it may
+   * end on are candidates, the others are not. */
+  pb_socket_get_center (find_socket (fixture, clock, "out"), GTK_WIDGET (fixture->canvas), &x, &y);
+  g_signal_emit_by_name (gesture, "drag-begin", x, y);
+  g_signal_emit_by_name (gesture, "drag-update", 30.0, 5.0);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, sum, "in")), "candidate"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, c, "in")), "not-candidate"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, seq, "out")), "not-candidate"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, clock, "out")), "candidate"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, clock, "out")), "not-candidate"));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  /* Once the wire is dropped, no socket stays marked. */
+  g_signal_emit_by_name (gesture, "drag-end", 30.0, 5.0);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, sum, "in")), "candidate"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_socket (fixture, c, "in")), "not-candidate"));
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+}
+
+static void
+move_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *sum = add_node (fixture, "sum", 400, 60);
+  graphene_rect_t bounds;
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  /* Dragging a node by its header moves it, and only it. */
+  grab_point (fixture, seq, &x, &y);
+  drag (fixture, x, y, x + 120, y + 200);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 160, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (seq), 260, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 400, 0.01);
+  g_assert_true (pb_node_get_selected (seq));
+  g_assert_false (pb_node_get_selected (sum));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  bounds = view_bounds (fixture, seq);
+  g_assert_cmpfloat_with_epsilon (bounds.origin.x, 160, 0.5);
+  g_assert_cmpfloat_with_epsilon (bounds.origin.y, 260, 0.5);
+
+  /* Moving is not connecting: the link is where it was. */
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  /* The whole drag is one step. */
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 40, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (seq), 60, 0.01);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  activate (fixture, "win.redo");
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 160, 0.01);
+
+  /* At 200 %, the same drag on screen is half the distance on the
+   * canvas. */
+  pb_canvas_set_zoom (fixture->canvas, 2.0, 0, 0);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  grab_point (fixture, sum, &x, &y);
+  drag (fixture, x, y, x + 100, y + 50);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 450, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (sum), 85, 0.01);
+  /* and its undo puts it back where it was, not twice as far. */
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 400, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (sum), 60, 0.01);
+  activate (fixture, "win.redo");
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 450, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (sum), 85, 0.01);
+
+  /* A multi-selection moves together, as one step. */
+  pb_canvas_set_zoom (fixture->canvas, 1.0, 0, 0);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_canvas_select_node (fixture->canvas, sum, TRUE);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  grab_point (fixture, sum, &x, &y);
+  drag (fixture, x, y, x - 30, y + 10);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 130, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (seq), 270, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 420, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (sum), 95, 0.01);
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 160, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 450, 0.01);
+}
+
+static void
+select_delete_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *clock = add_node (fixture, "clock", 40, 400);
+  g_autoptr(GPtrArray) selected = NULL;
+  graphene_rect_t a, b;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+
+  /* A rubber band from the background selects what it touches. */
+  a = view_bounds (fixture, seq);
+  b = view_bounds (fixture, map);
+  drag (fixture, a.origin.x - 20, a.origin.y - 20, b.origin.x + 10, b.origin.y + b.size.height + 10);
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 2);
+  g_assert_true (pb_node_get_selected (seq));
+  g_assert_true (pb_node_get_selected (map));
+  g_assert_false (pb_node_get_selected (sum));
+  g_assert_false (pb_node_get_selected (clock));
+  g_clear_pointer (&selected, g_ptr_array_unref);
+
+  /* A click on the background selects nothing. */
+  click (fixture, 900, 600);
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 0);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+
+  /* Delete removes the selected nodes and the links they had, as one
+   * step. */
+  pb_canvas_select_node (fixture->canvas, map, FALSE);
+  pb_canvas_select_node (fixture->canvas, clock, TRUE);
+  activate (fixture, "canvas.delete");
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+  g_assert_null (pb_canvas_find_view (fixture->canvas, map));
+  g_assert_nonnull (pb_canvas_find_view (fixture->canvas, seq));
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 4);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  /* A click on a wire selects it alone; Delete then removes only it. */
+  {
+    g_autoptr(PbLink) link = NULL;
+    PbNode *restored_map = NULL;
+    double x0, y0, x1, y1;
+    GListModel *nodes = pb_document_get_nodes (fixture->document);
+
+    for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+      {
+        g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+        if (g_str_equal (pb_node_get_kind_name (node), "map"))
+          restored_map = node;
+      }
+    g_assert_nonnull (restored_map);
+    pb_socket_get_center (find_socket (fixture, restored_map, "out"), GTK_WIDGET (fixture->canvas), &x0, &y0);
+    pb_socket_get_center (find_socket (fixture, sum, "in"), GTK_WIDGET (fixture->canvas), &x1, &y1);
+    /* Both ends at one height: the wire runs straight between them. */
+    g_assert_cmpfloat_with_epsilon (y0, y1, 1);
+    click (fixture, (x0 + x1) / 2, (y0 + y1) / 2);
+    selected = pb_canvas_get_selected_links (fixture->canvas);
+    g_assert_cmpuint (selected->len, ==, 1);
+    link = g_object_ref (g_ptr_array_index (selected, 0));
+    g_clear_pointer (&selected, g_ptr_array_unref);
+    g_assert_cmphex (pb_link_get_sink (link), ==, socket_address (find_socket (fixture, sum, "in")));
+    selected = pb_canvas_get_selected_nodes (fixture->canvas);
+    g_assert_cmpuint (selected->len, ==, 0);
+    g_clear_pointer (&selected, g_ptr_array_unref);
+
+    activate (fixture, "canvas.delete");
+    g_assert_cmpuint (n_nodes (fixture), ==, 4);
+    g_assert_cmpuint (n_links (fixture), ==, 1);
+  }
+
+  /* Select all, delete: an empty canvas; one undo brings it all back. */
+  activate (fixture, "canvas.select-all");
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 4);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+  activate (fixture, "canvas.delete");
+  g_assert_cmpuint (n_nodes (fixture), ==, 0);
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 4);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  /* Nothing selected: Delete does nothing. */
+  click (fixture, 900, 600);
+  activate (fixture, "canvas.delete");
+  g_assert_cmpuint (n_nodes (fixture), ==, 4);
+}
+
+static void
+zoom_body (Fixture *fixture)
+{
+  GtkWidget *canvas = GTK_WIDGET (fixture->canvas);
+  PbNode *far = add_node (fixture, "seq", 2400, 1800);
+  PbNode *near = add_node (fixture, "sum", 0, 0);
+  graphene_rect_t bounds;
+
+  wait_for_frame (canvas);
+  g_assert_cmpfloat (pb_canvas_get_zoom (fixture->canvas), ==, 1.0);
+
+  activate (fixture, "canvas.zoom-in");
+  g_assert_cmpfloat_with_epsilon (pb_canvas_get_zoom (fixture->canvas), 1.2, 1e-9);
+  activate (fixture, "canvas.zoom-out");
+  activate (fixture, "canvas.zoom-out");
+  g_assert_cmpfloat_with_epsilon (pb_canvas_get_zoom (fixture->canvas), 1 / 1.2, 1e-9);
+  activate (fixture, "canvas.zoom-reset");
+  g_assert_cmpfloat (pb_canvas_get_zoom (fixture->canvas), ==, 1.0);
+
+  /* A node far away is out of view until zoom to fit brings everything
+   * in, at most at 100 %. */
+  wait_for_frame (canvas);
+  bounds = view_bounds (fixture, far);
+  g_assert_cmpfloat (bounds.origin.x, >, gtk_widget_get_width (canvas));
+  activate (fixture, "canvas.zoom-fit");
+  wait_for_frame (canvas);
+  g_assert_cmpfloat (pb_canvas_get_zoom (fixture->canvas), <, 1.0);
+  for (PbNode **node = (PbNode *[]) { far, near, NULL }; *node != NULL; node++)
+    {
+      bounds = view_bounds (fixture, *node);
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (canvas));
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (canvas));
+    }
+
+  /* The zoom is never beyond its limits. */
+  for (int i = 0; i < 40; i++)
+    activate (fixture, "canvas.zoom-in");
+  g_assert_cmpfloat (pb_canvas_get_zoom (fixture->canvas), ==, 4.0);
+  for (int i = 0; i < 40; i++)
+    activate (fixture, "canvas.zoom-out");
+  g_assert_cmpfloat_with_epsilon (pb_canvas_get_zoom (fixture->canvas), 0.1, 1e-9);
+}
+
+static void
+keyboard_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *sum = add_node (fixture, "sum", 400, 60);
+  PbNode *clock = add_node (fixture, "clock", 40, 300);
+  PbSocket *out;
+  PbSocket *in;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  out = find_socket (fixture, seq, "out");
+  in = find_socket (fixture, sum, "in");
+
+  /* Enter on a focused socket starts a wire: candidates light up. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (out)));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (out)));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (in), "candidate"));
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+
+  /* Escape gives up. */
+  g_assert_true (press_key (fixture, GDK_KEY_Escape));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (in), "candidate"));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (in)));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (press_key (fixture, GDK_KEY_Escape));
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+
+  /* Enter on one socket, then Enter on another: connected. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (out)));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (in)));
+  g_assert_true (press_key (fixture, GDK_KEY_KP_Enter));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  g_assert_cmphex (pb_port_get_peer (pb_socket_get_port (out)), ==, socket_address (in));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (in), "candidate"));
+  g_assert_null (refusal_text (fixture));
+
+  /* A refusal from the keyboard shows its reason as well. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, clock, "out"))));
+  g_assert_true (press_key (fixture, GDK_KEY_space));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (in)));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  g_assert_nonnull (refusal_text (fixture));
+  g_assert_nonnull (strstr (refusal_text (fixture), "connected already"));
+  hide_refusal (fixture);
+
+  /* Enter on a focused node selects it; other keys are not the
+   * canvas's. */
+  g_assert_true (gtk_widget_grab_focus (pb_canvas_find_view (fixture->canvas, clock)));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (pb_node_get_selected (clock));
+  g_assert_false (pb_node_get_selected (seq));
+  g_assert_false (press_key (fixture, GDK_KEY_x));
+
+  /* Undo from the keyboard's link. */
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+}
+
+/* Rendering: the canvas drawn to an image, as the screen shows it. */
+
+typedef struct
+{
+  GdkTexture *texture;
+  guchar     *pixels;   /* BGRA, premultiplied, as gdk_texture_download gives */
+  int         width;
+  int         height;
+  gsize       stride;
+} Image;
+
+static void
+image_clear (Image *image)
+{
+  g_clear_object (&image->texture);
+  g_clear_pointer (&image->pixels, g_free);
+}
+
+static void
+render_canvas (Fixture    *fixture,
+               const char *png_name,
+               Image      *image)
+{
+  GtkWidget *canvas = GTK_WIDGET (fixture->canvas);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (canvas);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (canvas));
+  g_autofree char *path = NULL;
+
+  /* The paintable takes the widget's picture on the frame after it is
+   * drawn: a widget just invalidated gives an empty picture until then. */
+  gtk_widget_queue_draw (canvas);
+  image->width = gtk_widget_get_width (canvas);
+  image->height = gtk_widget_get_height (canvas);
+  for (int frames = 0; node == NULL && frames < 10; frames++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      wait_for_frame (canvas);
+      gdk_paintable_snapshot (paintable, snapshot, image->width, image->height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  image->texture = gsk_renderer_render_texture (renderer, node,
+                                                &GRAPHENE_RECT_INIT (0, 0, image->width, image->height));
+  g_assert_cmpint (gdk_texture_get_width (image->texture), ==, image->width);
+
+  image->stride = 4 * image->width;
+  image->pixels = g_malloc (image->stride * image->height);
+  gdk_texture_download (image->texture, image->pixels, image->stride);
+
+  /* Kept in the build directory to look at when a test fails. */
+  path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
+  g_assert_true (gdk_texture_save_to_png (image->texture, path));
+  g_test_message ("canvas drawn to %s", path);
+}
+
+static gboolean
+pixel_is (const Image   *image,
+          int            x,
+          int            y,
+          const GdkRGBA *color,
+          int            tolerance)
+{
+  const guchar *p;
+
+  if (x < 0 || y < 0 || x >= image->width || y >= image->height)
+    return FALSE;
+  p = image->pixels + y * image->stride + 4 * x;
+  return abs (p[2] - (int) round (color->red * 255)) <= tolerance
+      && abs (p[1] - (int) round (color->green * 255)) <= tolerance
+      && abs (p[0] - (int) round (color->blue * 255)) <= tolerance
+      && p[3] == 255;
+}
+
+/* How many pixels of @color there are within @radius of (x, y). */
+static int
+count_near (const Image   *image,
+            double         x,
+            double         y,
+            int            radius,
+            const GdkRGBA *color)
+{
+  int count = 0;
+
+  for (int j = (int) y - radius; j <= (int) y + radius; j++)
+    for (int i = (int) x - radius; i <= (int) x + radius; i++)
+      count += pixel_is (image, i, j, color, 24);
+  return count;
+}
+
+/* How many pixels in @rect are dark: text, as on a node's header, where
+ * the background and the grid over it are near white. */
+static int
+count_dark (const Image           *image,
+            const graphene_rect_t *rect)
+{
+  int count = 0;
+
+  for (int j = MAX (0, (int) rect->origin.y); j < MIN (image->height, (int) (rect->origin.y + rect->size.height)); j++)
+    for (int i = MAX (0, (int) rect->origin.x); i < MIN (image->width, (int) (rect->origin.x + rect->size.width)); i++)
+      {
+        const guchar *p = image->pixels + j * image->stride + 4 * i;
+
+        count += p[0] < 180 && p[1] < 180 && p[2] < 180;
+      }
+  return count;
+}
+
+/* Counts pixels of @color along the straight line from (x0, y0) to
+ * (x1, y1), leaving out @margin pixels at either end where the sockets
+ * are, looking @radius pixels around each sample. */
+static int
+samples_on_line (const Image   *image,
+                 double         x0,
+                 double         y0,
+                 double         x1,
+                 double         y1,
+                 const GdkRGBA *color,
+                 int           *n_samples)
+{
+  int hits = 0;
+
+  *n_samples = 0;
+  for (double t = 0.15; t <= 0.851; t += 0.05)
+    {
+      hits += count_near (image, x0 + t * (x1 - x0), y0 + t * (y1 - y0), 2, color) > 0;
+      (*n_samples)++;
+    }
+  return hits;
+}
+
+static void
+render_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *sum = add_node (fixture, "sum", 420, 60);
+  PbNode *clock = add_node (fixture, "clock", 40, 300);
+  PbNode *stats = add_node (fixture, "stats", 420, 300);
+  Image before = { 0 }, after = { 0 }, moved = { 0 };
+  GdkRGBA blue, green;
+  double ax0, ay0, ax1, ay1, bx0, by0, bx1, by1;
+  graphene_rect_t header;
+  int n, hits;
+
+  pb_socket_item_color (PB_ITEM_I64, &blue);
+  pb_socket_item_color (PB_ITEM_F64, &green);
+  /* The palette the editor promises: GNOME's blue and green. */
+  g_assert_true (gdk_rgba_equal (&blue, &(GdkRGBA) { 0x35 / 255.f, 0x84 / 255.f, 0xe4 / 255.f, 1 }));
+  g_assert_true (gdk_rgba_equal (&green, &(GdkRGBA) { 0x33 / 255.f, 0xd1 / 255.f, 0x7a / 255.f, 1 }));
+  /* Nothing selected: a selected node's or wire's accent is also blue. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_node_set_selected (seq, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->canvas));
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  pb_socket_get_center (find_socket (fixture, seq, "out"), GTK_WIDGET (fixture->canvas), &ax0, &ay0);
+  pb_socket_get_center (find_socket (fixture, sum, "in"), GTK_WIDGET (fixture->canvas), &ax1, &ay1);
+  pb_socket_get_center (find_socket (fixture, clock, "out"), GTK_WIDGET (fixture->canvas), &bx0, &by0);
+  pb_socket_get_center (find_socket (fixture, stats, "in"), GTK_WIDGET (fixture->canvas), &bx1, &by1);
+  g_assert_cmpfloat_with_epsilon (ay0, ay1, 1);
+  g_assert_cmpfloat_with_epsilon (by0, by1, 1);
+
+  /* Nodes are drawn where they are placed: their names are dark text in
+   * their headers, and their sockets are rings of their item type's
+   * colour. Between them, before any link, there is no wire. */
+  render_canvas (fixture, "test-canvas-unlinked.png", &before);
+  for (PbNode **node = (PbNode *[]) { seq, sum, clock, stats, NULL }; *node != NULL; node++)
+    {
+      graphene_rect_t bounds = view_bounds (fixture, *node);
+
+      header = GRAPHENE_RECT_INIT (bounds.origin.x, bounds.origin.y, bounds.size.width, 30);
+      if (count_dark (&before, &header) < 20)
+        g_error ("no text drawn in %s's header at %g,%g", pb_node_get_name (*node),
+                 bounds.origin.x, bounds.origin.y);
+    }
+  /* Far from any node, nothing dark is drawn. */
+  header = GRAPHENE_RECT_INIT (700, 500, 200, 100);
+  g_assert_cmpint (count_dark (&before, &header), ==, 0);
+  g_assert_cmpint (count_near (&before, ax0, ay0, 6, &blue), >, 8);
+  g_assert_cmpint (count_near (&before, bx0, by0, 6, &green), >, 8);
+  g_assert_cmpint (samples_on_line (&before, ax0, ay0, ax1, ay1, &blue, &n), ==, 0);
+  g_assert_cmpint (samples_on_line (&before, bx0, by0, bx1, by1, &green, &n), ==, 0);
+
+  /* Connected, the i64 link is a blue wire and the f64 one a green wire,
+   * all along the way between their sockets. */
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum, "in"));
+  drag_wire (fixture, find_socket (fixture, clock, "out"), find_socket (fixture, stats, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->canvas));
+  render_canvas (fixture, "test-canvas-linked.png", &after);
+  hits = samples_on_line (&after, ax0, ay0, ax1, ay1, &blue, &n);
+  if (hits != n)
+    g_error ("the i64 wire is blue at only %d of %d points", hits, n);
+  hits = samples_on_line (&after, bx0, by0, bx1, by1, &green, &n);
+  if (hits != n)
+    g_error ("the f64 wire is green at only %d of %d points", hits, n);
+  /* Each wire has its own colour: no green on the blue one's way. */
+  g_assert_cmpint (samples_on_line (&after, ax0, ay0, ax1, ay1, &green, &n), ==, 0);
+
+  /* Wires follow their nodes: moved down, the blue wire leaves its old
+   * straight path. */
+  pb_node_set_position (sum, 420, 200);
+  render_canvas (fixture, "test-canvas-moved.png", &moved);
+  g_assert_cmpint (samples_on_line (&moved, ax0, ay0, ax1, ay1, &blue, &n), <, n / 2);
+  {
+    graphene_rect_t bounds = view_bounds (fixture, sum);
+
+    header = GRAPHENE_RECT_INIT (bounds.origin.x, bounds.origin.y, bounds.size.width, 30);
+    g_assert_cmpfloat_with_epsilon (bounds.origin.y, 200, 0.5);
+    g_assert_cmpint (count_dark (&moved, &header), >=, 20);
+  }
+
+  image_clear (&before);
+  image_clear (&after);
+  image_clear (&moved);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, body) \
+  g_test_add ("/pushback/canvas/" path, Fixture, (gconstpointer) (body), \
+              fixture_set_up, run_test, fixture_tear_down)
+
+  ADD ("add", add_body);
+  ADD ("connect", connect_body);
+  ADD ("refusals", refusals_body);
+  ADD ("highlight", highlight_body);
+  ADD ("move", move_body);
+  ADD ("select-delete", select_delete_body);
+  ADD ("zoom", zoom_body);
+  ADD ("keyboard", keyboard_body);
+  ADD ("render", render_body);
+
+#undef ADD
+
+  return g_test_run ();
+}
