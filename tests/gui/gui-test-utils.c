@@ -147,3 +147,28 @@ gui_test_save_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
 }
+
+/**
+ * gui_test_isolate_data:
+ *
+ * Gives the test process user data and config folders of its own, before
+ * GTK starts: the editor keeps autosaves and recent files there, and none
+ * of another run's (or of the person running the tests) may leak in. The
+ * system's data folders stay, since GTK's icons and GtkSourceView's
+ * languages live there. The folder is left in /tmp for a failure to be
+ * looked at.
+ */
+void
+gui_test_isolate_data (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pushback-test-XXXXXX", &error);
+  g_autofree char *data = NULL;
+  g_autofree char *config = NULL;
+
+  g_assert_no_error (error);
+  data = g_build_filename (dir, "data", NULL);
+  config = g_build_filename (dir, "config", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+}

@@ -14,6 +14,7 @@ GtkWindow *gui_test_show           (GtkWidget   *child,
                                     int          width,
                                     int          height);
 void       gui_test_wait_for_draw  (GtkWidget   *widget);
+void       gui_test_isolate_data   (void);
 GtkWidget *gui_test_find           (GtkWidget   *widget,
                                     GType        type);
 GPtrArray *gui_test_find_all       (GtkWidget   *widget,

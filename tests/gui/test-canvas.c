@@ -25,6 +25,7 @@
 #include "pb-document.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
+#include "gui-test-utils.h"
 #include "pb-window.h"
 
 typedef struct _Fixture Fixture;
@@ -47,8 +48,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
 
   /* A known window size, whatever a previous test saved. */
-  g_settings_set_int (settings, "window-width", 1000);
-  g_settings_set_int (settings, "window-height", 700);
+  g_settings_set_int (settings, "window-width", 1270);
+  g_settings_set_int (settings, "window-height", 780);
   g_settings_set_boolean (settings, "window-maximized", FALSE);
 
   fixture->app = pb_application_new ();
@@ -69,6 +70,18 @@ static void
 wait_for_frame (GtkWidget *widget)
 {
   gtk_test_widget_wait_for_draw (widget);
+}
+
+/* A zoom or a pan is drawn at once but laid out once the view rests (for
+ * 150 ms): widget bounds, which the test drags from, follow only then. */
+static void
+wait_for_rest (GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  wait_for_frame (widget);
 }
 
 static void
@@ -573,7 +586,10 @@ move_body (Fixture *fixture)
   /* At 200 %, the same drag on screen is half the distance on the
    * canvas. */
   pb_canvas_set_zoom (fixture->canvas, 2.0, 0, 0);
-  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  /* The palette and the inspector leave the canvas narrow: bring the node
+   * into view. */
+  pb_canvas_scroll_to (fixture->canvas, 350, 0);
+  wait_for_rest (GTK_WIDGET (fixture->canvas));
   grab_point (fixture, sum, &x, &y);
   drag (fixture, x, y, x + 100, y + 50);
   g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 450, 0.01);
@@ -588,7 +604,8 @@ move_body (Fixture *fixture)
 
   /* A multi-selection moves together, as one step. */
   pb_canvas_set_zoom (fixture->canvas, 1.0, 0, 0);
-  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  pb_canvas_scroll_to (fixture->canvas, 0, 0);
+  wait_for_rest (GTK_WIDGET (fixture->canvas));
   pb_canvas_select_node (fixture->canvas, seq, FALSE);
   pb_canvas_select_node (fixture->canvas, sum, TRUE);
   wait_for_frame (GTK_WIDGET (fixture->canvas));
@@ -1030,6 +1047,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  gui_test_isolate_data ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -387,7 +387,11 @@ def main():
     document = os.path.join(work, 'drive.pushback')
     subprocess.run([os.environ['PUSHBACK_RUN'], '--save', document, '-e', PIPELINE], check=True)
 
-    env = dict(os.environ, GSK_RENDERER='cairo', GSETTINGS_BACKEND='memory', GDK_BACKEND='x11')
+    # Folders of its own: no autosave of another run may come back in it.
+    xdg = tempfile.mkdtemp(prefix='pushback-drive-')
+    env = dict(os.environ, GSK_RENDERER='cairo', GSETTINGS_BACKEND='memory', GDK_BACKEND='x11',
+               XDG_DATA_HOME=os.path.join(xdg, 'data'), XDG_CONFIG_HOME=os.path.join(xdg, 'config'),
+               XDG_CACHE_HOME=os.path.join(xdg, 'cache'))
     # The accessibility tree is what this test reads: never turn it off.
     env.pop('GTK_A11Y', None)
     env.pop('NO_AT_BRIDGE', None)

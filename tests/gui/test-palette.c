@@ -303,6 +303,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  gui_test_isolate_data ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -8,6 +8,7 @@
 
 #include "pb-application.h"
 #include "pb-canvas.h"
+#include "gui-test-utils.h"
 #include "pb-window.h"
 
 typedef struct
@@ -272,6 +273,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  gui_test_isolate_data ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
