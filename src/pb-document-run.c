@@ -139,6 +139,42 @@ pb_document_restart (PbDocument  *self,
   return pb_document_run (self, error);
 }
 
+/* Each link with a ring shows how full it is and the delay it adds, so
+ * that a person sees where items queue up. Links without one (pasted
+ * into a chain) and links of a stopped run show none. */
+static void
+refresh_queues (PbDocument        *self,
+                const pb_snapshot *snap)
+{
+  g_autoptr(GHashTable) queued = g_hash_table_new (NULL, NULL);
+  GListModel *links = G_LIST_MODEL (self->links);
+  size_t n = snap != NULL && self->run_state != PB_RUN_STOPPED ? pb_snapshot_n_rings (snap) : 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      pb_ring_info ring;
+      PbLink *link;
+      PbRates rates;
+      double delay = 0;
+
+      if (pb_snapshot_ring (snap, i, &ring) != PB_OK
+          || (link = pb_document_find_link (self, ring.reader)) == NULL)
+        continue;
+      if (pb_rate_tracker_lookup (self->rates, ring.reader, &rates) && rates.rate_in > 0)
+        delay = ring.fill / rates.rate_in * 1e9;
+      pb_link_set_queue (link, ring.capacity > 0 ? (double) ring.fill / ring.capacity : 0, delay);
+      g_hash_table_add (queued, link);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (links); i++)
+    {
+      g_autoptr(PbLink) link = g_list_model_get_item (links, i);
+
+      if (!g_hash_table_contains (queued, link))
+        pb_link_set_queue (link, -1, 0);
+    }
+}
+
 /**
  * pb_document_refresh_status:
  *
@@ -189,6 +225,7 @@ pb_document_refresh_status (PbDocument *self)
           pb_node_set_live (node, NULL, NULL);
         }
     }
+  refresh_queues (self, snap);
   pb_snapshot_free (snap);
 }
 
