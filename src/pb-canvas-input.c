@@ -367,9 +367,27 @@ on_secondary_pressed (GtkGestureClick *gesture,
                       PbCanvas        *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
+  PbNodeView *view;
   PbLink *link;
 
-  if (self->document == NULL || (link = _pb_canvas_link_at (self, x, y)) == NULL)
+  if (self->document == NULL)
+    return;
+
+  /* On a node: select it, and offer what can be done with one. */
+  if ((view = _pb_canvas_view_at (self, x, y)) != NULL)
+    {
+      pb_canvas_select_node (self, pb_node_view_get_node (view), FALSE);
+      g_menu_append (menu, _("Show Generated _C"), "win.show-source");
+      g_menu_append (menu, _("_Delete"), "canvas.delete");
+      gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
+      gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
+                                   &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+      gtk_popover_popup (GTK_POPOVER (self->link_menu));
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
+
+  if ((link = _pb_canvas_link_at (self, x, y)) == NULL)
     return;
 
   g_set_object (&self->menu_link, link);

@@ -230,6 +230,55 @@ pb_document_refresh_status (PbDocument *self)
 }
 
 /**
+ * pb_document_dup_chain_source:
+ * @process: a process
+ * @chain: (out) (optional) (transfer full): the chain's processes, as
+ *   pipeline text would join them: "clock ! wave ! fan"
+ *
+ * Returns: (transfer full) (nullable): the generated C of the chain that
+ *   runs @process now, or %NULL when none does (stopped, or left out)
+ */
+char *
+pb_document_dup_chain_source (PbDocument  *self,
+                              pb_addr      process,
+                              char       **chain)
+{
+  pb_snapshot *snap;
+  pb_process_info info;
+  pb_chain_info chain_info;
+  char *source = NULL;
+  long index;
+
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
+
+  snap = pb_runner_snapshot (self->runner);
+  index = snap != NULL && self->run_state != PB_RUN_STOPPED ? pb_snapshot_find_process (snap, process) : -1;
+  if (index >= 0 && pb_snapshot_process (snap, index, &info) == PB_OK
+      && info.state != PB_PROCESS_WAITING
+      && pb_snapshot_chain (snap, info.chain, &chain_info) == PB_OK)
+    {
+      source = g_strdup (pb_snapshot_chain_source (snap, info.chain));
+      if (chain != NULL)
+        {
+          GString *names = g_string_new (NULL);
+
+          for (size_t i = 0; i < chain_info.n_processes; i++)
+            {
+              PbNode *node = pb_document_find_node (self, chain_info.processes[i]);
+
+              if (i > 0)
+                g_string_append (names, " ! ");
+              g_string_append (names, node != NULL && pb_node_get_name (node) != NULL
+                                      ? pb_node_get_name (node) : "?");
+            }
+          *chain = g_string_free (names, FALSE);
+        }
+    }
+  pb_snapshot_free (snap);
+  return source;
+}
+
+/**
  * pb_document_sync:
  * @timeout_ms: the longest to wait
  *
