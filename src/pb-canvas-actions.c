@@ -271,8 +271,9 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "canvas.toggle-inlining", NULL, toggle_inlining);
   gtk_widget_class_install_action (widget_class, "canvas.delete-link", NULL, delete_link);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "canvas.delete", NULL);
+  /* Menus show the key bound first: Delete, which says what it does. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "canvas.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "canvas.select-all", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "canvas.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, GDK_CONTROL_MASK, "canvas.cut", NULL);

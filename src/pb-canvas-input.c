@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-canvas-private.h"
+#include "pb-units.h"
 
 /* Refusals: why a link was not made, shown where it was dropped. */
 
@@ -366,9 +367,27 @@ on_secondary_pressed (GtkGestureClick *gesture,
                       PbCanvas        *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
+  PbNodeView *view;
   PbLink *link;
 
-  if (self->document == NULL || (link = _pb_canvas_link_at (self, x, y)) == NULL)
+  if (self->document == NULL)
+    return;
+
+  /* On a node: select it, and offer what can be done with one. */
+  if ((view = _pb_canvas_view_at (self, x, y)) != NULL)
+    {
+      pb_canvas_select_node (self, pb_node_view_get_node (view), FALSE);
+      g_menu_append (menu, _("Show Generated _C"), "win.show-source");
+      g_menu_append (menu, _("_Delete"), "canvas.delete");
+      gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
+      gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
+                                   &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+      gtk_popover_popup (GTK_POPOVER (self->link_menu));
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
+
+  if ((link = _pb_canvas_link_at (self, x, y)) == NULL)
     return;
 
   g_set_object (&self->menu_link, link);
@@ -469,6 +488,40 @@ on_drop (GtkDropTarget *target,
   return TRUE;
 }
 
+/* A wire's tooltip says whether it is a ring between two chains and, if
+ * so, how full it is and the delay its queue adds. */
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  PbCanvas   *self)
+{
+  g_autofree char *delay = NULL;
+  g_autofree char *text = NULL;
+  double delay_ns, fill;
+  PbLink *link;
+
+  if (keyboard || self->document == NULL || (link = _pb_canvas_link_at (self, x, y)) == NULL)
+    return FALSE;
+
+  fill = pb_link_get_queue (link, &delay_ns);
+  if (fill < 0)
+    {
+      if (pb_document_get_run_state (self->document) == PB_RUN_STOPPED)
+        return FALSE;
+      gtk_tooltip_set_text (tooltip, _("Inlined: both ends run in one chain, with no queue between them"));
+      return TRUE;
+    }
+  delay = pb_format_duration (delay_ns);
+  /* Translators: a wire's tooltip: how full its ring buffer is, and how
+   * long an item waits in it. */
+  text = g_strdup_printf (_("Queue %.0f %% full, items wait %s"), fill * 100, delay);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 /**
  * _pb_canvas_add_controllers:
  *
@@ -526,6 +579,9 @@ _pb_canvas_add_controllers (PbCanvas *self)
   drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
 
   self->refusal_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->refusal_label, TRUE);

@@ -25,6 +25,13 @@ G_BEGIN_DECLS
  * heat bar alone. */
 #define BRIEF_ZOOM 0.5
 
+typedef struct
+{
+  PbLink *link;             /* not owned: the links model holds it */
+  double  x;                /* in the coordinates of the allocation */
+  double  y;
+} Midpoint;
+
 typedef enum
 {
   DRAG_NONE,
@@ -56,6 +63,7 @@ struct _PbCanvas
   guint       rest_timeout;
   gboolean    fit_pending;  /* zoom to fit at the next allocation */
   GskRenderNode *wires;     /* the wires as last drawn, until one changes */
+  GArray     *midpoints;    /* Midpoint: where each wire's queue mark goes */
 
   DragMode    mode;
   double      press_x;      /* widget coordinates where the drag began */

@@ -355,6 +355,8 @@ void
 _pb_canvas_redraw_wires (PbCanvas *self)
 {
   g_clear_pointer (&self->wires, gsk_render_node_unref);
+  /* Its midpoints name links that may be gone. */
+  g_array_set_size (self->midpoints, 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -634,6 +636,8 @@ on_links_changed (GListModel *links,
       g_autoptr(PbLink) link = g_list_model_get_item (links, position + i);
 
       g_signal_connect_object (link, "notify", G_CALLBACK (on_link_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (link, "queue-changed", G_CALLBACK (gtk_widget_queue_draw),
+                               self, G_CONNECT_SWAPPED);
     }
   _pb_canvas_redraw_wires (self);
 }
@@ -768,6 +772,7 @@ pb_canvas_size_allocate (GtkWidget *widget,
     }
   /* Every socket may have moved. */
   g_clear_pointer (&self->wires, gsk_render_node_unref);
+  g_array_set_size (self->midpoints, 0);
 
   gtk_popover_present (GTK_POPOVER (self->refusal));
   gtk_popover_present (GTK_POPOVER (self->link_menu));
@@ -845,6 +850,12 @@ snapshot_wires (PbCanvas    *self,
 
       if (source == NULL || !_pb_canvas_link_wire (self, link, &wire))
         continue;
+      {
+        Midpoint mid = { link };
+
+        pb_wire_point (&wire, 0.5, &mid.x, &mid.y);
+        g_array_append_val (self->midpoints, mid);
+      }
       pb_socket_item_color (pb_port_get_item_type (pb_socket_get_port (source)), &color);
       if (pb_link_get_selected (link))
         {
@@ -889,6 +900,49 @@ snapshot_dragged_wire (PbCanvas    *self,
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   stroke_wire (cr, &wire, &color, MAX (1.0, 2.5 * self->zoom), TRUE);
   cairo_destroy (cr);
+}
+
+/* How full each ring is, as a small gauge at the middle of its wire, from
+ * green through yellow to red: where items queue up, and so which stage
+ * holds the others back. Drawn every frame from the links' latest
+ * figures, over the wires kept from before. */
+static void
+snapshot_queues (PbCanvas              *self,
+                 GtkSnapshot           *snapshot,
+                 const graphene_rect_t *view)
+{
+  float w = 26 * self->alloc_zoom, h = 8 * self->alloc_zoom;
+  GdkRGBA frame, empty;
+
+  gdk_rgba_parse (&frame, "rgba(0,0,0,0.45)");
+  gdk_rgba_parse (&empty, "rgba(255,255,255,0.9)");
+  for (guint i = 0; i < self->midpoints->len; i++)
+    {
+      const Midpoint *mid = &g_array_index (self->midpoints, Midpoint, i);
+      double fill = pb_link_get_queue (mid->link, NULL);
+      graphene_rect_t gauge = GRAPHENE_RECT_INIT (mid->x - w / 2, mid->y - h / 2, w, h);
+      GskRoundedRect outline;
+      GdkRGBA level;
+      const float widths[4] = { 1, 1, 1, 1 };
+
+      if (fill < 0 || !graphene_rect_intersection (&gauge, view, NULL))
+        continue;
+      fill = MIN (fill, 1.0);
+      level.red = fill < 0.5 ? 0.2f + 1.5f * (float) fill : 0.95f;
+      level.green = fill < 0.5 ? 0.82f : 0.82f - 1.4f * (float) (fill - 0.5);
+      level.blue = 0.3f;
+      level.alpha = 1;
+
+      gsk_rounded_rect_init_from_rect (&outline, &gauge, h / 2);
+      gtk_snapshot_push_rounded_clip (snapshot, &outline);
+      gtk_snapshot_append_color (snapshot, &empty, &gauge);
+      gtk_snapshot_append_color (snapshot, &level,
+                                 &GRAPHENE_RECT_INIT (gauge.origin.x, gauge.origin.y,
+                                                      MAX (1, w * (float) fill), h));
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_append_border (snapshot, &outline, widths,
+                                  (GdkRGBA[4]) { frame, frame, frame, frame });
+    }
 }
 
 static void
@@ -937,11 +991,13 @@ pb_canvas_snapshot (GtkWidget   *widget,
     {
       GtkSnapshot *wires = gtk_snapshot_new ();
 
+      g_array_set_size (self->midpoints, 0);
       snapshot_wires (self, wires, -width, -height, 3 * width, 3 * height);
       self->wires = gtk_snapshot_free_to_node (wires);
     }
   if (self->wires != NULL)
     gtk_snapshot_append_node (snapshot, self->wires);
+  snapshot_queues (self, snapshot, &view);
   for (guint i = 0; i < self->views->len; i++)
     if (i < self->bounds->len
         && graphene_rect_intersection (&g_array_index (self->bounds, graphene_rect_t, i), &view, NULL))
@@ -1006,6 +1062,7 @@ pb_canvas_finalize (GObject *object)
   g_ptr_array_unref (self->moving);
   g_array_unref (self->moving_from);
   g_array_unref (self->bounds);
+  g_array_unref (self->midpoints);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->finalize (object);
 }
@@ -1094,6 +1151,7 @@ pb_canvas_init (PbCanvas *self)
   self->moving = g_ptr_array_new_with_free_func (g_object_unref);
   self->moving_from = g_array_new (FALSE, FALSE, sizeof (double));
   self->bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  self->midpoints = g_array_new (FALSE, FALSE, sizeof (Midpoint));
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

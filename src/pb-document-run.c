@@ -139,6 +139,42 @@ pb_document_restart (PbDocument  *self,
   return pb_document_run (self, error);
 }
 
+/* Each link with a ring shows how full it is and the delay it adds, so
+ * that a person sees where items queue up. Links without one (pasted
+ * into a chain) and links of a stopped run show none. */
+static void
+refresh_queues (PbDocument        *self,
+                const pb_snapshot *snap)
+{
+  g_autoptr(GHashTable) queued = g_hash_table_new (NULL, NULL);
+  GListModel *links = G_LIST_MODEL (self->links);
+  size_t n = snap != NULL && self->run_state != PB_RUN_STOPPED ? pb_snapshot_n_rings (snap) : 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      pb_ring_info ring;
+      PbLink *link;
+      PbRates rates;
+      double delay = 0;
+
+      if (pb_snapshot_ring (snap, i, &ring) != PB_OK
+          || (link = pb_document_find_link (self, ring.reader)) == NULL)
+        continue;
+      if (pb_rate_tracker_lookup (self->rates, ring.reader, &rates) && rates.rate_in > 0)
+        delay = ring.fill / rates.rate_in * 1e9;
+      pb_link_set_queue (link, ring.capacity > 0 ? (double) ring.fill / ring.capacity : 0, delay);
+      g_hash_table_add (queued, link);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (links); i++)
+    {
+      g_autoptr(PbLink) link = g_list_model_get_item (links, i);
+
+      if (!g_hash_table_contains (queued, link))
+        pb_link_set_queue (link, -1, 0);
+    }
+}
+
 /**
  * pb_document_refresh_status:
  *
@@ -189,7 +225,57 @@ pb_document_refresh_status (PbDocument *self)
           pb_node_set_live (node, NULL, NULL);
         }
     }
+  refresh_queues (self, snap);
   pb_snapshot_free (snap);
+}
+
+/**
+ * pb_document_dup_chain_source:
+ * @process: a process
+ * @chain: (out) (optional) (transfer full): the chain's processes, as
+ *   pipeline text would join them: "clock ! wave ! fan"
+ *
+ * Returns: (transfer full) (nullable): the generated C of the chain that
+ *   runs @process now, or %NULL when none does (stopped, or left out)
+ */
+char *
+pb_document_dup_chain_source (PbDocument  *self,
+                              pb_addr      process,
+                              char       **chain)
+{
+  pb_snapshot *snap;
+  pb_process_info info;
+  pb_chain_info chain_info;
+  char *source = NULL;
+  long index;
+
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
+
+  snap = pb_runner_snapshot (self->runner);
+  index = snap != NULL && self->run_state != PB_RUN_STOPPED ? pb_snapshot_find_process (snap, process) : -1;
+  if (index >= 0 && pb_snapshot_process (snap, index, &info) == PB_OK
+      && info.state != PB_PROCESS_WAITING
+      && pb_snapshot_chain (snap, info.chain, &chain_info) == PB_OK)
+    {
+      source = g_strdup (pb_snapshot_chain_source (snap, info.chain));
+      if (chain != NULL)
+        {
+          GString *names = g_string_new (NULL);
+
+          for (size_t i = 0; i < chain_info.n_processes; i++)
+            {
+              PbNode *node = pb_document_find_node (self, chain_info.processes[i]);
+
+              if (i > 0)
+                g_string_append (names, " ! ");
+              g_string_append (names, node != NULL && pb_node_get_name (node) != NULL
+                                      ? pb_node_get_name (node) : "?");
+            }
+          *chain = g_string_free (names, FALSE);
+        }
+    }
+  pb_snapshot_free (snap);
+  return source;
 }
 
 /**

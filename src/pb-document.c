@@ -94,10 +94,12 @@ _pb_document_refresh_port_types (PbDocument     *self,
         {
           g_autoptr(PbPort) port = g_list_model_get_item (ports, p);
           pb_port_info info;
+          int rc = pb_link_port_info (graph, pb_port_get_address (port), &info);
 
           /* A port its parameters take away (the output of c with
-           * out=none) carries nothing. */
-          if (pb_link_port_info (graph, pb_port_get_address (port), &info) == PB_OK)
+           * out=none) is not shown, and carries nothing. */
+          pb_port_set_present (port, rc != PB_ENOENT);
+          if (rc == PB_OK)
             pb_port_set_item_type (port, info.type);
           else
             pb_port_set_item_type (port, PB_ITEM_NONE);

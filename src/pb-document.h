@@ -120,6 +120,9 @@ void         pb_document_stop             (PbDocument  *self);
 gboolean     pb_document_restart          (PbDocument  *self,
                                            GError     **error);
 void         pb_document_refresh_status   (PbDocument  *self);
+char        *pb_document_dup_chain_source (PbDocument  *self,
+                                           pb_addr      process,
+                                           char       **chain);
 gboolean     pb_document_sync             (PbDocument  *self,
                                            guint        timeout_ms);
 char        *pb_document_dup_graph_text   (PbDocument  *self);

@@ -20,9 +20,19 @@ struct _PbLink
   pb_addr   sink;
   guint32   flags;
   gboolean  selected;
+
+  double    fill;       /* of its ring, 0 to 1; -1 when it has none */
+  double    delay_ns;   /* what its queue adds: items held / rate out */
 };
 
 G_DEFINE_FINAL_TYPE (PbLink, pb_link, G_TYPE_OBJECT)
+
+enum {
+  FILL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -53,8 +63,50 @@ pb_link_new (pb_addr source,
   self->source = source;
   self->sink = sink;
   self->flags = flags;
+  self->fill = -1;
 
   return self;
+}
+
+/**
+ * pb_link_set_queue:
+ * @fill: how full the link's ring is, 0 to 1; -1 when the link has no
+ *   ring (its two processes are pasted into one chain) or is not running
+ * @delay_ns: how long an item waits in the ring: the items held divided
+ *   by the rate its reader takes them at
+ *
+ * Emits #PbLink::queue-changed, not a notification: it changes ten
+ * times a second, and views that cache the wires must not redo them.
+ */
+void
+pb_link_set_queue (PbLink *self,
+                   double  fill,
+                   double  delay_ns)
+{
+  g_return_if_fail (PB_IS_LINK (self));
+
+  if (self->fill == fill && self->delay_ns == delay_ns)
+    return;
+  self->fill = fill;
+  self->delay_ns = delay_ns;
+  g_signal_emit (self, signals[FILL_CHANGED], 0);
+}
+
+/**
+ * pb_link_get_queue:
+ * @delay_ns: (out) (optional): how long an item waits in the ring
+ *
+ * Returns: how full the ring is, 0 to 1, or -1 for none
+ */
+double
+pb_link_get_queue (PbLink *self,
+                   double *delay_ns)
+{
+  g_return_val_if_fail (PB_IS_LINK (self), -1);
+
+  if (delay_ns != NULL)
+    *delay_ns = self->delay_ns;
+  return self->fill;
 }
 
 pb_addr
@@ -182,6 +234,18 @@ pb_link_class_init (PbLinkClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PbLink::queue-changed:
+   *
+   * The fill of the link's ring, or the delay it adds, changed.
+   */
+  signals[FILL_CHANGED] =
+    g_signal_new ("queue-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

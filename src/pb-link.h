@@ -27,6 +27,11 @@ guint32   pb_link_get_flags    (PbLink   *self);
 void      pb_link_set_flags    (PbLink   *self,
                                 guint32   flags);
 gboolean  pb_link_get_selected (PbLink   *self);
+void      pb_link_set_queue    (PbLink   *self,
+                                double    fill,
+                                double    delay_ns);
+double    pb_link_get_queue    (PbLink   *self,
+                                double   *delay_ns);
 void      pb_link_set_selected (PbLink   *self,
                                 gboolean  selected);
 

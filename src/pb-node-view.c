@@ -73,9 +73,20 @@ rebuild_sockets (PbNodeView *self)
     {
       g_autoptr(PbPort) port = g_list_model_get_item (ports, i);
       gboolean input = pb_port_get_direction (port) == PB_PORT_IN;
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *socket = pb_socket_new (port, display_name (self));
-      GtkWidget *label = gtk_label_new (pb_port_get_role (port));
+      GtkWidget *row;
+      GtkWidget *socket;
+      GtkWidget *label;
+
+      /* A port comes and goes with parameters (c's out=none). */
+      g_signal_handlers_disconnect_by_func (port, rebuild_sockets, self);
+      g_signal_connect_object (port, "notify::present", G_CALLBACK (rebuild_sockets),
+                               self, G_CONNECT_SWAPPED);
+      if (!pb_port_get_present (port))
+        continue;
+
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      socket = pb_socket_new (port, display_name (self));
+      label = gtk_label_new (pb_port_get_role (port));
 
       gtk_widget_add_css_class (label, "port");
       gtk_widget_set_halign (row, input ? GTK_ALIGN_START : GTK_ALIGN_END);

@@ -23,6 +23,7 @@ struct _PbPort
   char        *types;
   pb_item_type item_type;
   pb_addr      peer;
+  gboolean     present;
 };
 
 G_DEFINE_FINAL_TYPE (PbPort, pb_port, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ enum {
   PROP_TYPES,
   PROP_PEER,
   PROP_ITEM_TYPE,
+  PROP_PRESENT,
   N_PROPS
 };
 
@@ -62,6 +64,7 @@ pb_port_new (pb_addr      address,
   self->direction = direction;
   self->types = g_strdup (types);
   self->item_type = pb_item_type_parse (types);
+  self->present = TRUE;
 
   return self;
 }
@@ -156,6 +159,37 @@ pb_port_set_peer (PbPort  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
 }
 
+/**
+ * pb_port_get_present:
+ *
+ * Returns: whether the process has this port as its parameters stand: a
+ *   `c` process with out=none has no output, though its kind has one
+ */
+gboolean
+pb_port_get_present (PbPort *self)
+{
+  g_return_val_if_fail (PB_IS_PORT (self), FALSE);
+  return self->present;
+}
+
+/**
+ * pb_port_set_present:
+ *
+ * For the document, which asks the runtime after every edit.
+ */
+void
+pb_port_set_present (PbPort   *self,
+                     gboolean  present)
+{
+  g_return_if_fail (PB_IS_PORT (self));
+
+  present = !!present;
+  if (self->present == present)
+    return;
+  self->present = present;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENT]);
+}
+
 static void
 pb_port_finalize (GObject *object)
 {
@@ -195,6 +229,9 @@ pb_port_get_property (GObject    *object,
     case PROP_ITEM_TYPE:
       g_value_set_int (value, self->item_type);
       break;
+    case PROP_PRESENT:
+      g_value_set_boolean (value, self->present);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -227,6 +264,10 @@ pb_port_class_init (PbPortClass *klass)
   properties[PROP_ITEM_TYPE] =
     g_param_spec_int ("item-type", NULL, NULL, PB_ITEM_NONE, PB_ITEM_U8, PB_ITEM_NONE,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_PRESENT] =
+    g_param_spec_boolean ("present", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -31,6 +31,9 @@ pb_item_type  pb_port_get_item_type (PbPort       *self);
 void          pb_port_set_item_type (PbPort       *self,
                                      pb_item_type  type);
 pb_addr       pb_port_get_peer      (PbPort       *self);
+gboolean      pb_port_get_present   (PbPort       *self);
+void          pb_port_set_present   (PbPort       *self,
+                                     gboolean      present);
 void          pb_port_set_peer      (PbPort       *self,
                                      pb_addr       peer);
 

@@ -23,6 +23,7 @@ struct _PbSocket
   GtkWidget  parent_instance;
 
   PbPort    *port;
+  char      *process_name;
 };
 
 G_DEFINE_FINAL_TYPE (PbSocket, pb_socket, GTK_TYPE_WIDGET)
@@ -49,10 +50,20 @@ pb_socket_item_color (pb_item_type  type,
   gdk_rgba_parse (color, names[type <= PB_ITEM_U8 ? type : PB_ITEM_NONE]);
 }
 
-static void
-update_accessible (PbSocket   *self,
-                   const char *process_name)
+/* What the socket carries: the type the runtime inferred, or while that
+ * is open, what its kind allows ("any", "i64|f64"). */
+static const char *
+carried (PbSocket *self)
 {
+  pb_item_type type = pb_port_get_item_type (self->port);
+
+  return type != PB_ITEM_NONE ? pb_item_type_name (type) : pb_port_get_types (self->port);
+}
+
+static void
+update_accessible (PbSocket *self)
+{
+  const char *process_name = self->process_name;
   g_autofree char *label = NULL;
   g_autofree char *tooltip = NULL;
   char hex[PB_ADDR_STRLEN];
@@ -63,17 +74,18 @@ update_accessible (PbSocket   *self,
   pb_addr_format (address, hex);
   /* Translators: how a screen reader names a socket: "map0 out, output, i64". */
   label = g_strdup_printf (_("%s %s, %s, %s"), process_name,
-                           pb_port_get_role (self->port), direction,
-                           pb_port_get_types (self->port));
+                           pb_port_get_role (self->port), direction, carried (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  pb_port_get_peer (self->port) != 0 ? _("Connected") : _("Free"),
                                   -1);
 
   g_snprintf (hex_text, sizeof hex_text, "0x%016" G_GINT64_MODIFIER "x", address);
   /* Translators: a socket's tooltip: its role, its item types, and its
    * 64-bit address in hex and as host:process:port. */
   tooltip = g_strdup_printf (_("<b>%s</b> (%s)\n%s\n%s"),
-                             pb_port_get_role (self->port), pb_port_get_types (self->port),
+                             pb_port_get_role (self->port), carried (self),
                              hex_text, hex);
   gtk_widget_set_tooltip_markup (GTK_WIDGET (self), tooltip);
 }
@@ -81,6 +93,7 @@ update_accessible (PbSocket   *self,
 static void
 on_port_changed (PbSocket *self)
 {
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -105,7 +118,8 @@ pb_socket_new (PbPort     *port,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (port, "notify::item-type", G_CALLBACK (on_port_changed),
                            self, G_CONNECT_SWAPPED);
-  update_accessible (self, process_name != NULL ? process_name : "");
+  self->process_name = g_strdup (process_name != NULL ? process_name : "");
+  update_accessible (self);
 
   return GTK_WIDGET (self);
 }
@@ -198,6 +212,7 @@ pb_socket_dispose (GObject *object)
   PbSocket *self = PB_SOCKET (object);
 
   g_clear_object (&self->port);
+  g_clear_pointer (&self->process_name, g_free);
 
   G_OBJECT_CLASS (pb_socket_parent_class)->dispose (object);
 }

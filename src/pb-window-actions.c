@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
+#include "pb-source-window.h"
 #include "pb-trust.h"
 #include "pb-window-private.h"
 
@@ -259,6 +260,27 @@ trust_action (GtkWidget  *widget,
 }
 
 static void
+show_source_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PbWindow *self = PB_WINDOW (widget);
+  PbNode *node = pb_canvas_get_selected_node (self->canvas);
+  g_autofree char *chain = NULL;
+  g_autofree char *source = NULL;
+
+  if (node == NULL)
+    return;
+  source = pb_document_dup_chain_source (self->document, pb_node_get_address (node), &chain);
+  if (source == NULL)
+    {
+      toast (self, _("Only a running process has generated code"));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (pb_source_window_new (GTK_WINDOW (self), chain, source)));
+}
+
+static void
 zoom_fit_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -285,6 +307,7 @@ _pb_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.trust", NULL, trust_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
+  gtk_widget_class_install_action (widget_class, "win.show-source", NULL, show_source_action);
   /* Never enabled: the menu item that says there is nothing to open. */
   gtk_widget_class_install_action (widget_class, "win.nothing", NULL, NULL);
 }

@@ -1113,11 +1113,15 @@ test_port_types_follow_params (void)
   g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_I64);
   set_param (doc, c, "out", "f64");
   g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_F64);
+  g_assert_true (pb_port_get_present (out));
   set_param (doc, c, "out", "none");
   g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_NONE);
+  /* With out=none the process has no output at all: no socket for it. */
+  g_assert_false (pb_port_get_present (out));
   g_assert_true (pb_document_undo (doc, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pb_port_get_item_type (out), ==, PB_ITEM_F64);
+  g_assert_true (pb_port_get_present (out));
   assert_models_agree (doc);
 }
 
