@@ -140,10 +140,12 @@ _pb_canvas_link_wire (PbCanvas *self,
 
 /* Picking */
 
-PbSocket *
-_pb_canvas_socket_at (PbCanvas *self,
-                      double    x,
-                      double    y)
+/* The widget of type @type under (@x, @y), or one it lies inside. */
+static GtkWidget *
+widget_at (PbCanvas *self,
+           double    x,
+           double    y,
+           GType     type)
 {
   GtkWidget *w;
 
@@ -151,9 +153,17 @@ _pb_canvas_socket_at (PbCanvas *self,
   w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
 
   for (; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
-    if (PB_IS_SOCKET (w))
-      return PB_SOCKET (w);
+    if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+      return w;
   return NULL;
+}
+
+PbSocket *
+_pb_canvas_socket_at (PbCanvas *self,
+                      double    x,
+                      double    y)
+{
+  return (PbSocket *) widget_at (self, x, y, PB_TYPE_SOCKET);
 }
 
 PbNodeView *
@@ -161,15 +171,7 @@ _pb_canvas_view_at (PbCanvas *self,
                     double    x,
                     double    y)
 {
-  GtkWidget *w;
-
-  to_allocated (self, x, y, &x, &y);
-  w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
-
-  for (; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
-    if (PB_IS_NODE_VIEW (w))
-      return PB_NODE_VIEW (w);
-  return NULL;
+  return (PbNodeView *) widget_at (self, x, y, PB_TYPE_NODE_VIEW);
 }
 
 PbLink *

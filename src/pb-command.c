@@ -230,20 +230,28 @@ pb_command_remove (PbCommand          *self,
   op->y = y;
 }
 
+static void
+append_link (PbCommand *self,
+             PbOpType   type,
+             pb_addr    source,
+             pb_addr    sink,
+             guint32    flags)
+{
+  PbOp *op = append (self, type);
+
+  op->a = source;
+  op->b = sink;
+  op->flags = flags;
+}
+
 void
 pb_command_connect (PbCommand *self,
                     pb_addr    source,
                     pb_addr    sink,
                     guint32    flags)
 {
-  PbOp *op;
-
   g_return_if_fail (PB_IS_COMMAND (self));
-
-  op = append (self, PB_OP_CONNECT);
-  op->a = source;
-  op->b = sink;
-  op->flags = flags;
+  append_link (self, PB_OP_CONNECT, source, sink, flags);
 }
 
 void
@@ -252,14 +260,8 @@ pb_command_disconnect (PbCommand *self,
                        pb_addr    sink,
                        guint32    flags)
 {
-  PbOp *op;
-
   g_return_if_fail (PB_IS_COMMAND (self));
-
-  op = append (self, PB_OP_DISCONNECT);
-  op->a = source;
-  op->b = sink;
-  op->flags = flags;
+  append_link (self, PB_OP_DISCONNECT, source, sink, flags);
 }
 
 void
