@@ -65,7 +65,7 @@ static void
 on_after_paint (GdkFrameClock *clock,
                 GApplication  *app)
 {
-  printf ("launch_to_first_frame_ms=%.1f laid_out=%s\n", process_age_ms (),
+  printf ("phase=launch launch_to_first_frame_ms=%.1f laid_out=%s\n", process_age_ms (),
           demo_placed (app) ? "yes" : "no");
   fflush (stdout);
   g_signal_handlers_disconnect_by_func (clock, on_after_paint, app);
