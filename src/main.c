@@ -9,18 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
-
-/* An executable run from the build tree finds its GSettings schema and
- * its translations where the build made them, so that
- * `_build/src/pushback` runs as an installed one does; a schema directory
- * the caller set wins. */
-static gboolean
-run_from_build_tree (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-
-  return exe != NULL && g_str_has_prefix (exe, BUILD_ROOT "/");
-}
+#include "pb-build-tree.h"
 
 int
 main (int   argc,
@@ -28,15 +17,7 @@ main (int   argc,
 {
   g_autoptr(PbApplication) app = NULL;
 
-  if (run_from_build_tree ())
-    {
-      g_setenv ("GSETTINGS_SCHEMA_DIR", BUILD_SCHEMA_DIR, FALSE);
-      bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
-    }
-  else
-    bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  pb_bind_resources ();
 
   app = pb_application_new ();
 

@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 #include <pushback/pushback.h>
 
+#include "pb-build-tree.h"
+
 typedef enum
 {
   STATS_NONE,
@@ -448,9 +450,7 @@ main (int   argc,
   int status = 1;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  pb_bind_resources ();
 
   context = g_option_context_new (_("— run a Pushback topology"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
