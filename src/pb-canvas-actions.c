@@ -142,6 +142,35 @@ typedef struct
 } Paste;
 
 static void
+paste_free (Paste *paste)
+{
+  g_object_unref (paste->canvas);
+  g_free (paste);
+}
+
+static void
+on_clipboard_spliced (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Paste *paste = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) >= 0)
+    bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
+
+  if (bytes != NULL && paste->canvas->document != NULL)
+    paste_bytes (paste->canvas, bytes, paste->x, paste->y);
+
+  paste_free (paste);
+}
+
+/* The contents arrive through a stream that the main loop feeds: from
+ * another program's selection, or, copied in this process, from the
+ * content provider writing into a pipe. Reading it synchronously here
+ * would wait for that writer forever; it is read asynchronously. */
+static void
 on_clipboard_read (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -149,23 +178,19 @@ on_clipboard_read (GObject      *source,
   Paste *paste = user_data;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GOutputStream) sink = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
 
   stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (source), result, NULL, &error);
-  if (stream != NULL)
+  if (stream == NULL)
     {
-      sink = g_memory_output_stream_new_resizable ();
-      if (g_output_stream_splice (sink, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
-                                  | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error) >= 0)
-        bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+      paste_free (paste);
+      return;
     }
 
-  if (bytes != NULL && paste->canvas->document != NULL)
-    paste_bytes (paste->canvas, bytes, paste->x, paste->y);
-
-  g_object_unref (paste->canvas);
-  g_free (paste);
+  sink = g_memory_output_stream_new_resizable ();
+  g_output_stream_splice_async (sink, stream,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, NULL, on_clipboard_spliced, paste);
 }
 
 static void

@@ -22,6 +22,7 @@
 
 #include "pb-application.h"
 #include "pb-canvas.h"
+#include "pb-clipboard.h"
 #include "pb-document.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
@@ -1043,6 +1044,499 @@ render_body (Fixture *fixture)
   image_clear (&moved);
 }
 
+/* Waiting for what comes later: the clipboard's contents, the runtime's
+ * state. The main loop turns, woken at least every 20 ms, until @done
+ * says so or @timeout_ms has passed. */
+typedef gboolean (*Condition) (Fixture *fixture, gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_until (Fixture   *fixture,
+            Condition  done,
+            gpointer   data,
+            guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+  gboolean reached;
+
+  while (!(reached = done (fixture, data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return reached;
+}
+
+static gboolean
+n_nodes_is_not (Fixture  *fixture,
+                gpointer  data)
+{
+  return n_nodes (fixture) != GPOINTER_TO_UINT (data);
+}
+
+/* Pastes, and returns once the paste has been made: the clipboard is read
+ * asynchronously. */
+static void
+paste_and_wait (Fixture *fixture)
+{
+  guint before = n_nodes (fixture);
+
+  activate (fixture, "canvas.paste");
+  if (!wait_until (fixture, n_nodes_is_not, GUINT_TO_POINTER (before), 5000))
+    g_error ("a paste added nothing in 5 s");
+}
+
+/* The label of the step undo would take back: (transfer full) */
+static char *
+undo_label (Fixture *fixture)
+{
+  char *label = NULL;
+
+  g_object_get (pb_document_get_undo_stack (fixture->document), "undo-label", &label, NULL);
+  return label;
+}
+
+/* Where the pointer rests over the canvas, as its motion controller hears
+ * it: a paste goes there. */
+static void
+move_pointer (Fixture *fixture,
+              double   x,
+              double   y)
+{
+  GtkEventController *motion = find_controller (GTK_WIDGET (fixture->canvas),
+                                                GTK_TYPE_EVENT_CONTROLLER_MOTION, 0);
+
+  g_signal_emit_by_name (motion, "motion", x, y);
+}
+
+static PbNode *
+find_node_named (Fixture    *fixture,
+                 const char *name)
+{
+  GListModel *nodes = pb_document_get_nodes (fixture->document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
+        return node;
+    }
+  return NULL;
+}
+
+/* The nodes of the document that are not in @known, in the document's
+ * order. */
+static GPtrArray *
+nodes_not_in (Fixture *fixture,
+              PbNode **known,
+              guint    n_known)
+{
+  GListModel *nodes = pb_document_get_nodes (fixture->document);
+  GPtrArray *others = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < n_known; k++)
+        found |= node == known[k];
+      if (!found)
+        g_ptr_array_add (others, node);
+    }
+  return others;
+}
+
+/* Whether a link joins @source's output "out" to @sink's input "in". */
+static gboolean
+linked (Fixture *fixture,
+        PbNode  *source,
+        PbNode  *sink)
+{
+  PbLink *link = pb_document_find_link (fixture->document,
+                                        socket_address (find_socket (fixture, source, "out")));
+
+  return link != NULL
+      && pb_link_get_sink (link) == socket_address (find_socket (fixture, sink, "in"));
+}
+
+static void
+assert_names_distinct (Fixture *fixture)
+{
+  GListModel *nodes = pb_document_get_nodes (fixture->document);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      g_assert_nonnull (pb_node_get_name (node));
+      if (!g_hash_table_add (names, (gpointer) pb_node_get_name (node)))
+        g_error ("two processes are named %s", pb_node_get_name (node));
+    }
+}
+
+static void
+copy_paste_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 100);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *originals[] = { seq, map, sum };
+  g_autoptr(GPtrArray) pasted = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  PbNode *new_seq, *new_map;
+  g_autofree char *label = NULL;
+
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 3", NULL));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+
+  /* Copy seq and map, the link between them with them, not the one to
+   * sum; paste where the pointer is. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_canvas_select_node (fixture->canvas, map, TRUE);
+  activate (fixture, "canvas.copy");
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  move_pointer (fixture, 200, 400);
+  paste_and_wait (fixture);
+  g_assert_null (refusal_text (fixture));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  g_assert_cmpuint (n_nodes (fixture), ==, 5);
+  g_assert_cmpuint (n_links (fixture), ==, 3);
+  pasted = nodes_not_in (fixture, originals, G_N_ELEMENTS (originals));
+  g_assert_cmpuint (pasted->len, ==, 2);
+  new_seq = g_ptr_array_index (pasted, 0);
+  new_map = g_ptr_array_index (pasted, 1);
+  g_assert_cmpstr (pb_node_get_kind_name (new_seq), ==, "seq");
+  g_assert_cmpstr (pb_node_get_kind_name (new_map), ==, "map");
+  g_assert_cmpstr (pb_node_get_param (new_map, "expr"), ==, "x * 3");
+  g_assert_true (linked (fixture, new_seq, new_map));
+  g_assert_true (linked (fixture, seq, map));
+  g_assert_true (linked (fixture, map, sum));
+  /* The names were taken: fresh ones. */
+  g_assert_cmpstr (pb_node_get_name (new_seq), !=, pb_node_get_name (seq));
+  g_assert_cmpstr (pb_node_get_name (new_map), !=, pb_node_get_name (map));
+  assert_names_distinct (fixture);
+  /* The group's top left at the pointer, its shape kept. */
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (new_seq), 200, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (new_seq), 400, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (new_map), 460, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (new_map), 440, 0.01);
+  g_assert_nonnull (pb_canvas_find_view (fixture->canvas, new_seq));
+  g_assert_nonnull (pb_canvas_find_view (fixture->canvas, new_map));
+
+  /* What was pasted is selected, alone. */
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 2);
+  g_assert_true (pb_node_get_selected (new_seq));
+  g_assert_true (pb_node_get_selected (new_map));
+  g_assert_false (pb_node_get_selected (seq));
+  g_assert_false (pb_node_get_selected (map));
+  g_clear_pointer (&selected, g_ptr_array_unref);
+
+  /* One step takes the whole paste back, and one brings it again. */
+  label = undo_label (fixture);
+  g_assert_cmpstr (label, ==, "Paste Processes");
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  activate (fixture, "win.redo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 5);
+  g_assert_cmpuint (n_links (fixture), ==, 3);
+  activate (fixture, "win.undo");
+
+  /* A second paste of the same copy is fresh again. */
+  paste_and_wait (fixture);
+  paste_and_wait (fixture);
+  g_assert_cmpuint (n_nodes (fixture), ==, 7);
+  g_assert_cmpuint (n_links (fixture), ==, 4);
+  assert_names_distinct (fixture);
+}
+
+static void
+cut_paste_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  g_autofree char *seq_name = NULL;
+  g_autofree char *map_name = NULL;
+  PbNode *new_seq, *new_map;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  /* Names a person chose, not the ones a new node gets. */
+  g_assert_true (pb_document_rename (fixture->document, seq, "numbers", NULL));
+  g_assert_true (pb_document_rename (fixture->document, map, "triple", NULL));
+  seq_name = g_strdup (pb_node_get_name (seq));
+  map_name = g_strdup (pb_node_get_name (map));
+
+  /* Cut takes the originals and their links away, as one step. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_canvas_select_node (fixture->canvas, map, TRUE);
+  activate (fixture, "canvas.cut");
+  g_assert_cmpuint (n_nodes (fixture), ==, 1);
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+  g_assert_null (find_node_named (fixture, seq_name));
+  g_assert_null (find_node_named (fixture, map_name));
+
+  /* Their names are free now: the paste gives them back. */
+  move_pointer (fixture, 100, 300);
+  paste_and_wait (fixture);
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  new_seq = find_node_named (fixture, seq_name);
+  new_map = find_node_named (fixture, map_name);
+  g_assert_nonnull (new_seq);
+  g_assert_nonnull (new_map);
+  g_assert_cmpstr (pb_node_get_kind_name (new_seq), ==, "seq");
+  g_assert_cmpstr (pb_node_get_kind_name (new_map), ==, "map");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_true (linked (fixture, new_seq, new_map));
+
+  /* Pasted again, with the names taken, they are named afresh. */
+  paste_and_wait (fixture);
+  g_assert_cmpuint (n_nodes (fixture), ==, 5);
+  assert_names_distinct (fixture);
+
+  /* Undo the pastes, then the cut: the originals are back. */
+  activate (fixture, "win.undo");
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 1);
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  g_assert_nonnull (find_node_named (fixture, seq_name));
+  g_assert_nonnull (find_node_named (fixture, map_name));
+}
+
+static void
+duplicate_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 48, 72);
+  PbNode *map = add_node (fixture, "map", 288, 120);
+  PbNode *originals[] = { seq, map };
+  g_autoptr(GPtrArray) copies = NULL;
+  PbNode *new_seq, *new_map;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "42", NULL));
+
+  /* Duplicate needs no clipboard: the copies come at once, one grid step
+   * down and right, joined as the originals are, selected. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_canvas_select_node (fixture->canvas, map, TRUE);
+  activate (fixture, "canvas.duplicate");
+  g_assert_cmpuint (n_nodes (fixture), ==, 4);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  copies = nodes_not_in (fixture, originals, G_N_ELEMENTS (originals));
+  g_assert_cmpuint (copies->len, ==, 2);
+  new_seq = g_ptr_array_index (copies, 0);
+  new_map = g_ptr_array_index (copies, 1);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (new_seq), 48 + 24, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (new_seq), 72 + 24, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (new_map), 288 + 24, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (new_map), 120 + 24, 0.01);
+  g_assert_cmpstr (pb_node_get_param (new_seq, "to"), ==, "42");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_true (linked (fixture, new_seq, new_map));
+  g_assert_true (pb_node_get_selected (new_seq));
+  g_assert_true (pb_node_get_selected (new_map));
+  g_assert_false (pb_node_get_selected (seq));
+  g_assert_false (pb_node_get_selected (map));
+  assert_names_distinct (fixture);
+
+  /* and the copies of the copies step on again. */
+  activate (fixture, "canvas.duplicate");
+  g_assert_cmpuint (n_nodes (fixture), ==, 6);
+  g_clear_pointer (&copies, g_ptr_array_unref);
+  {
+    PbNode *known[] = { seq, map, new_seq, new_map };
+
+    copies = nodes_not_in (fixture, known, G_N_ELEMENTS (known));
+  }
+  g_assert_cmpfloat_with_epsilon (pb_node_get_x (g_ptr_array_index (copies, 0)), 48 + 48, 0.01);
+  g_assert_cmpfloat_with_epsilon (pb_node_get_y (g_ptr_array_index (copies, 0)), 72 + 48, 0.01);
+
+  activate (fixture, "win.undo");
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+}
+
+static gboolean
+refusal_shown (Fixture  *fixture,
+               gpointer  data)
+{
+  return refusal_text (fixture) != NULL;
+}
+
+/* What another program put on the clipboard under our type, or a copy
+ * from an editor that wrote it differently. */
+static void
+paste_foreign (Fixture    *fixture,
+               const void *data,
+               gsize       size)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr(GdkContentProvider) provider = gdk_content_provider_new_for_bytes (PB_CLIPBOARD_MIME_TYPE, bytes);
+  g_autofree char *label = undo_label (fixture);
+  g_autofree char *label_after = NULL;
+  guint nodes = n_nodes (fixture);
+  guint links = n_links (fixture);
+
+  hide_refusal (fixture);
+  g_assert_true (gdk_clipboard_set_content (gtk_widget_get_clipboard (GTK_WIDGET (fixture->canvas)),
+                                            provider));
+  activate (fixture, "canvas.paste");
+  if (!wait_until (fixture, refusal_shown, NULL, 5000))
+    g_error ("a paste of what is not processes said nothing in 5 s");
+  g_test_message ("refused: %s", refusal_text (fixture));
+  if (strstr (refusal_text (fixture), "clipboard") == NULL
+      && strstr (refusal_text (fixture), "kind") == NULL)
+    g_error ("refusal “%s” does not say why", refusal_text (fixture));
+  g_assert_cmpuint (n_nodes (fixture), ==, nodes);
+  g_assert_cmpuint (n_links (fixture), ==, links);
+  label_after = undo_label (fixture);
+  g_assert_cmpstr (label_after, ==, label);
+  hide_refusal (fixture);
+}
+
+static void
+paste_foreign_body (Fixture *fixture)
+{
+  static const guchar garbage[] = { 0xff, 0xfe, 0x00, 0x13, 0x37, 0x80, 0xc3 };
+  static const char text[] = "Dear diary, today I pasted a shopping list into Pushback.";
+  static const char unknown_kind[] = "([('teleport', 'x', @a{ss} {}, 0.0, 0.0)], @a(uquqt) [])";
+  static const char bad_link[] = "([('seq', 'a', @a{ss} {}, 0.0, 0.0)], [(0, 0, 7, 0, 0)])";
+  static const char empty[] = "(@a(ssa{ss}dd) [], @a(uquqt) [])";
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  move_pointer (fixture, 300, 300);
+
+  paste_foreign (fixture, garbage, sizeof garbage);
+  paste_foreign (fixture, text, strlen (text));
+  paste_foreign (fixture, unknown_kind, strlen (unknown_kind));
+  paste_foreign (fixture, bad_link, strlen (bad_link));
+  paste_foreign (fixture, empty, strlen (empty));
+  g_assert_cmpuint (n_nodes (fixture), ==, 1);
+  g_assert_true (pb_node_get_selected (seq));
+
+  /* Our own contents still paste after all that. */
+  activate (fixture, "canvas.copy");
+  paste_and_wait (fixture);
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+}
+
+static gboolean
+view_failed_is (Fixture  *fixture,
+                gpointer  data)
+{
+  PbNode *node = ((gpointer *) data)[0];
+  gboolean failed = GPOINTER_TO_INT (((gpointer *) data)[1]);
+  GtkWidget *view = pb_canvas_find_view (fixture->canvas, node);
+
+  return gtk_widget_has_css_class (view, "failed") == failed;
+}
+
+static GtkWidget *
+find_badge (GtkWidget *view)
+{
+  g_autoptr(GPtrArray) images = gui_test_find_all (view, GTK_TYPE_IMAGE);
+
+  for (guint i = 0; i < images->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (images, i), "badge"))
+      return g_ptr_array_index (images, i);
+  g_error ("the node view has no badge");
+  return NULL;
+}
+
+static void
+compile_error_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  g_autoptr(GError) error = NULL;
+  gpointer failed[] = { map, GINT_TO_POINTER (TRUE) };
+  gpointer fixed[] = { map, GINT_TO_POINTER (FALSE) };
+  GtkWidget *view;
+  GtkWidget *badge;
+  const char *tooltip;
+
+  /* A new window runs its document: edits are live. */
+  g_assert_cmpint (pb_document_get_run_state (fixture->document), ==, PB_RUN_RUNNING);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  /* A source without an end waits to be told one. */
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "10", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 2", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  pb_document_refresh_status (fixture->document);
+  view = pb_canvas_find_view (fixture->canvas, map);
+  badge = find_badge (view);
+  g_assert_false (gtk_widget_has_css_class (view, "failed"));
+  g_assert_false (gtk_widget_get_visible (badge));
+
+  /* An expression that does not compile: the runtime takes it, fails the
+   * process, and the node says so, with the compiler's words. */
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x +* 2", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  if (!wait_until (fixture, view_failed_is, failed, 10000))
+    g_error ("the map did not fail: %s", pb_node_get_message (map));
+  g_assert_cmpint (pb_node_get_state (map), ==, PB_PROCESS_FAILED);
+  g_assert_true (gtk_widget_get_visible (badge));
+  tooltip = gtk_widget_get_tooltip_text (badge);
+  g_assert_nonnull (tooltip);
+  g_test_message ("badge: %s", tooltip);
+  g_assert_nonnull (strstr (tooltip, pb_node_get_name (map)));
+  g_assert_nonnull (strstr (tooltip, "expr"));
+  /* Only the map fails. */
+  g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "failed"));
+  g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, sum), "failed"));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-compile-error.png");
+
+  /* Fixed, the badge goes, and so does its tooltip. */
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x + 2", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  if (!wait_until (fixture, view_failed_is, fixed, 10000))
+    g_error ("the map still fails: %s", pb_node_get_message (map));
+  g_assert_cmpint (pb_node_get_state (map), !=, PB_PROCESS_FAILED);
+  g_assert_false (gtk_widget_get_visible (badge));
+  g_assert_null (gtk_widget_get_tooltip_text (badge));
+
+  /* Undo brings the error back, redo clears it: each edit reaches the
+   * runner. */
+  activate (fixture, "win.undo");
+  g_assert_cmpstr (pb_node_get_param (map, "expr"), ==, "x +* 2");
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  g_assert_true (wait_until (fixture, view_failed_is, failed, 10000));
+  g_assert_true (gtk_widget_get_visible (badge));
+  activate (fixture, "win.redo");
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  g_assert_true (wait_until (fixture, view_failed_is, fixed, 10000));
+  g_assert_false (gtk_widget_get_visible (badge));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1064,6 +1558,11 @@ main (int   argc,
   ADD ("zoom", zoom_body);
   ADD ("keyboard", keyboard_body);
   ADD ("render", render_body);
+  ADD ("copy-paste", copy_paste_body);
+  ADD ("cut-paste", cut_paste_body);
+  ADD ("duplicate", duplicate_body);
+  ADD ("paste-foreign", paste_foreign_body);
+  ADD ("compile-error", compile_error_body);
 
 #undef ADD
 
