@@ -304,15 +304,18 @@ field_apply (PbInspector *self,
   field_show_message (field);
 }
 
+/* The state in a word; it follows the live counters too, which say
+ * whether a ready process is running, so it only changes the label when
+ * the word changes. */
 static void
-update_status (PbInspector *self)
+update_state_label (PbInspector *self)
 {
-  pb_process_state state = pb_node_get_state (self->node);
-  const char *message = pb_node_get_message (self->node);
-  gboolean failed = state == PB_PROCESS_FAILED;
   const char *label;
 
-  switch (state)
+  if (self->node == NULL)
+    return;
+
+  switch (pb_node_get_state (self->node))
     {
     case PB_PROCESS_DONE:
       label = _("Finished");
@@ -323,12 +326,26 @@ update_status (PbInspector *self)
     case PB_PROCESS_STOPPED:
       label = _("Stopped");
       break;
+    case PB_PROCESS_WAITING:
+      label = _("Waiting");
+      break;
     case PB_PROCESS_READY:
     default:
-      label = _("Ready");
+      label = pb_node_get_live (self->node, NULL, NULL) ? _("Running") : _("Ready");
       break;
     }
-  gtk_label_set_text (self->state_label, label);
+  if (g_strcmp0 (gtk_label_get_text (self->state_label), label) != 0)
+    gtk_label_set_text (self->state_label, label);
+}
+
+static void
+update_status (PbInspector *self)
+{
+  pb_process_state state = pb_node_get_state (self->node);
+  const char *message = pb_node_get_message (self->node);
+  gboolean failed = state == PB_PROCESS_FAILED;
+
+  update_state_label (self);
 
   /* A process that only waits or stopped because another failed is a
    * warning; its own failure is an error. */
@@ -1112,6 +1129,8 @@ pb_inspector_init (PbInspector *self)
                                  G_CALLBACK (node_status_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->node_signals, "notify::message",
                                  G_CALLBACK (node_status_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->node_signals, "live-changed",
+                                 G_CALLBACK (update_state_label), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
