@@ -5,6 +5,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "store-schema.h"
 
@@ -151,4 +152,289 @@ pb_store_schema_migrate (sqlite3               *db,
     return pb_error_set (err, pb_store_code (rc), "%s: cannot record the schema version: %s",
                          path, sqlite3_errmsg (db));
   return PB_OK;
+}
+
+/*
+ * Comparing a document's schema with ours. Each object of a schema is
+ * described as lines of text, one per fact SQLite reports about it
+ * (a column with its type, constraint and default; a foreign key with its
+ * actions; an index with its columns; the table's options), then by the
+ * SQL it was created with, which holds the rest (CHECK constraints,
+ * DEFERRABLE). The first line that one side has and the other lacks
+ * names the problem.
+ */
+
+/* The objects of a schema, but for the indexes SQLite derives from a
+ * table's keys (they have no SQL of their own), which the index facts of
+ * their table cover. */
+static const char objects_sql[] =
+  "SELECT type, name, tbl_name FROM sqlite_schema "
+  "WHERE NOT (type = 'index' AND sql IS NULL) ORDER BY name";
+
+static const char facts_sql[] =
+  "SELECT 'column ' || quote (name) || ' ' || iif (type = '', 'without a type', type)"
+  "       || iif (\"notnull\", ' NOT NULL', '')"
+  "       || iif (dflt_value IS NULL, '', ' DEFAULT ' || dflt_value)"
+  "       || iif (pk > 0, ' (primary key column ' || pk || ')', '')"
+  "       || iif (hidden > 0, ' (hidden)', '')"
+  "  FROM pragma_table_xinfo (?1) "
+  "UNION ALL "
+  "SELECT 'foreign key (' || group_concat (\"from\", ', ') || ') referencing '"
+  "       || quote (\"table\") || ' (' || group_concat (coalesce (\"to\", 'its key'), ', ')"
+  "       || ') ON UPDATE ' || on_update || ' ON DELETE ' || on_delete"
+  "  FROM (SELECT * FROM pragma_foreign_key_list (?1) ORDER BY id, seq) GROUP BY id "
+  "UNION ALL "
+  "SELECT iif (il.\"unique\", 'unique ', '') || 'index ' || quote (il.name) || ' on ('"
+  "       || (SELECT group_concat (coalesce (ii.name, 'an expression'), ', ')"
+  "             FROM pragma_index_info (il.name) AS ii)"
+  "       || ')' || iif (il.partial, ' with a WHERE clause', '')"
+  "  FROM pragma_index_list (?1) AS il "
+  "UNION ALL "
+  "SELECT 'options' || iif (strict, ' STRICT', '') || iif (wr, ' WITHOUT ROWID', '')"
+  "  FROM pragma_table_list (?1) WHERE schema = 'main' "
+  "UNION ALL "
+  "SELECT 'definition ' || coalesce (sql, '') FROM sqlite_schema WHERE name = ?1 "
+  "  OR (type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL)";
+
+/* The lines of @query on @db, with ?1 bound to @name, as one string each
+ * in @lines (sqlite3_malloc'd), in order. */
+static int
+collect_lines (sqlite3      *db,
+               const char   *query,
+               const char   *name,
+               char       ***lines,
+               size_t       *n_lines)
+{
+  sqlite3_stmt *st = NULL;
+  char **list = NULL, **grown;
+  size_t n = 0;
+  int rc = sqlite3_prepare_v2 (db, query, -1, &st, NULL);
+
+  if (rc == SQLITE_OK && name != NULL)
+    rc = sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (st, 0);
+      int i, n_columns = sqlite3_column_count (st);
+      char *line = sqlite3_mprintf ("%s", text != NULL ? text : "");
+
+      /* The objects query gives three columns: keep them apart with a
+       * character that no name of ours holds. */
+      for (i = 1; line != NULL && i < n_columns; i++)
+        {
+          const char *more = (const char *) sqlite3_column_text (st, i);
+          char *joined = sqlite3_mprintf ("%s\x1f%s", line, more != NULL ? more : "");
+
+          sqlite3_free (line);
+          line = joined;
+        }
+      grown = sqlite3_realloc64 (list, (n + 1) * sizeof *list);
+      if (line == NULL || grown == NULL)
+        {
+          sqlite3_free (line);
+          rc = SQLITE_NOMEM;
+          if (grown != NULL)
+            list = grown;
+          break;
+        }
+      list = grown;
+      list[n++] = line;
+      rc = SQLITE_OK;
+    }
+  if (rc == SQLITE_DONE)
+    rc = SQLITE_OK;
+  sqlite3_finalize (st);
+  if (rc != SQLITE_OK)
+    {
+      while (n > 0)
+        sqlite3_free (list[--n]);
+      sqlite3_free (list);
+      return rc;
+    }
+  *lines = list;
+  *n_lines = n;
+  return SQLITE_OK;
+}
+
+static void
+free_lines (char   **lines,
+            size_t   n_lines)
+{
+  size_t i;
+
+  for (i = 0; i < n_lines; i++)
+    sqlite3_free (lines[i]);
+  sqlite3_free (lines);
+}
+
+/* The first of @lines that @others lacks, or NULL. */
+static const char *
+first_missing (char *const *lines,
+               size_t       n_lines,
+               char *const *others,
+               size_t       n_others)
+{
+  size_t i, j;
+
+  for (i = 0; i < n_lines; i++)
+    {
+      for (j = 0; j < n_others && strcmp (lines[i], others[j]) != 0; j++)
+        ;
+      if (j == n_others)
+        return lines[i];
+    }
+  return NULL;
+}
+
+/* Splits an objects line into its type, name and table. */
+static void
+split_object (const char  *line,
+              char        *type,
+              char        *name,
+              char        *table,
+              size_t       size)
+{
+  const char *a = strchr (line, '\x1f');
+  const char *b = a != NULL ? strchr (a + 1, '\x1f') : NULL;
+
+  if (a == NULL || b == NULL)
+    {
+      snprintf (type, size, "object");
+      snprintf (name, size, "%s", line);
+      table[0] = '\0';
+      return;
+    }
+  snprintf (type, size, "%.*s", (int) (a - line), line);
+  snprintf (name, size, "%.*s", (int) (b - a - 1), a + 1);
+  snprintf (table, size, "%s", b + 1);
+}
+
+/* Compares the facts of table @name in @db and @expected. */
+static int
+check_table (sqlite3    *db,
+             sqlite3    *expected,
+             const char *name,
+             const char *path,
+             pb_error   *err)
+{
+  char **have = NULL, **want = NULL;
+  size_t n_have = 0, n_want = 0;
+  const char *extra, *lacking;
+  int rc = collect_lines (db, facts_sql, name, &have, &n_have);
+
+  if (rc == SQLITE_OK)
+    rc = collect_lines (expected, facts_sql, name, &want, &n_want);
+  if (rc != SQLITE_OK)
+    {
+      free_lines (have, n_have);
+      return pb_error_set (err, pb_store_code (rc), "%s: cannot read the schema of '%s': %s",
+                           path, name, sqlite3_errstr (rc));
+    }
+  extra = first_missing (have, n_have, want, n_want);
+  lacking = first_missing (want, n_want, have, n_have);
+  if (extra != NULL && lacking != NULL
+      && strncmp (extra, "definition ", 11) != 0 && strncmp (lacking, "definition ", 11) != 0)
+    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
+                       "it has %s where Pushback's has %s", path, name, extra, lacking);
+  else if (extra != NULL && strncmp (extra, "definition ", 11) != 0)
+    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
+                       "it has %s, which Pushback's does not", path, name, extra);
+  else if (lacking != NULL && strncmp (lacking, "definition ", 11) != 0)
+    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
+                       "it lacks %s", path, name, lacking);
+  else if (extra != NULL || lacking != NULL)
+    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
+                       "its constraints differ", path, name);
+  else
+    rc = PB_OK;
+  free_lines (have, n_have);
+  free_lines (want, n_want);
+  return rc;
+}
+
+int
+pb_store_schema_check (sqlite3               *db,
+                       const pb_store_schema *schema,
+                       uint32_t               version,
+                       const char            *path,
+                       pb_error              *err)
+{
+  const pb_store_schema at_version = { schema->steps, version };
+  sqlite3 *expected = NULL;
+  char **have = NULL, **want = NULL;
+  size_t n_have = 0, n_want = 0, i;
+  const char *extra, *lacking;
+  char type[128], name[128], table[128];
+  int rc;
+
+  /* The schema of @version, as our own steps built it. */
+  rc = sqlite3_open_v2 (":memory:", &expected, SQLITE_OPEN_READWRITE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_close (expected);
+      return pb_error_set (err, PB_ENOMEM, "%s: out of memory", path);
+    }
+  rc = pb_store_schema_migrate (expected, &at_version, 0, path, err);
+  if (rc != PB_OK)
+    goto out;
+
+  rc = collect_lines (db, objects_sql, NULL, &have, &n_have);
+  if (rc == SQLITE_OK)
+    rc = collect_lines (expected, objects_sql, NULL, &want, &n_want);
+  if (rc != SQLITE_OK)
+    {
+      rc = pb_error_set (err, pb_store_code (rc), "%s: cannot read the schema: %s", path,
+                         sqlite3_errstr (rc));
+      goto out;
+    }
+
+  /* A missing or replaced table first, then anything added. */
+  lacking = first_missing (want, n_want, have, n_have);
+  if (lacking != NULL)
+    {
+      split_object (lacking, type, name, table, sizeof type);
+      for (i = 0; i < n_have; i++)
+        {
+          char t[128], n[128], tb[128];
+
+          split_object (have[i], t, n, tb, sizeof t);
+          if (strcmp (n, name) == 0)
+            break;
+        }
+      if (i < n_have)
+        rc = pb_error_set (err, PB_EFORMAT, "%s: '%s' is not a %s", path, name, type);
+      else
+        rc = pb_error_set (err, PB_EFORMAT, "%s: the %s '%s' is missing", path, type, name);
+      goto out;
+    }
+  extra = first_missing (have, n_have, want, n_want);
+  if (extra != NULL)
+    {
+      const char *article;
+
+      split_object (extra, type, name, table, sizeof type);
+      article = strcmp (type, "index") == 0 ? "an" : "a";
+      if (strcmp (type, "table") == 0 || strcmp (name, table) == 0)
+        rc = pb_error_set (err, PB_EFORMAT, "%s: it has %s %s '%s' that Pushback documents "
+                           "do not have", path, article, type, name);
+      else
+        rc = pb_error_set (err, PB_EFORMAT, "%s: it has %s %s '%s' on the table '%s' that "
+                           "Pushback documents do not have", path, article, type, name,
+                           table);
+      goto out;
+    }
+
+  rc = PB_OK;
+  for (i = 0; rc == PB_OK && i < n_want; i++)
+    {
+      split_object (want[i], type, name, table, sizeof type);
+      if (strcmp (type, "table") == 0)
+        rc = check_table (db, expected, name, path, err);
+    }
+
+out:
+  free_lines (have, n_have);
+  free_lines (want, n_want);
+  sqlite3_close (expected);
+  return rc;
 }

@@ -75,6 +75,24 @@ int pb_store_schema_migrate (sqlite3               *db,
                              pb_error              *err);
 
 /*
+ * Compares the schema of @db, a document of version @version, with the
+ * one @schema's steps build for that version: the same tables, each with
+ * the same columns (names, types, NOT NULL, defaults, keys), foreign keys
+ * and their actions, indexes, options and constraints, and nothing else
+ * (no other table, index, trigger or view). A document is never trusted:
+ * a foreign key, trigger or view that a file adds would otherwise act on
+ * our writes. @path names the file in messages, which say what differs.
+ *
+ * Returns: PB_OK; PB_EFORMAT if the schemas differ; PB_EIO or PB_ENOMEM
+ *   from SQLite.
+ */
+int pb_store_schema_check (sqlite3               *db,
+                           const pb_store_schema *schema,
+                           uint32_t               version,
+                           const char            *path,
+                           pb_error              *err);
+
+/*
  * pb_store_open() with another schema than the current one, so that tests
  * can prove the migration path on a document of today's version with a
  * schema of tomorrow's.

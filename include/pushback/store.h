@@ -47,10 +47,20 @@
  * - A document of an older schema version is migrated forward: in memory
  *   for reading, and in the file only within the first write.
  *
- * While a store open for writing has written, the file is in WAL mode, so
- * that other processes may read it meanwhile; pb_store_close() returns it
- * to a rollback journal, so that a closed document is one self-contained
- * file and reading it never creates files beside it.
+ * A document is one self-contained file in rollback-journal mode, as
+ * SQLite recommends for application files: a copy of the file made at any
+ * moment between saves holds the latest save, and reading it never creates
+ * files beside it. A save waits for other connections' reads to finish
+ * before it writes the file (up to the lock timeout below). A save that
+ * fails (a read-only directory, a full disk) leaves the file byte for byte
+ * as it was; one that a crash cuts short leaves a journal beside the file,
+ * which the next pb_store_open() for writing rolls back.
+ *
+ * A document is never trusted: besides its rows, opening compares its
+ * schema (tables, columns, keys, foreign-key actions, indexes, and any
+ * trigger or view) with the one this library made for its version, and
+ * refuses any difference, so that nothing a file defines runs when we
+ * write to it.
  *
  * In use, with error checks left out:
  *
@@ -236,21 +246,25 @@ typedef struct
  *
  * Opens a document and checks that it is one: an SQLite database (not an
  * empty file), with Pushback's application id, of a schema version this
- * library reads, that passes SQLite's integrity check. Whether its
- * topology loads is for pb_store_load() to say.
+ * library reads, whose size is the one its header declares (a file cut
+ * short is refused), whose schema is exactly the one of its version, and
+ * that passes SQLite's integrity check. Whether its topology loads is for
+ * pb_store_load() to say.
  *
  * With PB_STORE_WRITE, a path where no file exists, or an empty file, or
  * an SQLite database with nothing in it, becomes a new empty document at
  * once. Any other file that is not a Pushback document is refused and
  * left alone. An existing document is not written to until the first
- * pb_store_save() or pb_store_record_run().
+ * pb_store_save() or pb_store_record_run(), except that a save a crash cut
+ * short is rolled back from its journal.
  *
  * Returns: PB_OK; PB_ENOENT if @path does not exist (with PB_STORE_READ);
  *   PB_EFORMAT if the file is not a valid document: not an SQLite
- *   database, empty, another application's database, of a newer schema
- *   version, or corrupt; PB_EIO if it cannot be read or created, or holds
- *   a transaction a crashed program left unfinished in a rollback journal
- *   (which only a writer can roll back; SQLite's own tools do); PB_ENOMEM.
+ *   database, empty, cut short, another application's database, of a
+ *   newer schema version, of another schema, or corrupt; PB_EIO if it
+ *   cannot be read or created, or (with PB_STORE_READ) holds a save that a
+ *   crash cut short, in a journal beside it, which only a writer can roll
+ *   back; PB_ENOMEM.
  * Thread safety: any thread.
  */
 int pb_store_open (const char     *path,
@@ -262,10 +276,8 @@ int pb_store_open (const char     *path,
  * pb_store_close:
  * @store: (nullable) (transfer full): a store
  *
- * Closes @store. After a write, it checkpoints the WAL into the file and
- * returns the file to a rollback journal, unless another connection still
- * has the document open (that one will). Nothing that was saved depends
- * on this: a store that is never closed (a crash) loses nothing saved.
+ * Closes @store. Nothing that was saved depends on this: a store that is
+ * never closed (a crash) loses nothing saved.
  * Thread safety: the thread that uses @store.
  */
 void pb_store_close (pb_store *store);

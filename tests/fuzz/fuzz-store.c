@@ -114,13 +114,21 @@ input_unchanged (const uint8_t *data,
 }
 
 static void
-check_refusal (int             rc,
-               const pb_error *err)
+check_refusal_of (const char     *path,
+                  int             rc,
+                  const pb_error *err)
 {
   if (rc >= 0 || err->code != rc)
     fail ("a refusal without its code", err->message);
-  if (strncmp (err->message, input_path, strlen (input_path)) != 0)
+  if (strncmp (err->message, path, strlen (path)) != 0)
     fail ("a message that does not name the file", err->message);
+}
+
+static void
+check_refusal (int             rc,
+               const pb_error *err)
+{
+  check_refusal_of (input_path, rc, err);
 }
 
 static bool
@@ -223,6 +231,45 @@ check_resave (const pb_graph     *g,
   pb_store_close (store);
 }
 
+/*
+ * Saving over a document that loads keeps its recorded runs, whatever
+ * its topology becomes: a file must not be able to make our writes
+ * delete anything (a foreign key, a trigger of its own). The save goes to
+ * a copy of the input, which stays as it was.
+ */
+static void
+check_runs_kept (const uint8_t *data,
+                 size_t         size,
+                 size_t         n_runs)
+{
+  pb_store *store = NULL;
+  pb_graph *empty = pb_graph_new (0);
+  const pb_store_run *runs = NULL;
+  size_t n_after = 0;
+  pb_error err = { 0 };
+  FILE *f;
+
+  remove_document (copy_path);
+  f = fopen (copy_path, "wb");
+  if (empty == NULL || f == NULL || fwrite (data, 1, size, f) != size || fclose (f) != 0)
+    fail ("cannot copy the input", copy_path);
+  /* A writer checks more than a reader (the whole integrity check), so
+   * it may refuse what loads; but what it opens must take a save. */
+  if (pb_store_open (copy_path, PB_STORE_WRITE, &store, &err) != PB_OK)
+    {
+      check_refusal_of (copy_path, err.code, &err);
+      pb_graph_free (empty);
+      return;
+    }
+  if (pb_store_save (store, empty, NULL, &err) != PB_OK
+      || pb_store_list_runs (store, &runs, &n_after, &err) != PB_OK)
+    fail ("a document that loads does not take a save", err.message);
+  if (n_after != n_runs)
+    fail ("a save deleted recorded runs", NULL);
+  pb_store_close (store);
+  pb_graph_free (empty);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -235,6 +282,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   const pb_store_counters *counters = NULL;
   size_t n_runs = 0, n_counters, i;
   pb_error err = { 0 };
+  bool runs_listed = false;
   int rc;
 
   if (dir[0] == '\0')
@@ -250,6 +298,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         check_refusal (rc, &err);
       if ((rc = pb_store_list_runs (store, &runs, &n_runs, &err)) != PB_OK)
         check_refusal (rc, &err);
+      else
+        runs_listed = true;
       for (i = 0; i < n_runs; i++)
         if ((rc = pb_store_run_counters (store, runs[i].id, &counters, &n_counters, &err)) != PB_OK)
           check_refusal (rc, &err);
@@ -262,6 +312,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           pb_graph_free (g);
         }
       pb_store_close (store);
+      if (rc == PB_OK && runs_listed)
+        check_runs_kept (data, size, n_runs);
     }
   if (!input_unchanged (data, size))
     fail ("the input file was modified", NULL);
