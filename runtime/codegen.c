@@ -1015,6 +1015,7 @@ pb_codegen_chain_source (const pb_codegen_chain *chain,
     state_functions (&g, &b, k);
   if (g.status == PB_OK)
     run_function (&g, &b, "pb_run");
+  layout->lean_length = b.len;
   if (g.status == PB_OK && chain->profile)
     {
       memset (g.has_stop, 0, chain->n_stages * sizeof (bool));

@@ -63,6 +63,10 @@ typedef struct
   unsigned expand;       /* the most items the tail writes per item consumed */
   unsigned finish_emit;  /* the most items the tail writes when finishing */
   bool     uses_now;     /* whether the head reads io->now_ns */
+  /* With pb_run_prof asked for: the bytes before it, a unit of its own
+   * without it (compiled first, the profiling variant after); else the
+   * whole text's length. */
+  size_t   lean_length;
 } pb_codegen_layout;
 
 /*

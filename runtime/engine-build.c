@@ -212,150 +212,197 @@ out:
   return rc;
 }
 
-/* Checks that every link joins an output to an input, and that every port
- * the kind needs is connected. Waiting processes are left out here and in
- * every check after it: what is linked to them waits as well. */
+struct pb__plan;
+
+static int refuse (pb_engine       *e,
+                   struct pb__plan *pl,
+                   proc            *culprit,
+                   int              rc,
+                   pb_error        *perr,
+                   pb_error        *err);
+
+/* The problem with @p's links, in @perr, or PB_OK. */
 static int
-check_links (proc      *procs,
-             size_t     n,
-             proc     **culprit,
-             pb_error  *err)
+link_problem (proc     *procs,
+              size_t    n,
+              proc     *p,
+              pb_error *perr)
 {
-  for (size_t i = 0; i < n; i++)
+  for (size_t j = 0; j < p->n_outs; j++)
     {
-      proc *p = &procs[i];
-      pb_shape shape;
+      proc *q = pb__find_proc (procs, n, p->outs[j].peer);
+      const pb_port_spec *spec = q ? pb_kind_port_lookup (q->kind, pb_addr_port (p->outs[j].peer), NULL) : NULL;
+      char a[32], b[32];
 
-      if (p->state == PB_PROCESS_WAITING)
-        continue;
-      *culprit = p;
-      shape = p->kind->shape;
-
-      for (size_t j = 0; j < p->n_outs; j++)
-        {
-          proc *q = pb__find_proc (procs, n, p->outs[j].peer);
-          const pb_port_spec *spec = q ? pb_kind_port_lookup (q->kind, pb_addr_port (p->outs[j].peer), NULL) : NULL;
-          char a[32], b[32];
-
-          if (q == NULL || spec == NULL)
-            continue; /* reported when q itself is loaded */
-          if (spec->dir != PB_PORT_IN)
-            return pb_error_set (err, PB_EDIRECTION, "%s.%s and %s.%s are both outputs",
-                                 p->name, pb_kind_port_format (p->kind, p->outs[j].port, a),
-                                 q->name, pb_kind_port_format (q->kind, pb_addr_port (p->outs[j].peer), b));
-        }
-      for (size_t j = 0; j < p->n_ins; j++)
-        {
-          proc *q = pb__find_proc (procs, n, p->ins[j].peer);
-          const pb_port_spec *spec = q ? pb_kind_port_lookup (q->kind, pb_addr_port (p->ins[j].peer), NULL) : NULL;
-          char a[32], b[32];
-
-          if (q != NULL && spec != NULL && spec->dir != PB_PORT_OUT)
-            return pb_error_set (err, PB_EDIRECTION, "%s.%s and %s.%s are both inputs",
-                                 p->name, pb_kind_port_format (p->kind, p->ins[j].port, a),
-                                 q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), b));
-        }
-
-      if (shape != PB_SHAPE_SOURCE && p->n_ins == 0)
-        return pb_error_set (err, PB_ENOTCONN, "%s: its input is not connected", p->name);
-      if (!p->sink && p->n_outs == 0)
-        return pb_error_set (err, PB_ENOTCONN, "%s: its output is not connected", p->name);
+      if (q == NULL || spec == NULL)
+        continue; /* reported when q itself is loaded */
+      if (spec->dir != PB_PORT_IN)
+        return pb_error_set (perr, PB_EDIRECTION, "%s.%s and %s.%s are both outputs",
+                             p->name, pb_kind_port_format (p->kind, p->outs[j].port, a),
+                             q->name, pb_kind_port_format (q->kind, pb_addr_port (p->outs[j].peer), b));
     }
-  *culprit = NULL;
+  for (size_t j = 0; j < p->n_ins; j++)
+    {
+      proc *q = pb__find_proc (procs, n, p->ins[j].peer);
+      const pb_port_spec *spec = q ? pb_kind_port_lookup (q->kind, pb_addr_port (p->ins[j].peer), NULL) : NULL;
+      char a[32], b[32];
+
+      if (q != NULL && spec != NULL && spec->dir != PB_PORT_OUT)
+        return pb_error_set (perr, PB_EDIRECTION, "%s.%s and %s.%s are both inputs",
+                             p->name, pb_kind_port_format (p->kind, p->ins[j].port, a),
+                             q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), b));
+    }
+  if (p->kind->shape != PB_SHAPE_SOURCE && p->n_ins == 0)
+    return pb_error_set (perr, PB_ENOTCONN, "%s: its input is not connected", p->name);
+  if (!p->sink && p->n_outs == 0)
+    return pb_error_set (perr, PB_ENOTCONN, "%s: its output is not connected", p->name);
   return PB_OK;
 }
 
-/* Gives every process its item types, from the sources downstream, and
- * refuses a link whose two ends disagree. */
+/* Checks that every link joins an output to an input, and that every port
+ * the kind needs is connected. Waiting processes are left out here and in
+ * every check after it: what is linked to them waits as well. A lenient
+ * engine sets each problem aside as it finds it (refuse()), so one pass
+ * finds them all. */
 static int
-resolve_types (proc      *procs,
-               size_t     n,
-               proc     **culprit,
-               pb_error  *err)
+check_links (pb_engine       *e,
+             struct pb__plan *pl,
+             proc            *procs,
+             size_t           n,
+             pb_error        *err)
 {
-  bool changed = true;
-
   for (size_t i = 0; i < n; i++)
     {
-      procs[i].mark = procs[i].state == PB_PROCESS_WAITING;
-      if (procs[i].mark)
+      pb_error perr = { PB_OK, "" };
+      int rc;
+
+      if (procs[i].state == PB_PROCESS_WAITING)
         continue;
-      if (procs[i].kind->shape == PB_SHAPE_SOURCE)
-        {
-          procs[i].out_type = pb__kind_out_type (procs[i].kind,
-                                                 param_of (&procs[i], procs[i].kind->out_param),
-                                                 PB_ITEM_NONE);
-          procs[i].mark = 1;
-        }
+      rc = link_problem (procs, n, &procs[i], &perr);
+      if (rc != PB_OK && (rc = refuse (e, pl, &procs[i], rc, &perr, err)) != PB_OK)
+        return rc;
     }
+  return PB_OK;
+}
 
-  while (changed)
+/* Gives @p its item types from its inputs, all typed, or says in @perr
+ * why their types do not fit. */
+static int
+type_one (proc     *procs,
+          size_t    n,
+          proc     *p,
+          pb_error *perr)
+{
+  pb_item_type in = PB_ITEM_NONE;
+  uint32_t takes = pb__kind_in_types (p->kind, param_of (p, pb__kind_in_param (p->kind)));
+
+  for (size_t j = 0; j < p->n_ins; j++)
     {
-      changed = false;
-      for (size_t i = 0; i < n; i++)
+      proc *q = pb__find_proc (procs, n, p->ins[j].peer);
+      char a[32], b[32], t[16];
+
+      if (in != PB_ITEM_NONE && q->out_type != in)
+        return pb_error_set (perr, PB_ETYPE, "%s: its inputs carry different types (%s and %s)",
+                             p->name, pb_item_type_name (in), pb_item_type_name (q->out_type));
+      if (!(takes & PB_ITEM_MASK (q->out_type)))
+        return pb_error_set (perr, PB_ETYPE, "type mismatch: %s.%s gives %s but %s.%s takes %s",
+                             q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), a),
+                             pb_item_type_name (q->out_type),
+                             p->name, pb_kind_port_format (p->kind, p->ins[j].port, b),
+                             pb__types_format (takes, t));
+      in = q->out_type;
+    }
+  p->in_type = in;
+  if (p->kind->shape == PB_SHAPE_SOURCE)
+    p->out_type = pb__kind_out_type (p->kind, param_of (p, p->kind->out_param), PB_ITEM_NONE);
+  else
+    p->out_type = p->sink ? PB_ITEM_NONE
+                          : pb__kind_out_type (p->kind, param_of (p, p->kind->out_param), in);
+  return PB_OK;
+}
+
+/* Gives every process its item types, from the sources downstream in
+ * topological order (each process once, once all its inputs are typed:
+ * linear in the links), and refuses a link whose two ends disagree. */
+static int
+resolve_types (pb_engine       *e,
+               struct pb__plan *pl,
+               proc            *procs,
+               size_t           n,
+               pb_error        *err)
+{
+  /* For each process, `mark` counts its inputs not typed yet; a queue of
+   * those with none left. */
+  size_t *queue = calloc (n + 1, sizeof *queue);
+  size_t head = 0, tail = 0;
+  int rc = PB_OK;
+
+  if (queue == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    {
+      procs[i].mark = (int) procs[i].n_ins;
+      if (procs[i].state != PB_PROCESS_WAITING && procs[i].mark == 0)
+        queue[tail++] = i;
+    }
+  while (head < tail && rc == PB_OK)
+    {
+      proc *p = &procs[queue[head++]];
+      pb_error perr = { PB_OK, "" };
+
+      /* Set aside since it was queued, with what is linked to it. */
+      if (p->state == PB_PROCESS_WAITING)
+        continue;
+      if (type_one (procs, n, p, &perr) != PB_OK)
         {
-          proc *p = &procs[i];
-          pb_item_type in = PB_ITEM_NONE;
-          uint32_t takes;
-          bool known = true;
+          rc = refuse (e, pl, p, perr.code, &perr, err);
+          continue;
+        }
+      p->mark = -1; /* typed */
+      for (size_t j = 0; j < p->n_outs; j++)
+        {
+          proc *q = pb__find_proc (procs, n, p->outs[j].peer);
 
-          if (p->mark)
-            continue;
-          takes = pb__kind_in_types (p->kind, param_of (p, pb__kind_in_param (p->kind)));
-          for (size_t j = 0; j < p->n_ins && known; j++)
-            {
-              proc *q = pb__find_proc (procs, n, p->ins[j].peer);
-              char a[32], b[32], t[16];
-
-              *culprit = p;
-              if (q == NULL || !q->mark)
-                known = false;
-              else if (in != PB_ITEM_NONE && q->out_type != in)
-                return pb_error_set (err, PB_ETYPE, "%s: its inputs carry different types (%s and %s)",
-                                     p->name, pb_item_type_name (in), pb_item_type_name (q->out_type));
-              else if (!(takes & PB_ITEM_MASK (q->out_type)))
-                return pb_error_set (err, PB_ETYPE, "type mismatch: %s.%s gives %s but %s.%s takes %s",
-                                     q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), a),
-                                     pb_item_type_name (q->out_type),
-                                     p->name, pb_kind_port_format (p->kind, p->ins[j].port, b),
-                                     pb__types_format (takes, t));
-              else
-                in = q->out_type;
-            }
-          if (!known)
-            continue;
-          p->in_type = in;
-          p->out_type = p->sink ? PB_ITEM_NONE
-                                : pb__kind_out_type (p->kind, param_of (p, p->kind->out_param), in);
-          p->mark = 1;
-          changed = true;
+          if (q != NULL && q->mark > 0 && --q->mark == 0)
+            queue[tail++] = (size_t) (q - procs);
         }
     }
+  free (queue);
 
   /* What is left is on a cycle or downstream of one: walking upstream
-   * through what is left for n steps ends on the cycle, to name it. */
-  for (size_t i = 0; i < n; i++)
-    if (!procs[i].mark)
+   * through what is left ends on the cycle, to name it; the walk marks
+   * what it passes (-2), so it stops where it comes back. */
+  for (size_t i = 0; i < n && rc == PB_OK; i++)
+    if (procs[i].mark >= 0 && procs[i].state != PB_PROCESS_WAITING)
       {
         proc *p = &procs[i];
+        pb_error perr = { PB_OK, "" };
 
-        for (size_t step = 0; step < n; step++)
-          for (size_t j = 0; j < p->n_ins; j++)
-            {
-              proc *q = pb__find_proc (procs, n, p->ins[j].peer);
+        for (;;)
+          {
+            proc *up = NULL;
 
-              if (q != NULL && !q->mark)
-                {
-                  p = q;
-                  break;
-                }
-            }
-        *culprit = p;
-        return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle: feedback loops are not supported",
-                             p->name);
+            p->mark = -2;
+            for (size_t j = 0; j < p->n_ins && up == NULL; j++)
+              {
+                proc *q = pb__find_proc (procs, n, p->ins[j].peer);
+
+                if (q != NULL && q->mark != -1)
+                  up = q;
+              }
+            if (up == NULL || up->mark == -2)
+              {
+                p = up != NULL ? up : p;
+                break;
+              }
+            p = up;
+          }
+        pb_error_set (&perr, PB_ECYCLE, "%s: it is on a flow cycle: feedback loops are not supported",
+                      p->name);
+        rc = refuse (e, pl, p, PB_ECYCLE, &perr, err);
       }
-  *culprit = NULL;
-  return PB_OK;
+  /* Partitioning marks afresh. */
+  return rc;
 }
 
 /* Whether the link out of @p into @q can be pasted into one chain. */
@@ -767,7 +814,7 @@ generate (plan     *pl,
   pb_codegen_stage *stages = calloc (c->n_procs, sizeof *stages);
   pb_codegen_chain spec;
   char unit_name[96];
-  char *code = NULL;
+  char *code = NULL, *shrunk;
   int rc;
 
   if (stages == NULL)
@@ -793,7 +840,10 @@ generate (plan     *pl,
   free (stages);
   if (rc != PB_OK)
     return rc;
-  c->code = pb__source_new (code);
+  /* The text lives as long as the chain, and the buffer it was written in
+   * has up to twice its size: 20,000 chains waste 150 MB. */
+  shrunk = realloc (code, strlen (code) + 1);
+  c->code = pb__source_new (shrunk != NULL ? shrunk : code);
   if (c->code == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
   return PB_OK;
@@ -881,16 +931,30 @@ chain_link (chain *c)
     }
 }
 
-/* Compiles chain @c alone. */
-static int
-compile_one (chain    *c,
-             pb_error *err)
+/* The text of chain @c to compile: whole, with its profiling variant, or
+ * (@full false) only what running it needs. */
+static size_t
+chain_text_length (const chain *c,
+                   bool         full)
 {
-  if (pb_jit_compile (c->code->text, NULL, 0, &c->unit, err) != PB_OK)
-    return PB_ECOMPILE;
-  c->unit_index = 0;
-  c->compile_ns = pb_jit_unit_compile_ns (c->unit);
-  return PB_OK;
+  return full ? strlen (c->code->text) : c->layout.lean_length;
+}
+
+/* Compiles chain @c alone into *@unit. */
+static int
+compile_one (const chain  *c,
+             bool          full,
+             pb_jit_unit **unit,
+             pb_error     *err)
+{
+  char *text = strndup (c->code->text, chain_text_length (c, full));
+  int rc;
+
+  if (text == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  rc = pb_jit_compile (text, NULL, 0, unit, err) != PB_OK ? PB_ECOMPILE : PB_OK;
+  free (text);
+  return rc;
 }
 
 /* Appends to @b a #define (or, when @undef, an #undef) renaming symbol
@@ -927,24 +991,23 @@ rename_symbols (pb_strbuf   *b,
       }
 }
 
-static void fail_at_build (plan     *pl,
-                           chain    *c,
-                           int       code,
-                           pb_error *cerr,
-                           pb_error *first);
-
 /*
  * Compiles @n chains as one unit, since tcc costs about a millisecond per
  * unit whatever its size (it reads its runtime library at each
  * relocation): the prelude once, then each chain's own text with its
  * symbols renamed (codegen.h). If the unit does not compile, each chain
  * is compiled alone, so that a mistake fails its own chain only.
- * Returns: PB_OK, or PB_ENOMEM; a chain that fails is failed in @pl.
+ * @units[i] gets a reference to chain i's unit and @index[i] its index
+ * in it (0: alone), or NULL with the reason in @errs[i].
+ * Returns: PB_OK, or PB_ENOMEM.
  */
 static int
-compile_batch (plan   *pl,
-               chain **batch,
-               size_t  n)
+compile_batch (chain       **batch,
+               size_t        n,
+               bool          full,
+               pb_jit_unit **units,
+               unsigned     *index,
+               pb_error     *errs)
 {
   size_t prelude = pb_codegen_prelude_length ();
   pb_jit_unit *unit = NULL;
@@ -958,7 +1021,8 @@ compile_batch (plan   *pl,
       for (size_t i = 0; i < n; i++)
         {
           rename_symbols (&b, batch[i], (unsigned) i + 1, false);
-          pb_strbuf_append (&b, batch[i]->code->text + prelude);
+          pb_strbuf_append_n (&b, batch[i]->code->text + prelude,
+                              chain_text_length (batch[i], full) - prelude);
           rename_symbols (&b, batch[i], (unsigned) i + 1, true);
         }
       if (pb_strbuf_failed (&b))
@@ -973,24 +1037,231 @@ compile_batch (plan   *pl,
     }
   for (size_t i = 0; i < n; i++)
     {
-      chain *c = batch[i];
-      pb_error cerr = { PB_OK, "" };
-
+      errs[i] = (pb_error) { PB_OK, "" };
+      units[i] = NULL;
+      index[i] = 0;
       if (unit != NULL)
         {
-          c->unit = pb_jit_unit_ref (unit);
-          c->unit_index = (unsigned) i + 1;
-          c->compile_ns = pb_jit_unit_compile_ns (unit) / n;
+          units[i] = pb_jit_unit_ref (unit);
+          index[i] = (unsigned) i + 1;
         }
-      else if (compile_one (c, &cerr) != PB_OK)
+      else if (compile_one (batch[i], full, &units[i], &errs[i]) == PB_ENOMEM)
         {
-          fail_at_build (pl, c, PB_ECOMPILE, &cerr, &pl->first);
-          continue;
+          for (size_t j = 0; j <= i; j++)
+            pb_jit_unit_unref (units[j]);
+          pb_jit_unit_unref (unit);
+          return PB_ENOMEM;
         }
-      chain_link (c);
     }
   pb_jit_unit_unref (unit);
   return PB_OK;
+}
+
+/* Gives chain @c the unit @unit (taking the reference) at @index, and
+ * finds its functions there. */
+static void
+chain_set_unit (chain       *c,
+                pb_jit_unit *unit,
+                unsigned     index,
+                uint64_t     compile_ns)
+{
+  pb_jit_unit_unref (c->unit);
+  c->unit = unit;
+  c->unit_index = index;
+  c->compile_ns += compile_ns;
+  chain_link (c);
+}
+
+static void fail_at_build (plan     *pl,
+                           chain    *c,
+                           int       code,
+                           pb_error *cerr,
+                           pb_error *first);
+
+/* The length of the line at @p that matters to the code: a #line
+ * directive's file name is the only place where a chain's text names its
+ * processes (it leads compile errors to them), so it is left out. */
+static size_t
+code_line (const char  *p,
+           const char **end)
+{
+  size_t len;
+  const char *quote;
+
+  *end = strchrnul (p, '\n');
+  len = (size_t) (*end - p);
+  if (len > 6 && strncmp (p, "#line ", 6) == 0 && (quote = memchr (p, '"', len)) != NULL)
+    len = (size_t) (quote - p);
+  return len;
+}
+
+/* Whether @a and @b are the same code, but for the names of processes. */
+static bool
+same_code (const char *a,
+           const char *b)
+{
+  for (;;)
+    {
+      const char *ea, *eb;
+      size_t la = code_line (a, &ea), lb = code_line (b, &eb);
+
+      if (la != lb || memcmp (a, b, la) != 0)
+        return false;
+      if (*ea == '\0' || *eb == '\0')
+        return *ea == *eb;
+      a = ea + 1;
+      b = eb + 1;
+    }
+}
+
+static uint64_t
+code_hash (const char *p)
+{
+  uint64_t h = UINT64_C (14695981039346656037);
+
+  for (;;)
+    {
+      const char *end;
+      size_t len = code_line (p, &end);
+
+      for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char) p[i]) * UINT64_C (1099511628211);
+      h = (h ^ '\n') * UINT64_C (1099511628211);
+      if (*end == '\0')
+        return h;
+      p = end + 1;
+    }
+}
+
+/* Compiles the chains @chains (@in_batch of them, at @batch in the list
+ * compile_chains() was given) as one unit, and files the results. */
+static int
+flush_batch (chain       **chains,
+             const size_t *batch,
+             size_t        in_batch,
+             bool          full,
+             pb_jit_unit **units,
+             unsigned     *index,
+             pb_error     *errs,
+             uint64_t     *ns)
+{
+  pb_jit_unit *u[BATCH_CHAINS];
+  unsigned x[BATCH_CHAINS];
+  pb_error e[BATCH_CHAINS];
+
+  if (compile_batch (chains, in_batch, full, u, x, e) != PB_OK)
+    return PB_ENOMEM;
+  for (size_t k = 0; k < in_batch; k++)
+    {
+      units[batch[k]] = u[k];
+      index[batch[k]] = x[k];
+      errs[batch[k]] = e[k];
+      /* A unit's time is shared among the chains compiled in it. */
+      ns[batch[k]] = u[k] != NULL ? pb_jit_unit_compile_ns (u[k]) / (x[k] != 0 ? in_batch : 1) : 0;
+    }
+  return PB_OK;
+}
+
+/*
+ * Compiles the @n chains of @list (@full: with their profiling variant),
+ * giving @units[i] a reference to chain i's unit, @index[i] its index
+ * there and @ns[i] its share of the compile, or a NULL unit and the reason
+ * in @errs[i]. Chains whose code is the same but for names (the same
+ * kinds and parameters, as a broadcast's identical branches) are compiled
+ * once and share the unit: their states are apart (pb_io->state), so the
+ * code is theirs to share, unless it has static storage of its own. A
+ * text that does not compile is compiled again for each of its twins, so
+ * that each fails with its own names.
+ * Returns: PB_OK, or PB_ENOMEM.
+ */
+static int
+compile_chains (chain       **list,
+                size_t        n,
+                bool          full,
+                pb_jit_unit **units,
+                unsigned     *index,
+                pb_error     *errs,
+                uint64_t     *ns)
+{
+  size_t prelude = pb_codegen_prelude_length ();
+  size_t n_slots = 16;
+  size_t *slots, *rep;
+  size_t batch[BATCH_CHAINS];
+  chain *chains[BATCH_CHAINS];
+  size_t in_batch = 0, bytes = 0;
+  int rc = PB_OK;
+
+  while (n_slots < 2 * n)
+    n_slots *= 2;
+  slots = malloc (n_slots * sizeof *slots);
+  rep = calloc (n + 1, sizeof *rep);
+  if (slots == NULL || rep == NULL)
+    {
+      free (slots);
+      free (rep);
+      return PB_ENOMEM;
+    }
+  memset (slots, 0xff, n_slots * sizeof *slots);
+  for (size_t i = 0; i < n && rc == PB_OK; i++)
+    {
+      const char *text = list[i]->code->text;
+      size_t len = chain_text_length (list[i], full);
+
+      units[i] = NULL;
+      index[i] = 0;
+      ns[i] = 0;
+      errs[i] = (pb_error) { PB_OK, "" };
+      rep[i] = i;
+      /* The lean text is a prefix of the whole one: twins in one are twins
+       * in the other, so the whole text is what is compared. */
+      if (strstr (text + prelude, "static") == NULL)
+        {
+          size_t slot = code_hash (text + prelude) & (n_slots - 1);
+
+          while (slots[slot] != SIZE_MAX
+                 && !same_code (list[slots[slot]]->code->text + prelude, text + prelude))
+            slot = (slot + 1) & (n_slots - 1);
+          if (slots[slot] != SIZE_MAX)
+            {
+              rep[i] = slots[slot];
+              continue;
+            }
+          slots[slot] = i;
+        }
+      batch[in_batch] = i;
+      chains[in_batch++] = list[i];
+      bytes += len;
+      if (in_batch == BATCH_CHAINS || bytes >= BATCH_BYTES)
+        {
+          rc = flush_batch (chains, batch, in_batch, full, units, index, errs, ns);
+          in_batch = bytes = 0;
+        }
+    }
+  if (rc == PB_OK && in_batch > 0)
+    rc = flush_batch (chains, batch, in_batch, full, units, index, errs, ns);
+  for (size_t i = 0; i < n && rc == PB_OK; i++)
+    {
+      if (rep[i] == i)
+        continue;
+      if (units[rep[i]] != NULL)
+        {
+          units[i] = pb_jit_unit_ref (units[rep[i]]);
+          index[i] = index[rep[i]];
+        }
+      else if (compile_one (list[i], full, &units[i], &errs[i]) == PB_ENOMEM)
+        rc = PB_ENOMEM;
+      else if (units[i] != NULL)
+        ns[i] = pb_jit_unit_compile_ns (units[i]);
+    }
+  if (rc != PB_OK)
+    for (size_t i = 0; i < n; i++)
+      {
+        pb_jit_unit_unref (units[i]);
+        units[i] = NULL;
+      }
+  free (slots);
+  free (rep);
+  return rc;
 }
 
 typedef struct
@@ -1460,21 +1731,23 @@ inherit_ends (pb_engine *e,
 
 /* Sets aside @culprit, which waits with its problem as message, and every
  * process linked to it, directly or not: they wait, and the rest can be
- * built. */
+ * built. The walk costs what it sets aside, not the topology. */
 static int
 set_aside (pb_engine  *e,
            plan       *pl,
            proc       *culprit)
 {
-  proc **stack = calloc (pl->n_procs + 1, sizeof *stack);
-  size_t depth = 0;
+  proc **stack = NULL;
+  size_t depth = 0, room = 0;
   char waits[PB_ERROR_MESSAGE_MAX];
+  int rc = PB_OK;
 
-  if (stack == NULL)
-    return PB_ENOMEM;
   snprintf (waits, sizeof waits, "waiting for %s", culprit->name);
+  if ((stack = malloc (16 * sizeof *stack)) == NULL)
+    return PB_ENOMEM;
+  room = 16;
   stack[depth++] = culprit;
-  while (depth > 0)
+  while (depth > 0 && rc == PB_OK)
     {
       proc *p = stack[--depth];
       size_t n_ports = pb_graph_list_ports (e->graph, p->addr, NULL, 0);
@@ -1482,8 +1755,8 @@ set_aside (pb_engine  *e,
 
       if (ports == NULL)
         {
-          free (stack);
-          return PB_ENOMEM;
+          rc = PB_ENOMEM;
+          break;
         }
       pb_graph_list_ports (e->graph, p->addr, ports, n_ports);
       for (size_t i = 0; i < n_ports; i++)
@@ -1493,6 +1766,18 @@ set_aside (pb_engine  *e,
           /* Each process is pushed once: when it turns waiting. */
           if (q == NULL || q->state == PB_PROCESS_WAITING)
             continue;
+          if (depth == room)
+            {
+              proc **more = realloc (stack, 2 * room * sizeof *stack);
+
+              if (more == NULL)
+                {
+                  rc = PB_ENOMEM;
+                  break;
+                }
+              stack = more;
+              room *= 2;
+            }
           q->state = PB_PROCESS_WAITING;
           pb__set_text (&q->message, waits);
           stack[depth++] = q;
@@ -1500,47 +1785,71 @@ set_aside (pb_engine  *e,
       free (ports);
     }
   free (stack);
+  return rc;
+}
+
+/* A problem with @culprit, found by a check (@rc, said in @perr): a
+ * strict engine refuses the topology with it; a lenient one sets
+ * @culprit aside with what is linked to it, keeps the first problem as
+ * the plan's `waiting`, and the check goes on. Returns: PB_OK to go on,
+ * else the error to return. */
+static int
+refuse (pb_engine       *e,
+        struct pb__plan *pl,
+        proc            *culprit,
+        int              rc,
+        pb_error        *perr,
+        pb_error        *err)
+{
+  if (rc == PB_ENOMEM || !e->lenient)
+    {
+      if (err != NULL)
+        *err = *perr;
+      return rc;
+    }
+  if (pl->waiting.code == PB_OK)
+    pl->waiting = *perr;
+  culprit->state = PB_PROCESS_WAITING;
+  pb__set_text (&culprit->message, perr->message);
+  if (set_aside (e, pl, culprit) != PB_OK)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
   return PB_OK;
 }
 
 /* Checks the topology and partitions it into chains. A lenient engine sets
- * each problem aside with what is linked to it and tries again, so every
- * complete part is built; *@waiting then holds the first problem. */
+ * each problem aside with what is linked to it (refuse()), so every
+ * complete part is built. The link and type checks find every problem in
+ * one pass; a cycle among chains (which those checks find first, as a
+ * cycle among processes) would cost another. */
 static int
 plan_topology (pb_engine *e,
                plan      *pl,
-               pb_error  *waiting,
                pb_error  *err)
 {
-  for (;;)
+  int rc = check_links (e, pl, pl->procs, pl->n_procs, err);
+
+  if (rc == PB_OK)
+    rc = resolve_types (e, pl, pl->procs, pl->n_procs, err);
+  while (rc == PB_OK)
     {
       proc *culprit = NULL;
       pb_error perr = { PB_OK, "" };
-      int rc;
 
-      rc = check_links (pl->procs, pl->n_procs, &culprit, &perr);
-      if (rc == PB_OK)
-        rc = resolve_types (pl->procs, pl->n_procs, &culprit, &perr);
-      if (rc == PB_OK)
-        rc = partition (pl, &culprit, &perr);
+      rc = partition (pl, &culprit, &perr);
       if (rc == PB_OK)
         rc = check_chain_cycles (pl, &culprit, &perr);
       if (rc == PB_OK)
         return PB_OK;
-      if (rc == PB_ENOMEM || !e->lenient || culprit == NULL)
+      if (culprit == NULL)
         {
           if (err != NULL)
             *err = perr;
           return rc;
         }
-      if (waiting->code == PB_OK)
-        *waiting = perr;
       plan_clear_chains (pl);
-      culprit->state = PB_PROCESS_WAITING;
-      pb__set_text (&culprit->message, perr.message);
-      if (set_aside (e, pl, culprit) != PB_OK)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
+      rc = refuse (e, pl, culprit, rc, &perr, err);
     }
+  return rc;
 }
 
 /* Keeps apart the chains of each link whose ring still drains: see
@@ -1613,7 +1922,7 @@ pb__plan_new (pb_engine  *e,
       rc = pb_error_set (err, PB_ENOMEM, "out of memory");
 
   if (rc == PB_OK)
-    rc = plan_topology (e, pl, &pl->waiting, err);
+    rc = plan_topology (e, pl, err);
   if (rc != PB_OK)
     {
       pb__plan_free (pl);
@@ -1628,12 +1937,16 @@ pb__plan_compile (pb_engine *e,
                   pb__plan  *pl,
                   pb_error  *err)
 {
-  chain **batch = calloc (BATCH_CHAINS, sizeof *batch);
-  size_t n = 0, bytes = 0;
+  chain **list = calloc (pl->n_chains + 1, sizeof *list);
+  pb_jit_unit **units = calloc (pl->n_chains + 1, sizeof *units);
+  unsigned *index = calloc (pl->n_chains + 1, sizeof *index);
+  pb_error *errs = calloc (pl->n_chains + 1, sizeof *errs);
+  uint64_t *ns = calloc (pl->n_chains + 1, sizeof *ns);
+  size_t n = 0;
   int rc = PB_OK;
 
-  if (batch == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  if (list == NULL || units == NULL || index == NULL || errs == NULL || ns == NULL)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
   for (size_t i = 0; i < pl->n_chains && rc == PB_OK; i++)
@@ -1649,24 +1962,132 @@ pb__plan_compile (pb_engine *e,
       else if (crc != PB_OK)
         fail_at_build (pl, c, crc, &cerr, &pl->first);
       else if (c->unit != NULL)
-        chain_link (c);
-      else
         {
-          pl->compiled++;
-          batch[n++] = c;
-          bytes += strlen (c->code->text);
-          if (n == BATCH_CHAINS || bytes >= BATCH_BYTES)
-            {
-              if (compile_batch (pl, batch, n) != PB_OK)
-                rc = pb_error_set (err, PB_ENOMEM, "out of memory");
-              n = bytes = 0;
-            }
+          /* The old chain's very code: its functions, found already. */
+          c->run = c->from->run;
+          c->run_prof = c->from->run_prof;
+          memcpy (c->finis, c->from->finis, c->n_procs * sizeof *c->finis);
+          memcpy (c->reports, c->from->reports, c->n_procs * sizeof *c->reports);
+        }
+      else
+        list[n++] = c;
+    }
+  pl->compiled = n;
+  if (rc == PB_OK && compile_chains (list, n, false, units, index, errs, ns) != PB_OK)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n && rc == PB_OK; i++)
+    if (units[i] == NULL)
+      fail_at_build (pl, list[i], PB_ECOMPILE, &errs[i], &pl->first);
+    else
+      chain_set_unit (list[i], units[i], index[i], ns[i]);
+  free (list);
+  free (units);
+  free (index);
+  free (errs);
+  free (ns);
+  return rc;
+}
+
+/* The profiling variants of an engine's chains, compiled after the swap
+ * that brought the chains in: see engine-private.h. */
+struct pb__profile
+{
+  uint64_t      generation;  /* the engine's, when they were compiled */
+  chain       **chains;
+  pb_jit_unit **units;
+  unsigned     *index;
+  uint64_t     *ns;          /* each one's share of its unit's compile */
+  size_t        n;
+};
+
+void
+pb__profile_free (pb__profile *pf)
+{
+  if (pf == NULL)
+    return;
+  for (size_t i = 0; i < pf->n; i++)
+    pb_jit_unit_unref (pf->units[i]);
+  free (pf->chains);
+  free (pf->units);
+  free (pf->index);
+  free (pf->ns);
+  free (pf);
+}
+
+int
+pb__profile_compile (pb_engine    *e,
+                     pb__profile **out)
+{
+  pb__profile *pf = calloc (1, sizeof *pf);
+  pb_error *errs = NULL;
+  size_t n = 0;
+  int rc = PB_OK;
+
+  *out = NULL;
+  if (pf == NULL)
+    return PB_ENOMEM;
+  pf->generation = e->generation;
+  pf->chains = calloc (e->n_chains + 1, sizeof *pf->chains);
+  pf->units = calloc (e->n_chains + 1, sizeof *pf->units);
+  pf->index = calloc (e->n_chains + 1, sizeof *pf->index);
+  pf->ns = calloc (e->n_chains + 1, sizeof *pf->ns);
+  errs = calloc (e->n_chains + 1, sizeof *errs);
+  if (pf->chains == NULL || pf->units == NULL || pf->index == NULL || pf->ns == NULL
+      || errs == NULL)
+    rc = PB_ENOMEM;
+  /* Only what a swap changes is read here (engine-private.h): a chain with
+   * code and a unit, but not the profiling variant. */
+  for (size_t i = 0; i < e->n_chains && rc == PB_OK; i++)
+    {
+      chain *c = e->chains[i];
+
+      if (c->unit != NULL && c->run_prof == NULL && c->code != NULL
+          && c->layout.lean_length < strlen (c->code->text))
+        pf->chains[n++] = c;
+    }
+  if (rc == PB_OK)
+    rc = compile_chains (pf->chains, n, true, pf->units, pf->index, errs, pf->ns);
+  /* A chain whose whole text does not compile runs on, unprofiled. */
+  for (size_t i = 0; i < n && rc == PB_OK; i++)
+    if (pf->units[i] != NULL)
+      {
+        pf->chains[pf->n] = pf->chains[i];
+        pf->units[pf->n] = pf->units[i];
+        pf->index[pf->n] = pf->index[i];
+        pf->ns[pf->n++] = pf->ns[i];
+      }
+  free (errs);
+  if (rc != PB_OK || pf->n == 0)
+    {
+      pb__profile_free (pf);
+      return rc;
+    }
+  *out = pf;
+  return PB_OK;
+}
+
+void
+pb__profile_swap (pb_engine   *e,
+                  pb__profile *pf)
+{
+  if (pf == NULL)
+    return;
+  /* The chains are the engine's still only if no plan was swapped in since:
+   * else they are gone, and the next pass compiles the new ones. */
+  if (pf->generation == e->generation)
+    {
+      for (size_t i = 0; i < pf->n; i++)
+        {
+          /* The states keep the unit that made them, with their fini; the
+           * chain's code moves to the whole unit, which has the same
+           * layout and adds pb_run_prof. */
+          chain_set_unit (pf->chains[i], pf->units[i], pf->index[i], pf->ns[i]);
+          pf->units[i] = NULL;
         }
     }
-  if (rc == PB_OK && n > 0 && compile_batch (pl, batch, n) != PB_OK)
-    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
-  free (batch);
-  return rc;
+  else
+    e->profile_due = true;
+  pb__profile_free (pf);
 }
 
 void
@@ -1693,6 +2114,8 @@ pb__plan_swap (pb_engine *e,
     }
   e->last_compiled = pl->compiled;
   e->last_kept = pl->kept;
+  e->generation++;
+  e->profile_due |= pl->compiled > 0;
   for (size_t i = 0; i < pl->n_procs; i++)
     if (pl->procs[i].state == PB_PROCESS_WAITING)
       keep_state (e, &pl->procs[i]);
@@ -1710,8 +2133,9 @@ pb__plan_swap (pb_engine *e,
           continue;
         }
       /* A chain that stays failed takes its old states, to release them
-       * at the end, but starts none. */
-      crc = chain_states (e, pl, c, c->inherit != CHAIN_FAILED, &cerr);
+       * at the end, but starts none; nor does an engine that only
+       * compiles, since starting a state runs process code. */
+      crc = chain_states (e, pl, c, c->inherit != CHAIN_FAILED && !e->compile_only, &cerr);
       if (crc == PB_ENOMEM)
         rc = pb_error_set (err, PB_ENOMEM, "out of memory");
       else if (crc != PB_OK)

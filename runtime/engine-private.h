@@ -181,7 +181,16 @@ struct pb_engine
   uint64_t   time_limit_ns;
   uint64_t   batch;
   bool       lenient;     /* incomplete parts wait instead of refusing */
+  bool       compile_only; /* builds make no states: no process code runs */
   bool       hold_failed_input;
+  /* Counts swaps, so that profiling variants compiled for the chains of
+   * one swap are dropped when another came first. */
+  uint64_t   generation;
+  /* Chains run without their profiling variant, compiled after the swap:
+   * by the engine at its next step, or (profile_elsewhere) by its owner's
+   * build thread. */
+  bool       profile_due;
+  bool       profile_elsewhere;
   size_t     last_compiled;
   size_t     last_kept;
   size_t     n_waiting;   /* chains that may be waiting on time or input */
@@ -224,6 +233,31 @@ int   pb__plan_swap         (pb_engine   *e,
                              pb__plan    *pl,
                              pb_error    *err);
 void  pb__plan_free         (pb__plan    *pl);
+
+/*
+ * The profiling variant of each chain (pb_run_prof, codegen.h), compiled
+ * after the swap, since a swap needs only pb_run: an edit goes live in
+ * half the compile.
+ *
+ * - pb__profile_compile() compiles the whole text of every chain of @e
+ *   that runs without it. Like pb__plan_compile() it reads only what a
+ *   swap changes, so it may run on a build thread while another steps
+ *   the engine, as long as no swap (of a plan or of profiles) overlaps
+ *   it. Returns: PB_OK with *@pf NULL when there is nothing to compile;
+ *   PB_ENOMEM. A chain whose whole text does not compile runs on,
+ *   unprofiled.
+ * - pb__profile_swap() gives the chains their new units, on the thread
+ *   that steps the engine, between two steps; it takes @pf (nullable),
+ *   and drops it if a plan was swapped in since it was compiled (then it
+ *   sets e->profile_due again).
+ */
+typedef struct pb__profile pb__profile;
+
+int   pb__profile_compile   (pb_engine    *e,
+                             pb__profile **pf);
+void  pb__profile_swap      (pb_engine    *e,
+                             pb__profile  *pf);
+void  pb__profile_free      (pb__profile  *pf);
 
 /* Whether a draining ring has emptied since the last call, so that a new
  * plan would join its chains; only on the thread that steps the engine. */

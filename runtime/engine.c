@@ -372,7 +372,8 @@ chain_turn (void *data)
   int64_t room = (int64_t) e->batch;
   bool finishing = false;
   bool all_closed = c->n_outs > 0;
-  bool profiled = c->calls % PROFILE_EVERY == 0;
+  /* Until its profiling variant is compiled, a chain runs unprofiled. */
+  bool profiled = c->run_prof != NULL && c->calls % PROFILE_EVERY == 0;
   char message[PB_ERROR_MESSAGE_MAX];
   run_call call;
   pb_error gerr;
@@ -714,6 +715,13 @@ pb_engine_set_lenient (pb_engine *e,
 }
 
 void
+pb_engine_set_compile_only (pb_engine *e,
+                            bool       compile_only)
+{
+  e->compile_only = compile_only;
+}
+
+void
 pb_engine_set_hold_failed_input (pb_engine *e,
                                  bool       hold)
 {
@@ -816,6 +824,18 @@ pb_engine_step (pb_engine *e)
 {
   uint64_t before = e->progress;
 
+  if (e->compile_only)
+    return false;
+
+  if (e->profile_due && !e->profile_elsewhere)
+    {
+      pb__profile *pf = NULL;
+
+      /* Out of memory, the chains only run unprofiled. */
+      e->profile_due = false;
+      if (pb__profile_compile (e, &pf) == PB_OK)
+        pb__profile_swap (e, pf);
+    }
   wake_waiting (e, 0, -1);
   pb_mux_step (e->mux);
   return e->progress != before;
@@ -834,6 +854,8 @@ int
 pb_engine_run (pb_engine *e,
                pb_error  *err)
 {
+  if (e->compile_only)
+    return pb_error_set (err, PB_EINVAL, "the engine compiles only: it cannot run");
   while (!pb_engine_finished (e))
     {
       if (pb_engine_step (e))

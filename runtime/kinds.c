@@ -156,7 +156,15 @@ static const pb_kind catalogue[] = {
       "  $FAIL (\"from, to and step must be whole numbers for type=i64; add type=f64\");\n"
       "if ($s->step == 0) $FAIL (\"step must not be 0\");\n"
       "$s->left = pb_seq_length_$u ($s->cur, ($U) ($p{to}), $s->step);\n"
-      "if ($s->left == UINT64_MAX) $FAIL (\"from, to and step never end\");\n",
+      "if ($s->left == UINT64_MAX) $FAIL (\"from, to and step never end\");\n"
+      /* In f64, a step below the precision of the values adds nothing:
+       * seq would give one value again and again, practically forever.
+       * The values are largest at one end, so that is where to look. */
+      "if (($U) 0.5 != 0 && $s->left > 1\n"
+      "    && ($s->cur + $s->step == $s->cur || ($U) ($p{to}) - $s->step == ($U) ($p{to})))\n"
+      "  $FAIL (\"step %g is below the precision of values from %g to %g: seq would give the \"\n"
+      "         \"same value again and again\", (double) $s->step, (double) $s->cur,\n"
+      "         (double) ($p{to}));\n",
     .prologue = "$avail = $s->left == 0 ? -1 : $s->left < (uint64_t) $room ? (int64_t) $s->left : $room;\n",
     /* The prologue admits no more than is left, so the count is settled
      * once per call; cur may step past the end, wrapping harmlessly,
@@ -312,20 +320,27 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "parse", .category = "transform",
-    .description = "Reads text as numbers, one per line; blank lines are skipped.",
+    .description = "Reads text as numbers, one per line of at most 79 bytes; blank lines are skipped.",
     .shape = PB_SHAPE_TRANSFORM, PORTS (parse_ports), PARAMS (to_num_params),
     .in_types = "u8", .out_rule = PB_OUT_PARAM, .out_param = "to",
     .expand = 1, .finish_emit = 1,
-    .state = "int64_t line; int len; char text[80];",
+    /* A line that outgrows the buffer fails at once: no number is that
+     * long, and a line of gigabytes must neither wrap a count nor wait
+     * for a newline that may never come. */
+    .state = "int64_t line; size_t len; char text[80];",
     .body =
-      "if ($x != '\\n') { if ($s->len < (int) sizeof $s->text - 1) $s->text[$s->len] = (char) $x; $s->len++; }\n"
-      "else { $U pb_v; int pb_r = pb_parse_$u ($s->text, $s->len, &pb_v); $s->line++; $s->len = 0;\n"
+      "if ($x != '\\n') {\n"
+      "  if ($s->len == sizeof $s->text - 1)\n"
+      "    $FAIL (\"line %lld is longer than %d bytes, the most a number may take\",\n"
+      "           (long long) $s->line + 1, (int) sizeof $s->text - 1);\n"
+      "  $s->text[$s->len++] = (char) $x; }\n"
+      "else { $U pb_v; int pb_r = pb_parse_$u ($s->text, (int) $s->len, &pb_v); $s->line++; $s->len = 0;\n"
       "  if (pb_r < 0) $FAIL (\"line %lld is not a number\", (long long) $s->line);\n"
       "  if (pb_r > 0)\n"
       "$EMIT (pb_v)\n"
       "}\n",
     .finish =
-      "if ($s->len > 0) { $U pb_v; int pb_r = pb_parse_$u ($s->text, $s->len, &pb_v); $s->line++; $s->len = 0;\n"
+      "if ($s->len > 0) { $U pb_v; int pb_r = pb_parse_$u ($s->text, (int) $s->len, &pb_v); $s->line++; $s->len = 0;\n"
       "  if (pb_r < 0) $FAIL (\"line %lld is not a number\", (long long) $s->line);\n"
       "  if (pb_r > 0)\n"
       "$EMIT (pb_v)\n"
@@ -426,8 +441,19 @@ static const pb_kind catalogue[] = {
     .description = "Writes items to standard output: numbers one per line, bytes as they are.",
     .shape = PB_SHAPE_SINK, PORTS (sink_any_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_NONE,
-    .body = "pb_print_$t ($x);\n",
-    .finish = "fflush (stdout);\n",
+    /* Output that cannot be written (a full disk, a closed descriptor) is
+     * an error. The stream's error flag is looked at every 4096 items, so
+     * that an endless stream into /dev/full fails too, at little cost per
+     * byte. (A closed pipe is SIGPIPE's, which ends the program quietly,
+     * as it ends `seq | head -1`.) */
+    .state = "uint64_t n;",
+    .body =
+      "pb_print_$t ($x);\n"
+      "if ((++$s->n & 4095) == 0 && ferror (stdout))\n"
+      "  $FAIL (\"cannot write to standard output: %s\", strerror (errno));\n",
+    .finish =
+      "if (fflush (stdout) != 0 || ferror (stdout))\n"
+      "  $FAIL (\"cannot write to standard output: %s\", strerror (errno));\n",
   },
   {
     .name = "file-out", .category = "sink",

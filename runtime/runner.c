@@ -56,6 +56,10 @@
 /* How long pb_runner_snapshot() waits for a fresh copy before it takes
  * the latest one: a few frames of a live view. */
 #define SNAPSHOT_WAIT_NS UINT64_C (20000000)
+/* How long edits must pause before the profiling variants are compiled: an
+ * edit arriving while the build thread compiles them would wait for it, so
+ * a burst of edits (typing an expression, dragging) goes first. */
+#define PROFILE_QUIET_NS UINT64_C (100000000)
 
 struct pb_runner
 {
@@ -79,11 +83,21 @@ struct pb_runner
   pthread_t          builder;
   pb_engine         *engine;      /* the runner thread's, but for plans */
 
-  uint64_t           edits;       /* accepted */
+  /* Events the graph sent, under graph_lock: an edit that sent none
+   * changed nothing (a parameter set to its value) and is not counted. */
+  uint64_t           graph_events;
+  uint64_t           events_before;
+  uint32_t           listener;
+  uint64_t           edits;       /* accepted, and changing the graph */
   uint64_t           planned;     /* of those, in a plan */
   uint64_t           live;        /* of those, built into the engine */
   uint64_t           first_pending_ns;
+  uint64_t           last_edit_ns;
   pb__plan          *pending;     /* compiled, waiting to be swapped in */
+  /* Profiling variants, compiled after the swap that needed the chains
+   * (engine-private.h): wanted, then waiting to be swapped in. */
+  bool               profile_wanted;
+  pb__profile       *pending_profile;
   uint64_t           pending_edits;
   uint64_t           pending_since;
   unsigned           batch_depth;
@@ -247,6 +261,8 @@ swap_in (pb_runner *r)
   r->need_build = false;
   r->have_rebuild = true;
   r->rebuild = (pb_rebuild_info) { edits, compiled, kept, pb_clock_now_ns () - since };
+  r->profile_wanted |= r->engine->profile_due;
+  r->engine->profile_due = false;
   /* With the edits live, whether the run has ended must be true of the
    * new engine, or pb_runner_wait() would end on the old one's. */
   note_end (r);
@@ -256,12 +272,42 @@ swap_in (pb_runner *r)
   publish (r);
 }
 
+/* On the runner thread, between two steps: gives the chains the
+ * profiling variants the build thread compiled. */
+static void
+profile_in (pb_runner *r)
+{
+  pb__profile *pf;
+
+  pthread_mutex_lock (&r->lock);
+  pf = r->pending_profile;
+  pthread_mutex_unlock (&r->lock);
+  pb__profile_swap (r->engine, pf);
+  pthread_mutex_lock (&r->lock);
+  /* Cleared only now, as for a plan: a compile reads what this changed. */
+  r->pending_profile = NULL;
+  r->profile_wanted |= r->engine->profile_due;
+  r->engine->profile_due = false;
+  pthread_cond_broadcast (&r->changed);
+  pthread_mutex_unlock (&r->lock);
+}
+
 /* With `lock` held: whether the build thread has a plan to make. */
 static bool
 plan_due (const pb_runner *r)
 {
-  return r->batch_depth == 0 && r->pending == NULL
+  return r->batch_depth == 0 && r->pending == NULL && r->pending_profile == NULL
          && (r->need_plan || r->edits != r->planned);
+}
+
+/* With `lock` held: whether the build thread has profiling variants to
+ * compile; edits waiting to go live come first, and the compile waits
+ * for PROFILE_QUIET_NS without edits. */
+static bool
+profile_due (const pb_runner *r)
+{
+  return r->profile_wanted && r->batch_depth == 0 && !r->need_plan
+         && r->edits == r->planned && r->pending == NULL && r->pending_profile == NULL;
 }
 
 /* The build thread: plans and compiles every edit accepted so far, and
@@ -279,9 +325,31 @@ builder_main (void *data)
       uint64_t target, since;
 
       while (!r->quit && !plan_due (r))
-        pthread_cond_wait (&r->changed, &r->lock);
+        {
+          uint64_t quiet = r->last_edit_ns + PROFILE_QUIET_NS;
+
+          if (profile_due (r) && pb_clock_now_ns () >= quiet)
+            break;
+          wait_changed (r, profile_due (r) ? quiet : UINT64_MAX);
+        }
       if (r->quit)
         break;
+      if (!plan_due (r))
+        {
+          pb__profile *pf = NULL;
+
+          r->profile_wanted = false;
+          pthread_mutex_unlock (&r->lock);
+          /* Out of memory, the chains only run unprofiled. */
+          pb__profile_compile (r->engine, &pf);
+          pthread_mutex_lock (&r->lock);
+          if (pf != NULL)
+            {
+              r->pending_profile = pf;
+              poke (r);
+            }
+          continue;
+        }
       pthread_mutex_unlock (&r->lock);
 
       pthread_mutex_lock (&r->graph_lock);
@@ -372,7 +440,7 @@ runner_main (void *data)
   for (;;)
     {
       uint64_t seen;
-      bool swap, snap, go;
+      bool swap, swap_profile, snap, go;
 
       drain (r);
       seen = atomic_load_explicit (&r->attention, memory_order_acquire);
@@ -383,12 +451,15 @@ runner_main (void *data)
           break;
         }
       swap = r->pending != NULL;
+      swap_profile = r->pending_profile != NULL;
       snap = r->snap_asked != r->snap_given;
       go = !r->paused && !r->finished && !r->need_build;
       pthread_mutex_unlock (&r->lock);
 
       if (swap)
         swap_in (r);
+      else if (swap_profile)
+        profile_in (r);
       else if (snap)
         publish (r);
       else if (go)
@@ -400,11 +471,24 @@ runner_main (void *data)
           poll (&fd, 1, -1);
         }
     }
-  /* The last copy says how the run stood when it was stopped. */
+  /* The last copy says how the run stood when it was stopped. The engine
+   * is freed by whoever joins both threads: the build thread may still be
+   * reading its chains for a compile when this one sees `quit`. */
   if (!r->need_build)
     publish (r);
-  pb_engine_free (r->engine);
   return NULL;
+}
+
+/* On the thread that edits, under graph_lock (edits through the runner
+ * hold it; see pb_runner_lock_graph()). */
+static void
+count_event (const pb_graph       *graph,
+             const pb_graph_event *event,
+             void                 *data)
+{
+  pb_runner *r = data;
+
+  r->graph_events++;
 }
 
 pb_runner *
@@ -435,6 +519,11 @@ pb_runner_new (pb_graph *graph)
   pthread_cond_init (&r->changed, &attr);
   pthread_condattr_destroy (&attr);
   atomic_init (&r->attention, 0);
+  if (pb_graph_add_listener (graph, count_event, r, &r->listener) != PB_OK)
+    {
+      pb_runner_free (r);
+      return NULL;
+    }
   return r;
 }
 
@@ -450,6 +539,8 @@ pb_runner_free (pb_runner *r)
   pthread_mutex_destroy (&r->graph_lock);
   close (r->wake_fd);
   pb_snapshot_free (r->latest);
+  if (r->listener != 0)
+    pb_graph_remove_listener (r->graph, r->listener);
   pb_graph_free (r->graph);
   free (r);
 }
@@ -476,6 +567,8 @@ pb_runner_start (pb_runner *r,
     }
   pb_engine_set_lenient (e, !r->headless);
   pb_engine_set_hold_failed_input (e, !r->headless);
+  /* Compiled on the build thread, not on the one running the chains. */
+  e->profile_elsewhere = true;
   pb_error_clear (&r->refused);
   r->engine = e;
   r->started = true;
@@ -503,6 +596,7 @@ pb_runner_start (pb_runner *r,
       poke (r);
       pthread_mutex_unlock (&r->lock);
       pthread_join (r->thread, NULL);
+      pb_engine_free (e);
       pthread_mutex_lock (&r->lock);
       r->started = false;
       r->engine = NULL;
@@ -580,9 +674,13 @@ pb_runner_stop (pb_runner *r)
   poke (r);
   pthread_mutex_unlock (&r->lock);
   pthread_join (r->thread, NULL);
+  pb_engine_free (r->engine);
   pthread_mutex_lock (&r->lock);
   pb__plan_free (r->pending);
   r->pending = NULL;
+  pb__profile_free (r->pending_profile);
+  r->pending_profile = NULL;
+  r->profile_wanted = false;
   r->started = false;
   r->engine = NULL;
   pthread_cond_broadcast (&r->changed);
@@ -615,20 +713,23 @@ edit_begin (pb_runner *r)
   if (graph_holder == r)
     return PB_EDEADLK;
   pthread_mutex_lock (&r->graph_lock);
+  r->events_before = r->graph_events;
   return PB_OK;
 }
 
-/* Ends an edit made under the graph lock: an accepted one is counted there,
- * so that a build sees exactly the edits it counts. */
+/* Ends an edit made under the graph lock: an accepted one that changed the
+ * graph is counted there, so that a build sees exactly the edits it
+ * counts. One that changed nothing is live already. */
 static int
 edit_end (pb_runner *r,
           int        rc)
 {
-  if (rc == PB_OK)
+  if (rc == PB_OK && r->graph_events != r->events_before)
     {
       pthread_mutex_lock (&r->lock);
+      r->last_edit_ns = pb_clock_now_ns ();
       if (r->edits == r->planned)
-        r->first_pending_ns = pb_clock_now_ns ();
+        r->first_pending_ns = r->last_edit_ns;
       r->edits++;
       pthread_cond_broadcast (&r->changed);
       pthread_mutex_unlock (&r->lock);

@@ -683,7 +683,7 @@ test_parse (void)
   g_assert_cmpstr (info_of (r, "parse0").message, ==, "line 3 is not a number");
   run_free (r);
 
-  /* An overlong line is not a number either. */
+  /* An overlong line fails at its 80th byte, as too long. */
   {
     g_autofree char *longline = g_strnfill (100, '1');
     g_autofree char *text = g_strdup_printf ("5\n%s\n", longline);
@@ -693,7 +693,8 @@ test_parse (void)
   tf = g_strdup_printf ("file-in path='%s' ! parse ! sum", e);
   r = run_build (tf);
   g_assert_cmpint (run_go (r), ==, PB_EFAILED);
-  g_assert_cmpstr (info_of (r, "parse0").message, ==, "line 2 is not a number");
+  g_assert_cmpstr (info_of (r, "parse0").message, ==,
+                   "line 2 is longer than 79 bytes, the most a number may take");
   run_free (r);
 }
 
@@ -731,6 +732,30 @@ test_pass (void)
 }
 
 /* ---- routing ---- */
+
+/* Branches with the same code (but for their names) are compiled once and
+ * share the code, each with its own state. */
+static void
+test_twins (void)
+{
+  Run *r = run_ok ("seq to=10 ! broadcast name=b ! sum name=s1  b. ! sum name=s2  b. ! sum name=s3 "
+                   " seq to=4 ! sum name=s4");
+  const char *names[] = { "s1", "s2", "s3" };
+  size_t compiled = 0;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      pb_chain_info chain;
+
+      g_assert_cmpstr (result_of (r, names[i]), ==, "55");
+      g_assert_cmpint (pb_engine_chain_info (r->engine, info_of (r, names[i]).chain, &chain), ==, PB_OK);
+      /* A twin took its code from the first: it cost no compile. */
+      compiled += chain.compile_ns > 0;
+    }
+  g_assert_cmpuint (compiled, ==, 1);
+  g_assert_cmpstr (result_of (r, "s4"), ==, "10");
+  run_free (r);
+}
 
 static void
 test_broadcast (void)
@@ -1982,6 +2007,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/rebuild-add-remove", test_rebuild_add_remove);
   g_test_add_func ("/Pushback/Engine/free-while-running", test_free_while_running);
   g_test_add_func ("/Pushback/Engine/empty-engine", test_empty_engine);
+  g_test_add_func ("/Pushback/Engine/twins", test_twins);
 
   status = g_test_run ();
 

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -751,6 +752,229 @@ test_document_usage (void)
     }
 }
 
+/* Runs `pushback-run -e TEXT` with its standard output redirected by
+ * @redirect, as a shell writes it (">/dev/full", ">&-"). */
+static Cli *
+cli_e_redirected (const char *text,
+                  const char *redirect)
+{
+  Cli *r = g_new0 (Cli, 1);
+  g_autofree char *script = g_strdup_printf ("exec \"$0\" \"$@\" %s", redirect);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) err = NULL;
+  GError *error = NULL;
+
+  alarm (WATCHDOG_S);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           "/bin/sh", "-c", script, runner (), "-e", text, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate (proc, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  alarm (0);
+  r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  r->out = g_strdup ("");
+  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  return r;
+}
+
+/*
+ * Output that cannot be written is an error: each sink that writes to
+ * standard output, on a full disk (/dev/full) and on a closed descriptor,
+ * fails with a message and status 1. An endless print into /dev/full
+ * fails too, rather than run on.
+ */
+static void
+test_output_errors (void)
+{
+  static const char *const pipelines[] = {
+    "seq to=10 ! print",
+    "seq to=10 ! sum",
+    "seq to=10 ! stats",
+    "seq to=10 ! format ! print",
+    "seq to=1000000000000 ! print",
+  };
+  static const char *const redirects[] = { ">/dev/full", ">&-" };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (pipelines); i++)
+    for (size_t k = 0; k < G_N_ELEMENTS (redirects); k++)
+      {
+        Cli *r = cli_e_redirected (pipelines[i], redirects[k]);
+
+        g_test_message ("%s %s: %d, %s", pipelines[i], redirects[k], r->status, r->err);
+        g_assert_cmpint (r->status, ==, 1);
+        g_assert_true (g_str_has_prefix (r->err, "pushback-run: "));
+        g_assert_cmpuint (count_lines (r->err), ==, 1);
+        g_assert_nonnull (strstr (r->err, "cannot write to standard output: "));
+        g_assert_nonnull (strstr (r->err, k == 0 ? g_strerror (ENOSPC) : g_strerror (EBADF)));
+        cli_free (r);
+      }
+}
+
+/* Reads one line of @argv's standard output, closes the pipe, and
+ * returns how the program ended (a wait status) and what it wrote on
+ * standard error. */
+static int
+first_line_then_close (const char *const *argv,
+                       char             **err_text)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  GError *error = NULL;
+  GInputStream *err_stream;
+  char buf[4096];
+  gssize n;
+  GString *err = g_string_new (NULL);
+
+  alarm (WATCHDOG_S);
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "1");
+  g_input_stream_close (G_INPUT_STREAM (lines), NULL, NULL);
+  g_input_stream_close (g_subprocess_get_stdout_pipe (proc), NULL, NULL);
+  err_stream = g_subprocess_get_stderr_pipe (proc);
+  while ((n = g_input_stream_read (err_stream, buf, sizeof buf, NULL, &error)) > 0)
+    g_string_append_len (err, buf, n);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  alarm (0);
+  *err_text = g_string_free (err, FALSE);
+  return g_subprocess_get_status (proc);
+}
+
+/* `pushback-run -e 'seq ! print' | head -1` ends as `seq | head -1`
+ * does: quietly, by SIGPIPE. */
+static void
+test_print_head (void)
+{
+  const char *run_argv[] = { runner (), "-e", "seq to=1000000 ! print", NULL };
+  const char *seq_argv[] = { "seq", "1000000", NULL };
+  g_autofree char *run_err = NULL;
+  g_autofree char *seq_err = NULL;
+  int run_status = first_line_then_close (run_argv, &run_err);
+  int seq_status = first_line_then_close (seq_argv, &seq_err);
+
+  g_test_message ("pushback-run: status 0x%x, %s; seq: status 0x%x", run_status, run_err,
+                  seq_status);
+  g_assert_cmpint (run_status, ==, seq_status);
+  g_assert_cmpstr (run_err, ==, "");
+  g_assert_cmpstr (seq_err, ==, "");
+}
+
+/*
+ * parse reads lines of at most 79 bytes, and fails at the 80th byte of a
+ * longer one, without waiting for its end: a line of 2^31 bytes wrapped
+ * its length and wrote out of bounds, and /dev/zero is a line that never
+ * ends.
+ */
+static void
+test_parse_long_lines (void)
+{
+  const char *parse[] = { "-e", "stdin ! parse ! sum", NULL };
+  g_autofree char *longest = g_strdup_printf ("%079d\n%080d\n", 7, 1);
+  Cli *r;
+
+  /* 79 bytes: a number. */
+  longest[79] = '\0';
+  r = cli_run_input (parse, longest);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "7\n");
+  cli_free (r);
+
+  /* 80 bytes: too long, named as such. */
+  longest[79] = '\n';
+  r = cli_run_input (parse, longest);
+  g_test_message ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "parse0: line 2 is longer than 79 bytes"));
+  cli_free (r);
+
+  FAILS_E ("file-in path=/dev/zero ! parse ! sum",
+           "parse0: line 1 is longer than 79 bytes, the most a number may take");
+}
+
+/* An f64 seq whose step is below the precision of its values would give
+ * the same value again and again: it is refused, naming the step. */
+static void
+test_seq_precision (void)
+{
+  FAILS_E ("seq type=f64 from=1e17 to=2e17 step=1 ! sum",
+           "seq0: step 1 is below the precision of values from 1e+17 to 2e+17");
+  FAILS_E ("seq type=f64 from=0 to=1e17 step=1 ! sum", "seq0: step 1 is below the precision");
+  FAILS_E ("seq type=f64 from=-1e17 to=0 step=1 ! sum", "seq0: step 1 is below the precision");
+  FAILS_E ("seq type=f64 from=1e17 to=-1e17 step=-1 ! sum", "seq0: step -1 is below the precision");
+  /* Where the step still counts, for a single value, and in i64, the
+   * same ranges run. */
+  assert_prints ("seq type=f64 from=1e300 to=1e300 ! sum", "1e+300\n");
+  assert_prints ("seq type=f64 from=1e15 to=1000000000000003 step=1 ! sum", "4000000000000006\n");
+  assert_prints ("seq from=100000000000000000 to=100000000000000002 ! sum",
+                 "300000000000000003\n");
+}
+
+/*
+ * Checking and showing the code run nothing: a `c` process's init (which
+ * here would write a file) does not run, and a `file-out` target is not
+ * truncated, whether the topology is a pipeline or a document.
+ */
+static void
+test_check_runs_nothing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pushback-run-XXXXXX", &error);
+  g_autofree char *target = g_build_filename (dir, "keep.txt", NULL);
+  g_autofree char *marker = g_build_filename (dir, "init-ran", NULL);
+  g_autofree char *doc = g_build_filename (dir, "t.pushback", NULL);
+  g_autofree char *text = g_strdup_printf (
+    "seq to=3 ! c init=\"FILE *f = fopen (\\\"%s\\\", \\\"w\\\"); if (f) fclose (f);\" "
+    "code=\"emit (x);\" ! format ! file-out path=%s", marker, target);
+  const char *dump[] = { "--dump-c", "-e", text, NULL };
+  const char *save[] = { "--save", doc, "-e", text, NULL };
+  const char *check[] = { "--check", doc, NULL };
+  const char *dump_doc[] = { "--dump-c", doc, NULL };
+  const char *const *runs[] = { dump, check, dump_doc };
+  g_autofree char *contents = NULL;
+  Cli *r;
+
+  g_assert_no_error (error);
+  r = cli_run (save);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_free (r);
+  for (size_t i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_file_set_contents (target, "mine\n", -1, &error);
+      g_assert_no_error (error);
+      r = cli_run (runs[i]);
+      g_test_message ("%s %s: %d %s", runs[i][0], runs[i][1], r->status, r->err);
+      g_assert_cmpint (r->status, ==, 0);
+      g_assert_cmpstr (r->err, ==, "");
+      cli_free (r);
+      g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+      g_file_get_contents (target, &contents, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (contents, ==, "mine\n");
+      g_clear_pointer (&contents, g_free);
+    }
+
+  /* Run, the same topology does both. */
+  r = cli_e (text);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_free (r);
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_file_get_contents (target, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, "1\n2\n3\n");
+
+  g_remove (target);
+  g_remove (marker);
+  g_remove (doc);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -774,6 +998,11 @@ main (int   argc,
   g_test_add_func ("/Pushback/Run/documents", test_documents);
   g_test_add_func ("/Pushback/Run/document-errors", test_document_errors);
   g_test_add_func ("/Pushback/Run/document-usage", test_document_usage);
+  g_test_add_func ("/Pushback/Run/output-errors", test_output_errors);
+  g_test_add_func ("/Pushback/Run/print-head", test_print_head);
+  g_test_add_func ("/Pushback/Run/parse-long-lines", test_parse_long_lines);
+  g_test_add_func ("/Pushback/Run/seq-precision", test_seq_precision);
+  g_test_add_func ("/Pushback/Run/check-runs-nothing", test_check_runs_nothing);
 
   return g_test_run ();
 }

@@ -195,6 +195,22 @@ void pb_engine_set_lenient (pb_engine *e,
                             bool       lenient);
 
 /**
+ * pb_engine_set_compile_only:
+ * @compile_only: whether pb_engine_build() stops after compiling
+ *
+ * Checking a topology, or showing its code, must not run it: a `c`
+ * process's init is user code, and a `file-out` process truncates its
+ * target when it starts. An engine that compiles only checks and compiles
+ * as any other, but starts no process (no state is made, no init runs, no
+ * file is opened), so it cannot run: pb_engine_step() does nothing and
+ * returns false, pb_engine_run() returns PB_EINVAL. Set it before the
+ * first build; the default is off.
+ * Thread safety: the thread that builds @e, before pb_engine_build().
+ */
+void pb_engine_set_compile_only (pb_engine *e,
+                                 bool       compile_only);
+
+/**
  * pb_engine_set_hold_failed_input:
  * @hold: whether a failed chain keeps the items that reach it
  *

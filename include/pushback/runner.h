@@ -176,7 +176,10 @@ pb_runner_state pb_runner_get_state (pb_runner *r);
  * Edits. Each takes the graph lock, applies the pb_graph_* call of the same
  * name and returns its result, checked at once: on refusal (PB_EBUSY,
  * PB_ENOENT, PB_EEXIST, ...) nothing changed. An accepted edit goes live at
- * the next step boundary, or at pb_runner_commit() inside a batch.
+ * the next step boundary, or at pb_runner_commit() inside a batch. An
+ * accepted edit that changes nothing (a parameter set to the value it
+ * has) is live at once: nothing is planned or compiled for it, and
+ * pb_runner_last_rebuild() does not count it.
  *
  * Every edit returns PB_EDEADLK when the calling thread holds the graph
  * lock (pb_runner_lock_graph()), since the edit would wait for itself.

@@ -6,10 +6,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gi18n.h>
@@ -377,6 +380,46 @@ on_sigint (int sig)
   interrupted = 1;
 }
 
+/*
+ * Standard descriptors that the caller closed (`pushback-run ... >&-`)
+ * are taken by /dev/null, opened so that using them fails as using a
+ * closed one does (EBADF): otherwise the next descriptor we open (the
+ * document, a runner's wake-up pipe, a file-out target) would take the
+ * number, and `print` would write into it.
+ */
+static void
+hold_standard_descriptors (void)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      int held;
+
+      if (fcntl (fd, F_GETFD) >= 0 || errno != EBADF)
+        continue;
+      held = open ("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+      if (held >= 0 && held != fd)
+        {
+          dup2 (held, fd);
+          close (held);
+        }
+    }
+}
+
+/*
+ * Output that was not written is an error, as in coreutils: a result
+ * printed to a full disk or a closed descriptor must not end with status
+ * 0. Returns: whether everything written to standard output got there.
+ */
+static gboolean
+flush_standard_output (void)
+{
+  if (fflush (stdout) == 0 && !ferror (stdout))
+    return TRUE;
+  g_printerr ("pushback-run: %s: %s\n", _("cannot write to standard output"),
+              g_strerror (errno));
+  return FALSE;
+}
+
 /* Runs @runner to its end, printing the counters every --interval, or
  * until SIGINT. SIGINT is blocked in the runner's threads, which inherit
  * the mask, so that it interrupts this thread alone.
@@ -449,6 +492,7 @@ main (int   argc,
   int64_t started_us, started;
   int status = 1;
 
+  hold_standard_descriptors ();
   setlocale (LC_ALL, "");
   pb_bind_resources ();
 
@@ -535,6 +579,7 @@ main (int   argc,
           pb_error_set (&err, PB_ENOMEM, "out of memory");
           goto out;
         }
+      pb_engine_set_compile_only (engine, true);
       if (pb_engine_build (engine, &err) != PB_OK)
         goto out;
       for (size_t i = 0; dump_c && i < pb_engine_n_chains (engine); i++)
@@ -594,6 +639,9 @@ main (int   argc,
 out:
   if (err.code != PB_OK)
     g_printerr ("pushback-run: %s\n", err.message);
+  /* A run that failed has said why; its output may have been the cause. */
+  if (status == 0 && !flush_standard_output ())
+    status = 1;
   pb_snapshot_free (snap);
   pb_runner_free (runner);
   pb_engine_free (engine);
