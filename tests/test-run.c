@@ -752,11 +752,13 @@ test_document_usage (void)
     }
 }
 
-/* Runs `pushback-run -e TEXT` with its standard output redirected by
- * @redirect, as a shell writes it (">/dev/full", ">&-"). */
+/* Runs `pushback-run OPTION ARGUMENT` with its standard output
+ * redirected by @redirect, as a shell writes it (">/dev/full", ">&-");
+ * @argument may be %NULL. */
 static Cli *
-cli_e_redirected (const char *text,
-                  const char *redirect)
+cli_redirected (const char *option,
+                const char *argument,
+                const char *redirect)
 {
   Cli *r = g_new0 (Cli, 1);
   g_autofree char *script = g_strdup_printf ("exec \"$0\" \"$@\" %s", redirect);
@@ -766,7 +768,7 @@ cli_e_redirected (const char *text,
 
   alarm (WATCHDOG_S);
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                           "/bin/sh", "-c", script, runner (), "-e", text, NULL);
+                           "/bin/sh", "-c", script, runner (), option, argument, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate (proc, NULL, NULL, NULL, &err, &error);
   g_assert_no_error (error);
@@ -798,7 +800,7 @@ test_output_errors (void)
   for (size_t i = 0; i < G_N_ELEMENTS (pipelines); i++)
     for (size_t k = 0; k < G_N_ELEMENTS (redirects); k++)
       {
-        Cli *r = cli_e_redirected (pipelines[i], redirects[k]);
+        Cli *r = cli_redirected ("-e", pipelines[i], redirects[k]);
 
         g_test_message ("%s %s: %d, %s", pipelines[i], redirects[k], r->status, r->err);
         g_assert_cmpint (r->status, ==, 1);
@@ -808,6 +810,18 @@ test_output_errors (void)
         g_assert_nonnull (strstr (r->err, k == 0 ? g_strerror (ENOSPC) : g_strerror (EBADF)));
         cli_free (r);
       }
+
+  /* The help, printed by GOption, which exits by itself, is output too. */
+  for (size_t k = 0; k < G_N_ELEMENTS (redirects); k++)
+    {
+      Cli *r = cli_redirected ("--help", NULL, redirects[k]);
+
+      g_test_message ("--help %s: %d, %s", redirects[k], r->status, r->err);
+      g_assert_cmpint (r->status, ==, 1);
+      g_assert_cmpuint (count_lines (r->err), ==, 1);
+      g_assert_nonnull (strstr (r->err, "cannot write to standard output: "));
+      cli_free (r);
+    }
 }
 
 /* Reads one line of @argv's standard output, closes the pipe, and

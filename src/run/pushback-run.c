@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -420,6 +421,18 @@ flush_standard_output (void)
   return FALSE;
 }
 
+/* GOption prints --help and exits by itself, inside the parse, so the
+ * output of an exit there is checked at exit, as gnulib's close_stdout
+ * does. After the parse, main() reports its own output errors. */
+static gboolean options_parsed;
+
+static void
+flush_standard_output_at_exit (void)
+{
+  if (!options_parsed && !flush_standard_output ())
+    _exit (1);
+}
+
 /* Runs @runner to its end, printing the counters every --interval, or
  * until SIGINT. SIGINT is blocked in the runner's threads, which inherit
  * the mask, so that it interrupts this thread alone.
@@ -493,6 +506,7 @@ main (int   argc,
   int status = 1;
 
   hold_standard_descriptors ();
+  atexit (flush_standard_output_at_exit);
   setlocale (LC_ALL, "");
   pb_bind_resources ();
 
@@ -505,6 +519,7 @@ main (int   argc,
       g_printerr ("pushback-run: %s\n", error->message);
       return 2;
     }
+  options_parsed = TRUE;
   /* One argument naming a file, or ending in .pushback, is a document
    * (so a missing one is reported as missing, not as a bad pipeline); any
    * other words are a pipeline, as gst-launch takes them. */
