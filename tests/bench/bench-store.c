@@ -17,7 +17,7 @@
  * - replace_save: pb_store_save() of another topology of the same size
  *   (other names, parameters and links) over the saved one;
  * - open_save_close: a new document, opened, saved and closed, as
- *   `pushback-run --save` does, WAL checkpoint included.
+ *   `pushback-run --save` does, its journal and fsyncs included.
  *
  * Usage: bench-store [RUNS [DIR]], by default 7 runs. The last line of
  * output is machine-readable.
@@ -85,16 +85,14 @@ make_topology (pb_store_layout *layout,
   return g;
 }
 
-/* Removes the document and anything beside it. */
+/* Removes the document and the journal a cut-short save leaves. */
 static void
 remove_document (const char *path)
 {
   char side[4200];
 
   unlink (path);
-  snprintf (side, sizeof side, "%s-wal", path);
-  unlink (side);
-  snprintf (side, sizeof side, "%s-shm", path);
+  snprintf (side, sizeof side, "%s-journal", path);
   unlink (side);
 }
 
