@@ -405,6 +405,9 @@ resolve_types (pb_engine       *e,
   return rc;
 }
 
+/* The most processes one chain holds: see partition(). */
+#define CHAIN_MAX_STAGES 1024
+
 /* Whether the link out of @p into @q can be pasted into one chain. */
 static bool
 fusible (const proc     *p,
@@ -511,7 +514,8 @@ chain_next (proc   *procs,
   return q != NULL && fusible (p, &p->outs[0], q) && !q->mark ? q : NULL;
 }
 
-/* How many processes the chain headed by @head will hold. */
+/* How many processes the chain headed by @head will hold: at most
+ * CHAIN_MAX_STAGES. */
 static size_t
 chain_length (proc   *procs,
               size_t  n,
@@ -521,7 +525,7 @@ chain_length (proc   *procs,
 
   /* Marks keep a walk on a cycle from running for ever; they are undone
    * so that partition() walks the same way. */
-  for (proc *p = head; p != NULL; p = chain_next (procs, n, p))
+  for (proc *p = head; p != NULL && len < CHAIN_MAX_STAGES; p = chain_next (procs, n, p))
     {
       p->mark = 1;
       len++;
@@ -544,8 +548,54 @@ compare_ring_reader (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* Makes the chain headed by @head, walking along fusible links for at
+ * most CHAIN_MAX_STAGES processes, and sets *@rest to the process the
+ * walk stopped short of, which must head a chain of its own, or NULL.
+ * Returns: PB_OK, PB_ENOMEM. */
+static int
+make_chain (plan     *pl,
+            proc     *head,
+            proc    **rest,
+            pb_error *err)
+{
+  proc *procs = pl->procs;
+  size_t n = pl->n_procs;
+  chain *c = calloc (1, sizeof *c);
+  size_t len;
+  proc *p;
+
+  if (c == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  pl->chains[pl->n_chains++] = c;
+  /* Sized by the chain, not the topology: 20,000 short chains. */
+  len = chain_length (procs, n, head);
+  c->procs = calloc (len + 1, sizeof (size_t));
+  c->addrs = calloc (len + 1, sizeof (pb_addr));
+  if (c->procs == NULL || c->addrs == NULL)
+    return pb_error_set (err, PB_ENOMEM, "out of memory");
+  c->source = head->kind->shape == PB_SHAPE_SOURCE;
+  c->wait_fd = -1;
+  c->n_procs = len;
+
+  p = head;
+  for (size_t k = 0; k < len; k++)
+    {
+      p->mark = 1;
+      p->chain = pl->n_chains - 1;
+      p->stage = k;
+      c->addrs[k] = p->addr;
+      c->procs[k] = (size_t) (p - procs);
+      p = chain_next (procs, n, p);
+    }
+  *rest = p;
+  return PB_OK;
+}
+
 /* Partitions the processes into chains, walking from each head along
- * fusible links. */
+ * fusible links. A chain longer than CHAIN_MAX_STAGES is cut into several
+ * joined by rings: the code of one chain nests a block per stage, and
+ * neither our generator nor tcc's parser should recurse without bound on
+ * what a document holds. */
 static int
 partition (plan      *pl,
            proc     **culprit,
@@ -569,8 +619,6 @@ partition (plan      *pl,
     {
       proc *head = &procs[i];
       bool is_head;
-      chain *c;
-      size_t len = 0;
 
       if (head->state == PB_PROCESS_WAITING)
         continue;
@@ -585,36 +633,14 @@ partition (plan      *pl,
               out = &up->outs[j];
           is_head = up == NULL || out == NULL || !fusible (up, out, head);
         }
-      if (!is_head)
-        continue;
-
-      c = calloc (1, sizeof *c);
-      if (c == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      pl->chains[pl->n_chains++] = c;
-      /* Sized by the chain, not the topology: 20,000 short chains. */
-      len = chain_length (procs, n, head);
-      c->procs = calloc (len + 1, sizeof (size_t));
-      c->addrs = calloc (len + 1, sizeof (pb_addr));
-      len = 0;
-      if (c->procs == NULL || c->addrs == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      c->source = head->kind->shape == PB_SHAPE_SOURCE;
-      c->wait_fd = -1;
-
-      for (proc *p = head; p != NULL;)
+      /* A chain cut short goes on in a chain of its own, at once. */
+      while (is_head && head != NULL)
         {
-          proc *next = NULL;
+          int rc = make_chain (pl, head, &head, err);
 
-          p->mark = 1;
-          p->chain = pl->n_chains - 1;
-          p->stage = len;
-          c->addrs[len] = p->addr;
-          c->procs[len++] = (size_t) (p - procs);
-          next = chain_next (procs, n, p);
-          p = next;
+          if (rc != PB_OK)
+            return rc;
         }
-      c->n_procs = len;
     }
 
   for (size_t i = 0; i < n; i++)

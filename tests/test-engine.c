@@ -1935,6 +1935,30 @@ test_empty_engine (void)
   pb_graph_free (g);
 }
 
+/*
+ * A chain longer than the generator nests is cut into chains joined by
+ * rings: 25,000 stages used to overflow the stack in codegen (issue 11).
+ * The sum comes out whole, and every stage counts every item.
+ */
+static void
+test_long_chain (void)
+{
+  GString *text = g_string_new ("seq from=1 to=3000");
+  Run *r;
+
+  for (int i = 0; i < 25000; i++)
+    g_string_append (text, i % 2 ? " ! pass" : " ! map expr=\"x+1\"");
+  g_string_append (text, " ! sum name=total");
+  r = run_ok (text->str);
+  /* Each item gained 12,500: 3000 * 3001 / 2 + 3000 * 12500. */
+  g_assert_cmpstr (result_of (r, "total"), ==, "42001500");
+  g_assert_cmpuint (pb_engine_n_chains (r->engine), >, 1);
+  g_assert_cmpuint (pb_engine_n_chains (r->engine), <, 100);
+  g_assert_cmpuint (info_of (r, "pass12499").items_in, ==, 3000);
+  run_free (r);
+  g_string_free (text, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2008,6 +2032,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/free-while-running", test_free_while_running);
   g_test_add_func ("/Pushback/Engine/empty-engine", test_empty_engine);
   g_test_add_func ("/Pushback/Engine/twins", test_twins);
+  g_test_add_func ("/Pushback/Engine/long-chain", test_long_chain);
 
   status = g_test_run ();
 
