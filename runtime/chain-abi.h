@@ -42,6 +42,7 @@
     void       **state;      /* each stage's state struct */               \
     uint64_t    *counts;     /* items counted at each counting point */    \
     uint64_t    *ticks;      /* when profiling: ticks spent per stage */   \
+    uint64_t    *probes;     /* per probed stage: count, then the items */ \
     char        *error;      /* out: why it failed */                      \
     uint64_t     error_size;                                               \
   } pb_chain_io;                                                           \

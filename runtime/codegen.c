@@ -435,6 +435,26 @@ expand_to_string (gen        *g,
   expand (g, out, k, tmpl, len, xname, ctx);
 }
 
+/* With a probe on stage @k's output: stores @value, the name of an item
+ * leaving it (evaluated once, before), in the probe's words: the count
+ * first, then the item in its place in a ring of PB_PROBE_VALUES. */
+static void
+probe_tap (gen        *g,
+           pb_strbuf  *b,
+           size_t      k,
+           const char *value)
+{
+  int slot = g->layout->probe_slot[k];
+
+  if (slot < 0)
+    return;
+  pb_strbuf_printf (b, "{ uint64_t *pb_pr = pb_io->probes + %zu; "
+                    "*(%s *) (pb_pr + 1 + (pb_pr[0]++ & %d)) = %s; }\n",
+                    (size_t) slot * PB_PROBE_STRIDE,
+                    pb_codegen_ctype (g->chain->stages[k].out_type),
+                    PB_PROBE_VALUES - 1, value);
+}
+
 /* What $EMIT (value) at stage k becomes: the next stage's body, or a write
  * to the output ring at the end of the chain. */
 static void
@@ -454,7 +474,18 @@ continuation (gen        *g,
     pb_strbuf_printf (b, "pb_c%d++; ", point);
   if (k + 1 == chain->n_stages)
     {
-      if (chain->n_outputs == 1)
+      if (chain->n_outputs == 1 && g->layout->probe_slot[k] >= 0)
+        {
+          char probed[32];
+
+          /* Named for the stage: a template may have a pb_v of its own. */
+          snprintf (probed, sizeof probed, "pb_probed%zu", k);
+          pb_strbuf_printf (b, "%s %s = (%s) (%s);\n", pb_codegen_ctype (stage->out_type),
+                            probed, pb_codegen_ctype (stage->out_type), value);
+          probe_tap (g, b, k, probed);
+          pb_strbuf_printf (b, "pb_o0[pb_w0++ & pb_m0] = %s;", probed);
+        }
+      else if (chain->n_outputs == 1)
         pb_strbuf_printf (b, "pb_o0[pb_w0++ & pb_m0] = (%s) (%s);",
                           pb_codegen_ctype (stage->out_type), value);
       pb_strbuf_append (b, " }\n");
@@ -466,6 +497,7 @@ continuation (gen        *g,
     {
       /* Passing the item on unchanged needs no copy. */
       pb_strbuf_append (b, "\n");
+      probe_tap (g, b, k, xname);
       stage_body (g, b, k + 1, xname);
     }
   else
@@ -476,6 +508,7 @@ continuation (gen        *g,
       pb_strbuf_printf (b, "%s %s = (%s) (%s);\n",
                         pb_codegen_ctype (stage->out_type), next,
                         pb_codegen_ctype (stage->out_type), value);
+      probe_tap (g, b, k, next);
       stage_body (g, b, k + 1, next);
     }
   pb_strbuf_append (b, "}\n");
@@ -698,6 +731,7 @@ fanout_body (gen        *g,
   const pb_codegen_chain *chain = g->chain;
   bool round_robin = strcmp (chain->stages[k].kind->name, "round-robin") == 0;
 
+  probe_tap (g, b, k, xname);
   if (round_robin)
     {
       pb_strbuf_printf (b, "switch (pb_s%zu->next) {\n", k);
@@ -975,15 +1009,19 @@ pb_codegen_chain_source (const pb_codegen_chain *chain,
   layout->in_point = calloc (chain->n_stages, sizeof (int));
   layout->out_point = calloc (chain->n_stages, sizeof (int));
   layout->state_text = calloc (chain->n_stages, sizeof (char *));
+  layout->probe_slot = calloc (chain->n_stages, sizeof (int));
   g.has_stop = calloc (chain->n_stages, sizeof (bool));
   if (layout->in_point == NULL || layout->out_point == NULL
-      || layout->state_text == NULL || g.has_stop == NULL)
+      || layout->state_text == NULL || layout->probe_slot == NULL || g.has_stop == NULL)
     {
       free (g.has_stop);
       pb_codegen_layout_clear (layout, chain->n_stages);
       return pb_error_set (err, PB_ENOMEM, "out of memory");
     }
   plan_counts (&g);
+  for (size_t k = 0; k < chain->n_stages; k++)
+    layout->probe_slot[k] = chain->stages[k].probed && chain->stages[k].out_type != PB_ITEM_NONE
+                            ? (int) layout->n_probes++ : -1;
 
   /* Admittance: the items one consumed item can become at the tail, and
    * what finishing can add, bound how many items the chain may take. */
@@ -1046,6 +1084,7 @@ pb_codegen_layout_clear (pb_codegen_layout *layout,
   free (layout->state_text);
   free (layout->in_point);
   free (layout->out_point);
+  free (layout->probe_slot);
   memset (layout, 0, sizeof *layout);
 }
 

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <pushback/engine.h>
+
 #include "kind.h"
 
 /* One process of a chain, as the generator needs it. */
@@ -19,7 +21,12 @@ typedef struct
   const char    **params;    /* a value for each of kind's parameters */
   pb_item_type    in_type;   /* PB_ITEM_NONE for a source */
   pb_item_type    out_type;  /* PB_ITEM_NONE when it has no output */
+  bool            probed;    /* keep its latest items (PB_PROBE_STRIDE) */
 } pb_codegen_stage;
+
+/* A probe's words in pb_chain_io.probes: how many items it saw, then
+ * PB_PROBE_VALUES items, each in the first bytes of its word. */
+#define PB_PROBE_STRIDE (1 + PB_PROBE_VALUES)
 
 typedef struct
 {
@@ -63,6 +70,8 @@ typedef struct
   unsigned expand;       /* the most items the tail writes per item consumed */
   unsigned finish_emit;  /* the most items the tail writes when finishing */
   bool     uses_now;     /* whether the head reads io->now_ns */
+  int     *probe_slot;   /* per stage: its probe's index, -1: none */
+  size_t   n_probes;
   /* With pb_run_prof asked for: the bytes before it, a unit of its own
    * without it (compiled first, the profiling variant after); else the
    * whole text's length. */

@@ -202,7 +202,11 @@ load_proc (pb_engine *e,
           goto out;
         }
       else
-        p->outs[p->n_outs++] = end;
+        {
+          p->outs[p->n_outs++] = end;
+          p->probed |= pb__probe_set_index (e->probes, e->n_probes,
+                                            pb_addr_with_port (addr, end.port)) >= 0;
+        }
     }
 
 out:
@@ -439,6 +443,7 @@ chain_free (chain *c)
   free (c->counts);
   free (c->ticks);
   free (c->profile);
+  free (c->probes);
   free (c);
 }
 
@@ -803,7 +808,8 @@ same_inputs (const pb_engine *e,
       const proc *q = &e->procs[old->procs[k]];
 
       if (p->addr != q->addr || p->kind != q->kind || p->in_type != q->in_type
-          || p->out_type != q->out_type || strcmp (p->name, q->name) != 0)
+          || p->out_type != q->out_type || p->probed != q->probed
+          || strcmp (p->name, q->name) != 0)
         return false;
       for (size_t i = 0; i < p->kind->n_params; i++)
         if (strcmp (p->params[i], q->params[i]) != 0)
@@ -821,10 +827,13 @@ layout_copy (pb_codegen_layout       *to,
   to->in_point = calloc (n_stages + 1, sizeof *to->in_point);
   to->out_point = calloc (n_stages + 1, sizeof *to->out_point);
   to->state_text = calloc (n_stages + 1, sizeof *to->state_text);
-  if (to->in_point == NULL || to->out_point == NULL || to->state_text == NULL)
+  to->probe_slot = calloc (n_stages + 1, sizeof *to->probe_slot);
+  if (to->in_point == NULL || to->out_point == NULL || to->state_text == NULL
+      || to->probe_slot == NULL)
     return PB_ENOMEM;
   memcpy (to->in_point, from->in_point, n_stages * sizeof *to->in_point);
   memcpy (to->out_point, from->out_point, n_stages * sizeof *to->out_point);
+  memcpy (to->probe_slot, from->probe_slot, n_stages * sizeof *to->probe_slot);
   for (size_t k = 0; k < n_stages; k++)
     if ((to->state_text[k] = strdup (from->state_text[k])) == NULL)
       return PB_ENOMEM;
@@ -854,6 +863,7 @@ generate (plan     *pl,
       stages[k].params = (const char **) p->params;
       stages[k].in_type = p->in_type;
       stages[k].out_type = p->out_type;
+      stages[k].probed = p->probed;
     }
   snprintf (unit_name, sizeof unit_name, "chain of %s", stages[0].name);
   spec.stages = stages;
@@ -917,8 +927,9 @@ chain_prepare (pb_engine *e,
   c->counts = calloc (c->layout.n_counts, sizeof *c->counts);
   c->ticks = calloc (c->n_procs, sizeof *c->ticks);
   c->profile = calloc (c->n_procs, sizeof *c->profile);
+  c->probes = calloc (c->layout.n_probes * PB_PROBE_STRIDE + 1, sizeof *c->probes);
   if (c->finis == NULL || c->reports == NULL || c->states == NULL || c->out_io == NULL
-      || c->counts == NULL || c->ticks == NULL || c->profile == NULL)
+      || c->counts == NULL || c->ticks == NULL || c->profile == NULL || c->probes == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
 
   /* Reuse the unit of the old chain with identical code: this is what

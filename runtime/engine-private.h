@@ -55,6 +55,7 @@ typedef struct
   pb_item_type      in_type;
   pb_item_type      out_type;
   bool              sink;       /* no output: a sink, or c with out=none */
+  bool              probed;     /* an output has a probe (pb_engine_set_probe) */
   link_end         *ins;        /* connected inputs, by port */
   size_t            n_ins;
   link_end         *outs;       /* connected outputs, by port */
@@ -136,6 +137,7 @@ typedef struct chain
   uint64_t           *counts;
   uint64_t           *ticks;    /* one profiled call */
   uint64_t           *profile;  /* all profiled calls */
+  uint64_t           *probes;   /* PB_PROBE_STRIDE words per probed stage */
 
   uint64_t            compile_ns;
   uint64_t            compiles;
@@ -178,6 +180,10 @@ struct pb_engine
    * build): kept for when their part of the topology comes back. */
   ring     **parked;
   size_t     n_parked;
+  /* Output ports with a probe, ascending; read by plans, under the same
+   * guard as the graph. */
+  pb_addr   *probes;
+  size_t     n_probes;
   uint64_t   time_limit_ns;
   uint64_t   batch;
   bool       lenient;     /* incomplete parts wait instead of refusing */
@@ -262,6 +268,21 @@ void  pb__profile_free      (pb__profile  *pf);
 /* Whether a draining ring has emptied since the last call, so that a new
  * plan would join its chains; only on the thread that steps the engine. */
 bool  pb__engine_take_rejoin (pb_engine *e);
+
+/* In probe.c: sets of probed output ports, as sorted arrays. The index
+ * of @output in @set, or -1 - where it would go; adding or removing it
+ * (PB_OK, PB_ENOMEM); replacing @set by a copy of @from. */
+long  pb__probe_set_index   (const pb_addr  *set,
+                             size_t          n,
+                             pb_addr         output);
+int   pb__probe_set_change  (pb_addr       **set,
+                             size_t         *n,
+                             pb_addr         output,
+                             bool            on);
+int   pb__probe_set_copy    (pb_addr       **set,
+                             size_t         *n,
+                             const pb_addr  *from,
+                             size_t          n_from);
 
 /* In engine-build.c. */
 proc *pb__find_proc         (proc        *procs,

@@ -465,6 +465,7 @@ chain_turn (void *data)
   if (profiled)
     memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
   io.ticks = c->ticks;
+  io.probes = c->probes;
   message[0] = '\0';
   io.error = message;
   io.error_size = sizeof message;
@@ -687,6 +688,7 @@ pb_engine_free (pb_engine *e)
     return;
   pb__engine_release (e);
   pb_mux_free (e->mux);
+  free (e->probes);
   free (e);
 }
 

@@ -87,6 +87,10 @@ struct pb_runner
    * changed nothing (a parameter set to its value) and is not counted. */
   uint64_t           graph_events;
   uint64_t           events_before;
+  /* Probed output ports, under graph_lock; each plan gives the engine
+   * a copy (pb_runner_set_probe()). */
+  pb_addr           *probes;
+  size_t             n_probes;
   uint32_t           listener;
   uint64_t           edits;       /* accepted, and changing the graph */
   uint64_t           planned;     /* of those, in a plan */
@@ -365,7 +369,9 @@ builder_main (void *data)
       target = r->edits;
       since = r->first_pending_ns;
       pthread_mutex_unlock (&r->lock);
-      if (pb__plan_new (r->engine, &pl, &perr) != PB_OK)
+      if (pb__probe_set_copy (&r->engine->probes, &r->engine->n_probes,
+                              r->probes, r->n_probes) != PB_OK
+          || pb__plan_new (r->engine, &pl, &perr) != PB_OK)
         pl = NULL;
       pthread_mutex_unlock (&r->graph_lock);
       if (pl != NULL && pb__plan_compile (r->engine, pl, NULL) != PB_OK)
@@ -542,6 +548,7 @@ pb_runner_free (pb_runner *r)
   if (r->listener != 0)
     pb_graph_remove_listener (r->graph, r->listener);
   pb_graph_free (r->graph);
+  free (r->probes);
   free (r);
 }
 
@@ -806,6 +813,27 @@ pb_runner_set_link_flags (pb_runner *r,
   int rc = edit_begin (r);
 
   return rc != PB_OK ? rc : edit_end (r, pb_graph_set_link_flags (r->graph, a, flags));
+}
+
+int
+pb_runner_set_probe (pb_runner *r,
+                     pb_addr    output,
+                     bool       on)
+{
+  bool had;
+  int rc = edit_begin (r);
+
+  if (rc != PB_OK)
+    return rc;
+  if (!pb_graph_has_process (r->graph, output))
+    return edit_end (r, PB_ENOENT);
+  had = pb__probe_set_index (r->probes, r->n_probes, output) >= 0;
+  rc = pb__probe_set_change (&r->probes, &r->n_probes, output, on);
+  /* Counted as an edit of the graph, so that pb_runner_sync() waits for
+   * the chain compiled with (or without) its probe. */
+  if (rc == PB_OK && had != on)
+    r->graph_events++;
+  return edit_end (r, rc);
 }
 
 int

@@ -41,6 +41,8 @@ struct pb_snapshot
   pb_addr         *addrs;   /* every chain's processes, one after another */
   pb_source      **sources; /* every chain's generated C, shared */
   char            *text;    /* every string of the process infos */
+  pb_probe_info   *probes;  /* by output port, ascending */
+  size_t           n_probes;
 };
 
 /* Appends @s with its NUL; returns its offset + 1, or 0 for NULL. */
@@ -140,6 +142,22 @@ take_chains (pb_snapshot *s,
   return PB_OK;
 }
 
+/* The probes whose chains are built, in the engine's order (ascending). */
+static int
+take_probes (pb_snapshot *s,
+             pb_engine   *e)
+{
+  if (e->n_probes == 0)
+    return PB_OK;
+  s->probes = calloc (e->n_probes, sizeof *s->probes);
+  if (s->probes == NULL)
+    return PB_ENOMEM;
+  for (size_t i = 0; i < e->n_probes; i++)
+    if (pb_engine_probe (e, e->probes[i], &s->probes[s->n_probes]) == PB_OK)
+      s->n_probes++;
+  return PB_OK;
+}
+
 pb_snapshot *
 pb__snapshot_take (pb_engine *e)
 {
@@ -169,6 +187,11 @@ pb__snapshot_take (pb_engine *e)
     }
   for (size_t i = 0; i < s->n_rings; i++)
     pb_engine_ring_info (e, i, &s->rings[i]);
+  if (take_probes (s, e) != PB_OK)
+    {
+      pb_snapshot_free (s);
+      return NULL;
+    }
   return s;
 }
 
@@ -192,6 +215,7 @@ pb_snapshot_free (pb_snapshot *s)
     pb__source_unref (s->sources[i]);
   free (s->sources);
   free (s->text);
+  free (s->probes);
   free (s);
 }
 
@@ -284,4 +308,28 @@ pb_snapshot_chain_source (const pb_snapshot *s,
                           size_t             i)
 {
   return i < s->n_chains && s->sources[i] != NULL ? s->sources[i]->text : NULL;
+}
+
+int
+pb_snapshot_probe (const pb_snapshot *s,
+                   pb_addr            output,
+                   pb_probe_info     *info)
+{
+  size_t lo = 0, hi = s->n_probes;
+
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+
+      if (s->probes[mid].output < output)
+        lo = mid + 1;
+      else if (s->probes[mid].output > output)
+        hi = mid;
+      else
+        {
+          *info = s->probes[mid];
+          return PB_OK;
+        }
+    }
+  return PB_ENOENT;
 }

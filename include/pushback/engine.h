@@ -12,6 +12,7 @@
 
 #include <pushback/error.h>
 #include <pushback/graph.h>
+#include <pushback/kinds.h>
 
 /**
  * pb_engine:
@@ -225,6 +226,27 @@ void pb_engine_set_hold_failed_input (pb_engine *e,
                                       bool       hold);
 
 /**
+ * pb_engine_set_probe:
+ * @output: the address of an output port
+ * @on: whether to watch the items that leave it
+ *
+ * A probe keeps the latest PB_PROBE_VALUES items that left @output, for
+ * a person to see what crosses a link without rewiring anything. It
+ * costs nothing until it is set: the build after this call compiles the
+ * chain holding @output again, with a store of each item into a small
+ * buffer, and no other chain. Turning a probe off compiles that chain
+ * again without it. A broadcast's or round-robin's probe sees every item
+ * the process passes on, on whichever branch.
+ *
+ * Returns: PB_OK (also when nothing changed); PB_ENOMEM.
+ * Thread safety: the thread that builds @e, while no other changes its
+ *   graph (a runner calls it under its graph lock).
+ */
+int pb_engine_set_probe (pb_engine *e,
+                         pb_addr    output,
+                         bool       on);
+
+/**
  * pb_engine_build:
  * @e: an engine
  * @err: (nullable): the first problem found, naming the process
@@ -314,6 +336,45 @@ bool pb_engine_finished (const pb_engine *e);
 
 /** pb_engine_n_processes: Returns: how many processes the engine runs. */
 size_t pb_engine_n_processes (const pb_engine *e);
+
+/** PB_PROBE_VALUES: how many of the latest items a probe keeps. */
+#define PB_PROBE_VALUES 64
+
+/**
+ * pb_probe_info:
+ * @output: the output port watched
+ * @type: the type of its items
+ * @seen: items that left it since its chain was last compiled
+ * @n_values: how many of @values hold items: the smaller of @seen and
+ *   PB_PROBE_VALUES
+ * @values: the latest items, oldest first; read the member of @type
+ */
+typedef struct
+{
+  pb_addr      output;
+  pb_item_type type;
+  uint64_t     seen;
+  size_t       n_values;
+  union
+  {
+    int64_t i64;
+    double  f64;
+    uint8_t u8;
+  } values[PB_PROBE_VALUES];
+} pb_probe_info;
+
+/**
+ * pb_engine_probe:
+ * @output: an output port with a probe set (pb_engine_set_probe())
+ * @info: (out caller-allocates): filled in
+ *
+ * Returns: PB_OK; PB_ENOENT when no built chain has a probe on @output
+ *   (not set, set after the last build, or its process is not running).
+ * Thread safety: the thread that steps @e, between two steps.
+ */
+int pb_engine_probe (const pb_engine *e,
+                     pb_addr          output,
+                     pb_probe_info   *info);
 
 /**
  * pb_engine_process_info:

@@ -212,6 +212,25 @@ int pb_runner_insert_process (pb_runner  *r,
                               const char *kind);
 
 /**
+ * pb_runner_set_probe:
+ * @output: the address of an output port
+ * @on: whether to watch the items that leave it
+ *
+ * Sets or clears a probe, as pb_engine_set_probe() does, going live as
+ * an edit does: only the chain holding @output is compiled again, and
+ * pb_runner_sync() waits for it. Snapshots then carry the latest items
+ * (pb_snapshot_probe()). Probes are not part of the graph: they last
+ * as long as the runner, across restarts, and no document saves them.
+ *
+ * Returns: PB_OK (also when nothing changed); PB_ENOENT when no process
+ *   has @output's address; PB_ENOMEM; PB_EDEADLK as for other edits.
+ * Thread safety: any thread.
+ */
+int pb_runner_set_probe (pb_runner *r,
+                         pb_addr    output,
+                         bool       on);
+
+/**
  * pb_runner_begin:
  *
  * Opens a batch: edits made until pb_runner_commit() go live together, at
@@ -359,6 +378,18 @@ int      pb_snapshot_chain        (const pb_snapshot *s,
  */
 const char *pb_snapshot_chain_source (const pb_snapshot *s,
                                       size_t             i);
+
+/**
+ * pb_snapshot_probe:
+ * @output: an output port with a probe set (pb_runner_set_probe())
+ * @info: (out caller-allocates): the latest items that left it
+ *
+ * Returns: PB_OK; PB_ENOENT when the probe was not live when @s was
+ *   taken (not set, or its chain not yet compiled with it).
+ */
+int pb_snapshot_probe (const pb_snapshot *s,
+                       pb_addr            output,
+                       pb_probe_info     *info);
 size_t   pb_snapshot_n_rings      (const pb_snapshot *s);
 /** pb_snapshot_ring: Returns: PB_OK; PB_ENOENT out of range. */
 int      pb_snapshot_ring         (const pb_snapshot *s,
