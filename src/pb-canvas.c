@@ -850,7 +850,7 @@ snapshot_wires (PbCanvas    *self,
       PbWire wire;
       GdkRGBA color;
 
-      if (source == NULL || !_pb_canvas_link_wire (self, link, &wire))
+      if (source == NULL || link == self->relinking || !_pb_canvas_link_wire (self, link, &wire))
         continue;
       {
         Midpoint mid = { link };
@@ -1050,6 +1050,7 @@ pb_canvas_dispose (GObject *object)
   g_clear_pointer (&self->wires, gsk_render_node_unref);
   g_clear_pointer (&self->refusal, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
+  _pb_canvas_tools_dispose (self);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->dispose (object);
 }
@@ -1138,6 +1139,7 @@ pb_canvas_class_init (PbCanvasClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _pb_canvas_class_add_actions (widget_class);
+  _pb_canvas_class_add_tools (widget_class);
 
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
