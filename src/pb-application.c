@@ -313,6 +313,7 @@ pb_application_startup (GApplication *application)
     { "win.stop", { "<Shift>F5", NULL } },
     { "win.restart", { "<Control><Shift>F5", NULL } },
     { "win.zoom-fit", { "<Control>1", NULL } },
+    { "win.find", { "<Control>f", NULL } },
   };
 
   G_APPLICATION_CLASS (pb_application_parent_class)->startup (application);

@@ -288,6 +288,14 @@ zoom_fit_action (GtkWidget  *widget,
   pb_canvas_zoom_to_fit (PB_WINDOW (widget)->canvas);
 }
 
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  pb_find_bar_begin (PB_WINDOW (widget)->find_bar);
+}
+
 /**
  * _pb_window_class_add_actions:
  *
@@ -308,6 +316,7 @@ _pb_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.trust", NULL, trust_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
   gtk_widget_class_install_action (widget_class, "win.show-source", NULL, show_source_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   /* Never enabled: the menu item that says there is nothing to open. */
   gtk_widget_class_install_action (widget_class, "win.nothing", NULL, NULL);
 }

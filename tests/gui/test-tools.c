@@ -18,6 +18,7 @@
 #include "pb-canvas.h"
 #include "pb-clipboard.h"
 #include "pb-document.h"
+#include "pb-find-bar.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
 #include "gui-test-utils.h"
@@ -565,6 +566,72 @@ relink_body (Fixture *fixture)
   (void) c;
 }
 
+/* Find marks what matches a name, a kind or a parameter value; Enter
+ * selects each match in turn. */
+static void
+find_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *stats = add_node (fixture, "stats", 2400, 1600);
+  PbFindBar *bar = PB_FIND_BAR (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_FIND_BAR));
+  GtkWidget *entry;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bar);
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 4217", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_rename (fixture->document, sum, "total", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  activate (fixture, "win.find");
+  entry = gui_test_find (GTK_WIDGET (bar), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (entry)
+                 || gtk_widget_get_focus_child (entry) != NULL);
+
+  /* A parameter value. */
+  pb_find_bar_set_text (bar, "4217");
+  g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, map), "find-match"));
+  g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == map);
+
+  /* A name, in any case. */
+  pb_find_bar_set_text (bar, "TOTAL");
+  g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 1);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == sum);
+
+  /* A kind: "s" is in seq, stats and sum's kind; Enter goes through them
+   * in order and around, revealing the one far away. */
+  pb_find_bar_set_text (bar, "s");
+  g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 3);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == stats);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  {
+    double x, y;
+
+    pb_canvas_to_canvas (fixture->canvas, gtk_widget_get_width (GTK_WIDGET (fixture->canvas)) / 2.0,
+                         gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) / 2.0, &x, &y);
+    g_assert_cmpfloat (fabs (x - pb_node_get_x (stats)), <, 300);
+    g_assert_cmpfloat (fabs (y - pb_node_get_y (stats)), <, 300);
+  }
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == seq);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == sum);
+
+  /* Closing the bar clears the marks. */
+  pb_find_bar_set_text (bar, "seq");
+  g_assert_true (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gui_test_find (GTK_WIDGET (bar), GTK_TYPE_SEARCH_BAR)), FALSE);
+  g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +648,7 @@ main (int   argc,
   ADD ("insert-on-wire", insert_on_wire_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
+  ADD ("find", find_body);
 
 #undef ADD
 
