@@ -42,21 +42,64 @@ row_matches (GtkListBoxRow *row,
   return strstr (name, needle) != NULL || strstr (description, needle) != NULL;
 }
 
+/* How well @row's kind answers the search: its name starting with the
+ * text, then holding it, then its description holding it. */
+static int
+rank (PbCanvas      *self,
+      GtkListBoxRow *row)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->quick_add_entry));
+  g_autofree char *needle = g_utf8_casefold (text, -1);
+  g_autofree char *name = g_utf8_casefold (g_object_get_data (G_OBJECT (row), "kind"), -1);
+
+  if (g_str_has_prefix (name, needle))
+    return 0;
+  if (strstr (name, needle) != NULL)
+    return 1;
+  return 2;
+}
+
+/* Rows keep the catalogue's order within one rank. */
+static int
+compare_rows (GtkListBoxRow *a,
+              GtkListBoxRow *b,
+              gpointer       user_data)
+{
+  PbCanvas *self = user_data;
+  int ra = rank (self, a), rb = rank (self, b);
+
+  if (ra != rb)
+    return ra - rb;
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (a), "order"))
+         - GPOINTER_TO_INT (g_object_get_data (G_OBJECT (b), "order"));
+}
+
+/* The visible row nearest after the row at @from, going by @step, in
+ * the list's sorted order. */
+static GtkListBoxRow *
+visible_row (PbCanvas *self,
+             int       from,
+             int       step)
+{
+  GtkListBoxRow *row;
+
+  for (int i = from; i >= 0 && (row = gtk_list_box_get_row_at_index (self->quick_add_list, i)) != NULL; i += step)
+    if (gtk_widget_get_child_visible (GTK_WIDGET (row)))
+      return row;
+  return NULL;
+}
+
 static GtkListBoxRow *
 first_visible_row (PbCanvas *self)
 {
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->quick_add_list));
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_child_visible (row))
-      return GTK_LIST_BOX_ROW (row);
-  return NULL;
+  return visible_row (self, 0, 1);
 }
 
 static void
 on_search_changed (PbCanvas *self)
 {
   gtk_list_box_invalidate_filter (self->quick_add_list);
+  gtk_list_box_invalidate_sort (self->quick_add_list);
   gtk_list_box_select_row (self->quick_add_list, first_visible_row (self));
 }
 
@@ -108,24 +151,17 @@ on_entry_key (GtkEventControllerKey *controller,
               PbCanvas              *self)
 {
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->quick_add_list);
-  GtkWidget *next;
+  GtkListBoxRow *next;
+  int step = keyval == GDK_KEY_Down ? 1 : -1;
 
   if (keyval != GDK_KEY_Down && keyval != GDK_KEY_Up)
     return FALSE;
   if (row == NULL)
-    row = first_visible_row (self);
-  if (row == NULL)
-    return TRUE;
-  next = GTK_WIDGET (row);
-  do
-    next = keyval == GDK_KEY_Down ? gtk_widget_get_next_sibling (next)
-                                  : gtk_widget_get_prev_sibling (next);
-  while (next != NULL && !gtk_widget_get_child_visible (next));
+    next = first_visible_row (self);
+  else
+    next = visible_row (self, gtk_list_box_row_get_index (row) + step, step);
   if (next != NULL)
-    {
-      gtk_list_box_select_row (self->quick_add_list, GTK_LIST_BOX_ROW (next));
-      gtk_widget_grab_focus (GTK_WIDGET (self->quick_add_entry));
-    }
+    gtk_list_box_select_row (self->quick_add_list, next);
   return TRUE;
 }
 
@@ -159,6 +195,7 @@ ensure_quick_add (PbCanvas *self)
   self->quick_add_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->quick_add_list, GTK_SELECTION_BROWSE);
   gtk_list_box_set_filter_func (self->quick_add_list, row_matches, self, NULL);
+  gtk_list_box_set_sort_func (self->quick_add_list, compare_rows, self, NULL);
   gtk_widget_add_css_class (GTK_WIDGET (self->quick_add_list), "navigation-sidebar");
   g_signal_connect (self->quick_add_list, "row-activated", G_CALLBACK (on_row_activated), self);
 
@@ -183,7 +220,8 @@ ensure_quick_add (PbCanvas *self)
 }
 
 static GtkWidget *
-kind_row (const pb_kind *kind)
+kind_row (const pb_kind *kind,
+          guint          order)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -202,6 +240,7 @@ kind_row (const pb_kind *kind)
   gtk_box_append (GTK_BOX (box), description);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data_full (G_OBJECT (row), "kind", g_strdup (pb_kind_name (kind)), g_free);
+  g_object_set_data (G_OBJECT (row), "order", GUINT_TO_POINTER (order));
   return row;
 }
 
@@ -240,11 +279,11 @@ _pb_canvas_quick_add (PbCanvas *self,
           return;
         }
       for (guint i = 0; kinds[i] != NULL; i++)
-        gtk_list_box_append (self->quick_add_list, kind_row (pb_kind_find (kinds[i])));
+        gtk_list_box_append (self->quick_add_list, kind_row (pb_kind_find (kinds[i]), i));
     }
   else
     for (size_t i = 0; i < pb_kind_count (); i++)
-      gtk_list_box_append (self->quick_add_list, kind_row (pb_kind_at (i)));
+      gtk_list_box_append (self->quick_add_list, kind_row (pb_kind_at (i), i));
 
   pb_canvas_to_canvas (self, x, y, &cx, &cy);
   self->quick_add_from = from;
@@ -259,6 +298,7 @@ _pb_canvas_quick_add (PbCanvas *self,
 
   gtk_editable_set_text (GTK_EDITABLE (self->quick_add_entry), "");
   gtk_list_box_invalidate_filter (self->quick_add_list);
+  gtk_list_box_invalidate_sort (self->quick_add_list);
   gtk_list_box_select_row (self->quick_add_list, first_visible_row (self));
   gtk_popover_set_pointing_to (GTK_POPOVER (self->quick_add),
                                &(GdkRectangle) { (int) x, (int) y, 1, 1 });
