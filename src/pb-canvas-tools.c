@@ -345,6 +345,34 @@ _pb_canvas_drop_on_link (PbCanvas *self,
   return FALSE;
 }
 
+/**
+ * pb_canvas_reveal_node:
+ *
+ * Selects @node alone and centres the view on it: where a list of
+ * found things (find, problems) takes a person.
+ */
+void
+pb_canvas_reveal_node (PbCanvas *self,
+                       PbNode   *node)
+{
+  GtkWidget *view;
+  double w = 0, h = 0;
+
+  g_return_if_fail (PB_IS_CANVAS (self));
+  g_return_if_fail (PB_IS_NODE (node));
+
+  pb_canvas_select_node (self, node, FALSE);
+  view = pb_canvas_find_view (self, node);
+  if (view != NULL)
+    {
+      w = gtk_widget_get_width (view);
+      h = gtk_widget_get_height (view);
+    }
+  pb_canvas_scroll_to (self,
+                       pb_node_get_x (node) + w / 2 - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 / self->zoom,
+                       pb_node_get_y (node) + h / 2 - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 / self->zoom);
+}
+
 /* Actions */
 
 /* The free socket a keyboard quick-add starts from: the one under the

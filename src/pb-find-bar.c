@@ -163,9 +163,7 @@ jump (PbFindBar *self,
 {
   PbNode *selected;
   PbNode *node;
-  GtkWidget *view;
   guint at;
-  double x, y, w, h;
 
   refresh (self);
   if (self->matches->len == 0)
@@ -178,13 +176,7 @@ jump (PbFindBar *self,
     at = step > 0 ? 0 : self->matches->len - 1;
   node = g_ptr_array_index (self->matches, at);
 
-  pb_canvas_select_node (self->canvas, node, FALSE);
-  view = pb_canvas_find_view (self->canvas, node);
-  w = view != NULL ? gtk_widget_get_width (view) : 0;
-  h = view != NULL ? gtk_widget_get_height (view) : 0;
-  x = pb_node_get_x (node) + w / 2 - gtk_widget_get_width (GTK_WIDGET (self->canvas)) / 2.0 / pb_canvas_get_zoom (self->canvas);
-  y = pb_node_get_y (node) + h / 2 - gtk_widget_get_height (GTK_WIDGET (self->canvas)) / 2.0 / pb_canvas_get_zoom (self->canvas);
-  pb_canvas_scroll_to (self->canvas, x, y);
+  pb_canvas_reveal_node (self->canvas, node);
 
   /* Typing goes on in the entry. */
   gtk_widget_grab_focus (GTK_WIDGET (self->entry));

@@ -9,6 +9,7 @@
 #include "pb-autosave.h"
 #include "pb-canvas.h"
 #include "pb-find-bar.h"
+#include "pb-problems.h"
 #include "pb-inspector.h"
 #include "pb-palette.h"
 #include "pb-window.h"

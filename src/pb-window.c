@@ -479,6 +479,7 @@ pb_window_class_init (PbWindowClass *klass)
 
   g_type_ensure (PB_TYPE_CANVAS);
   g_type_ensure (PB_TYPE_FIND_BAR);
+  g_type_ensure (PB_TYPE_PROBLEMS);
   g_type_ensure (PB_TYPE_INSPECTOR);
   g_type_ensure (PB_TYPE_PALETTE);
 

@@ -19,6 +19,7 @@
 #include "pb-clipboard.h"
 #include "pb-document.h"
 #include "pb-find-bar.h"
+#include "pb-problems.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
 #include "gui-test-utils.h"
@@ -645,6 +646,67 @@ find_body (Fixture *fixture)
   g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
 }
 
+/* The problems list names each process that is left out, with the
+ * runtime's reason; activating a row selects that node. */
+static void
+problems_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *stray = add_node (fixture, "sum", 2400, 1600);
+  PbProblems *problems = PB_PROBLEMS (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_PROBLEMS));
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkListBoxRow *map_row = NULL;
+  gint64 end;
+
+  g_assert_nonnull (problems);
+  g_assert_cmpint (pb_document_get_run_state (fixture->document), ==, PB_RUN_RUNNING);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "10", &error));
+  g_assert_no_error (error);
+
+  /* map0 has no expression, the stray sum no input. */
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  pb_document_refresh_status (fixture->document);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (pb_problems_get_n_problems (problems) < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (pb_problems_node_has_problem (map));
+  g_assert_true (pb_problems_node_has_problem (stray));
+  /* What waits on them (map0's neighbours) may be listed too, each
+   * with its own reason; the list holds exactly those with one. */
+  rows = gui_test_find_all (GTK_WIDGET (problems), GTK_TYPE_LIST_BOX_ROW);
+  g_assert_cmpuint (rows->len, ==, pb_problems_get_n_problems (problems));
+  g_assert_cmpuint (rows->len, ==, (guint) pb_problems_node_has_problem (seq) + pb_problems_node_has_problem (sum) + 2);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_object_get_data (g_ptr_array_index (rows, i), "node") == (gpointer) map)
+      map_row = g_ptr_array_index (rows, i);
+  g_assert_nonnull (map_row);
+  g_signal_emit_by_name (gtk_widget_get_ancestor (GTK_WIDGET (map_row), GTK_TYPE_LIST_BOX),
+                         "row-activated", map_row);
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == map);
+
+  /* Mended, it leaves the list. */
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 2", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  pb_document_refresh_status (fixture->document);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((pb_problems_node_has_problem (map) || pb_problems_node_has_problem (sum))
+         && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      pb_document_refresh_status (fixture->document);
+    }
+  g_assert_false (pb_problems_node_has_problem (map));
+  g_assert_true (pb_problems_node_has_problem (stray));
+  g_assert_cmpuint (pb_problems_get_n_problems (problems), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,6 +724,7 @@ main (int   argc,
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
+  ADD ("problems", problems_body);
 
 #undef ADD
 
