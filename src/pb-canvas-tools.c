@@ -186,7 +186,9 @@ ensure_quick_add (PbCanvas *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search kinds"),
                                   -1);
   g_object_set (self->quick_add_entry, "placeholder-text", _("Add a process…"), NULL);
-  g_signal_connect_swapped (self->quick_add_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  /* At once, not after the entry's pause for typing: Enter right after
+   * the last key must take what that key chose. */
+  g_signal_connect_swapped (self->quick_add_entry, "changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->quick_add_entry, "activate", G_CALLBACK (on_search_activate), self);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_entry_key), self);

@@ -384,14 +384,10 @@ quick_add_body (Fixture *fixture)
    * but a kind whose name holds it comes first, and Enter takes it. */
   {
     GtkWidget *entry = gui_test_find (GTK_WIDGET (popover), GTK_TYPE_SEARCH_ENTRY);
-    gint64 end;
 
     g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_get_focus_child (entry) != NULL);
+    /* Enter at once after typing, as a quick hand does. */
     gtk_editable_set_text (GTK_EDITABLE (entry), "sta");
-    /* The entry says it changed after a short delay. */
-    end = g_get_monotonic_time () + 600 * 1000;
-    while (g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE);
     g_assert_false (gtk_widget_get_child_visible (GTK_WIDGET (quick_add_row (popover, "map"))));
     g_signal_emit_by_name (entry, "activate");
   }
