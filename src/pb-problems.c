@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-problems.h"
@@ -70,8 +72,15 @@ problem_row (PbNode *node)
   gboolean failed = pb_node_get_state (node) == PB_PROCESS_FAILED;
   GtkWidget *icon = gtk_image_new_from_icon_name (failed ? "dialog-error-symbolic" : "dialog-warning-symbolic");
   GtkWidget *name = gtk_label_new (pb_node_get_name (node));
-  GtkWidget *message = gtk_label_new (pb_node_get_message (node));
+  const char *text = pb_node_get_message (node) != NULL ? pb_node_get_message (node) : "";
+  g_autofree char *prefix = g_strdup_printf ("%s: ", pb_node_get_name (node));
+  GtkWidget *message;
   g_autofree char *description = NULL;
+
+  /* The runtime names the process first; the row's title already does. */
+  if (g_str_has_prefix (text, prefix))
+    text += strlen (prefix);
+  message = gtk_label_new (text);
 
   gtk_widget_add_css_class (icon, failed ? "error" : "warning");
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
@@ -94,7 +103,7 @@ problem_row (PbNode *node)
   /* Translators: a problem's row, read aloud: "map0 failed: ..." or
    * "map0 is left out: ...". */
   description = g_strdup_printf (failed ? _("%s failed: %s") : _("%s is left out: %s"),
-                                 pb_node_get_name (node), pb_node_get_message (node));
+                                 pb_node_get_name (node), text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
   g_object_set_data_full (G_OBJECT (row), "node", g_object_ref (node), g_object_unref);
   return row;
