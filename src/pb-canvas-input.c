@@ -307,6 +307,7 @@ on_drag_update (GtkGestureDrag *gesture,
           pb_node_set_position (g_ptr_array_index (self->moving, i),
                                 from[0] + dx / self->zoom, from[1] + dy / self->zoom);
         }
+      _pb_canvas_track_insert (self);
       break;
 
     case DRAG_WIRE:
@@ -376,6 +377,7 @@ on_drag_end (GtkGestureDrag *gesture,
     }
 
   self->mode = DRAG_NONE;
+  _pb_canvas_track_insert (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -94,6 +94,8 @@ struct _PbCanvas
   /* A wire whose end is being dragged to another socket: wire_from is
    * the end that stays. */
   PbLink     *relinking;
+  /* The wire a lone node being dragged would go into, if let go. */
+  PbLink     *insert_target;
 
   guint       place_source;
 
@@ -143,6 +145,7 @@ void      _pb_canvas_quick_add        (PbCanvas     *self,
                                        pb_addr       from,
                                        double        x,
                                        double        y);
+void      _pb_canvas_track_insert     (PbCanvas     *self);
 gboolean  _pb_canvas_drop_on_link     (PbCanvas     *self,
                                        PbNode       *node,
                                        double        old_x,

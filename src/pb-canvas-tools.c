@@ -308,6 +308,53 @@ _pb_canvas_quick_add (PbCanvas *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_add_entry));
 }
 
+/* A lone node with no links, or NULL. */
+static PbNode *
+insertable (PbCanvas *self)
+{
+  PbNode *node;
+  GListModel *ports;
+
+  if (self->moving->len != 1)
+    return NULL;
+  node = g_ptr_array_index (self->moving, 0);
+  ports = pb_node_get_ports (node);
+  for (guint i = 0; i < g_list_model_get_n_items (ports); i++)
+    {
+      g_autoptr(PbPort) port = g_list_model_get_item (ports, i);
+
+      if (pb_port_get_peer (port) != 0)
+        return NULL;
+    }
+  return node;
+}
+
+/**
+ * _pb_canvas_track_insert:
+ *
+ * While a lone node is dragged, marks the wire under the pointer that it
+ * would go into if let go there, so that the drop holds no surprise.
+ */
+void
+_pb_canvas_track_insert (PbCanvas *self)
+{
+  PbLink *target = NULL;
+
+  if (self->mode == DRAG_MOVE && insertable (self) != NULL)
+    target = _pb_canvas_link_at (self, self->pointer_x, self->pointer_y);
+  if (target == self->insert_target)
+    return;
+  g_set_object (&self->insert_target, target);
+  _pb_canvas_redraw_wires (self);
+
+  /* The node hides most of the wire beneath it: it shows the promise
+   * itself, with an outline. */
+  for (guint i = 0; i < self->views->len; i++)
+    gtk_widget_remove_css_class (g_ptr_array_index (self->views, i), "inserting");
+  if (target != NULL)
+    gtk_widget_add_css_class (pb_canvas_find_view (self, g_ptr_array_index (self->moving, 0)), "inserting");
+}
+
 /**
  * _pb_canvas_drop_on_link:
  * @node: a node a drag just moved, alone
@@ -327,17 +374,10 @@ _pb_canvas_drop_on_link (PbCanvas *self,
                          double    old_y)
 {
   g_autoptr(GError) error = NULL;
-  GListModel *ports = pb_node_get_ports (node);
   PbLink *link;
 
-  for (guint i = 0; i < g_list_model_get_n_items (ports); i++)
-    {
-      g_autoptr(PbPort) port = g_list_model_get_item (ports, i);
-
-      if (pb_port_get_peer (port) != 0)
-        return FALSE;
-    }
-
+  if (insertable (self) != node)
+    return FALSE;
   link = _pb_canvas_link_at (self, self->pointer_x, self->pointer_y);
   if (link == NULL)
     return FALSE;
@@ -425,6 +465,7 @@ _pb_canvas_tools_dispose (PbCanvas *self)
 {
   g_clear_pointer (&self->quick_add, gtk_widget_unparent);
   g_clear_object (&self->relinking);
+  g_clear_object (&self->insert_target);
 }
 
 void

@@ -859,7 +859,14 @@ snapshot_wires (PbCanvas    *self,
         g_array_append_val (self->midpoints, mid);
       }
       pb_socket_item_color (pb_port_get_item_type (pb_socket_get_port (source)), &color);
-      if (pb_link_get_selected (link))
+      if (link == self->insert_target)
+        {
+          GdkRGBA halo = accent;
+
+          halo.alpha = 0.6f;
+          stroke_wire (cr, &wire, &halo, 10 * self->zoom, TRUE);
+        }
+      else if (pb_link_get_selected (link))
         {
           GdkRGBA halo = accent;
 
