@@ -126,11 +126,12 @@ finish_wire (PbCanvas *self,
  * bare canvas, a new wire offers the kinds that could take it there. */
 static void
 end_wire (PbCanvas *self,
-          PbSocket *target)
+          PbSocket *target,
+          double    x,
+          double    y)
 {
   g_autoptr(PbLink) relinking = g_steal_pointer (&self->relinking);
   g_autoptr(PbSocket) from = g_steal_pointer (&self->wire_from);
-  double x = self->pointer_x, y = self->pointer_y;
 
   self->wire_to = NULL;
   if (relinking != NULL)
@@ -155,6 +156,29 @@ end_wire (PbCanvas *self,
   else if (_pb_canvas_view_at (self, x, y) == NULL
            && hypot (x - self->press_x, y - self->press_y) > 8)
     _pb_canvas_quick_add (self, pb_port_get_address (pb_socket_get_port (from)), x, y);
+}
+
+/* A wire begins at @socket. An input in use lets its wire go instead, as
+ * in Blender: the end that was there follows the pointer (or waits for
+ * the next socket activated), and the source stays. An output in use
+ * starts a new wire, which the drop refuses with its reason. */
+static void
+start_wire (PbCanvas *self,
+            PbSocket *socket)
+{
+  pb_addr port = pb_port_get_address (pb_socket_get_port (socket));
+  PbLink *held = pb_document_find_link (self->document, port);
+  PbSocket *kept;
+
+  if (held != NULL && pb_port_get_direction (pb_socket_get_port (socket)) == PB_PORT_IN
+      && (kept = _pb_canvas_find_socket (self, pb_link_get_source (held))) != NULL)
+    {
+      g_set_object (&self->relinking, held);
+      socket = kept;
+      _pb_canvas_redraw_wires (self);
+    }
+  g_set_object (&self->wire_from, socket);
+  mark_sockets (self, pb_port_get_address (pb_socket_get_port (socket)), FALSE);
 }
 
 /* How near one end of a wire a press takes that end. */
@@ -228,23 +252,8 @@ on_drag_begin (GtkGestureDrag *gesture,
 
   if ((socket = _pb_canvas_socket_at (self, x, y)) != NULL)
     {
-      pb_addr port = pb_port_get_address (pb_socket_get_port (socket));
-      PbLink *held = pb_document_find_link (self->document, port);
-      PbSocket *kept;
-
-      /* An input in use lets its wire go, as in Blender: the drag moves
-       * that end, and the source stays. An output in use starts a new
-       * wire, which it refuses with its reason. */
-      if (held != NULL && pb_port_get_direction (pb_socket_get_port (socket)) == PB_PORT_IN
-          && (kept = _pb_canvas_find_socket (self, pb_link_get_source (held))) != NULL)
-        {
-          g_set_object (&self->relinking, held);
-          socket = kept;
-          _pb_canvas_redraw_wires (self);
-        }
       self->mode = DRAG_WIRE;
-      g_set_object (&self->wire_from, socket);
-      mark_sockets (self, pb_port_get_address (pb_socket_get_port (socket)), FALSE);
+      start_wire (self, socket);
     }
   else if ((view = _pb_canvas_view_at (self, x, y)) != NULL)
     {
@@ -363,7 +372,8 @@ on_drag_end (GtkGestureDrag *gesture,
 
     case DRAG_WIRE:
       mark_sockets (self, 0, TRUE);
-      end_wire (self, _pb_canvas_socket_at (self, self->pointer_x, self->pointer_y));
+      end_wire (self, _pb_canvas_socket_at (self, self->pointer_x, self->pointer_y),
+                self->pointer_x, self->pointer_y);
       break;
 
     case DRAG_BAND:
@@ -533,6 +543,11 @@ on_key_pressed (GtkEventControllerKey *controller,
         {
           mark_sockets (self, 0, TRUE);
           g_clear_object (&self->wire_from);
+          if (self->relinking != NULL)
+            {
+              g_clear_object (&self->relinking);
+              _pb_canvas_redraw_wires (self);
+            }
           gtk_widget_queue_draw (GTK_WIDGET (self));
           return TRUE;
         }
@@ -543,18 +558,14 @@ on_key_pressed (GtkEventControllerKey *controller,
   if (PB_IS_SOCKET (focus))
     {
       if (self->wire_from == NULL)
-        {
-          g_set_object (&self->wire_from, PB_SOCKET (focus));
-          mark_sockets (self, pb_port_get_address (pb_socket_get_port (self->wire_from)), FALSE);
-        }
+        start_wire (self, PB_SOCKET (focus));
       else
         {
           double x, y;
 
           pb_socket_get_center (PB_SOCKET (focus), GTK_WIDGET (self), &x, &y);
           mark_sockets (self, 0, TRUE);
-          finish_wire (self, PB_SOCKET (focus), x, y);
-          g_clear_object (&self->wire_from);
+          end_wire (self, PB_SOCKET (focus), x, y);
         }
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return TRUE;

@@ -272,6 +272,18 @@ drag_wire (Fixture  *fixture,
   drag (fixture, x0, y0, x1, y1);
 }
 
+static gboolean
+press_key (Fixture *fixture,
+           guint    keyval)
+{
+  GtkEventController *keys = find_controller (GTK_WIDGET (fixture->canvas),
+                                              GTK_TYPE_EVENT_CONTROLLER_KEY, 0);
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+  return handled;
+}
+
 /* Where @node's view is drawn, in the canvas's coordinates. */
 static graphene_rect_t
 view_bounds (Fixture *fixture,
@@ -565,6 +577,24 @@ relink_body (Fixture *fixture)
   assert_linked (fixture, clock, "out", sum0, "in");
   activate (fixture, "win.undo");
   wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum0, "in");
+
+  /* From the keyboard: Enter on the input in use, Enter on another. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum0, "in"))));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum1, "in"))));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum1, "in");
+  g_assert_null (refusal_text (fixture));
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum0, "in");
+
+  /* Escape lets it be, the link untouched. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum0, "in"))));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (press_key (fixture, GDK_KEY_Escape));
   assert_linked (fixture, seq, "out", sum0, "in");
 
   /* Where the types do not fit, nothing moves and the reason shows. */
