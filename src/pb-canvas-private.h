@@ -90,6 +90,8 @@ struct _PbCanvas
   pb_addr     quick_add_from;   /* the socket's port, or 0 */
   double      quick_add_x;      /* where the node goes, in canvas units */
   double      quick_add_y;
+  double      quick_add_wx;     /* where the popover points, in the */
+  double      quick_add_wy;     /* widget's coordinates */
 
   /* A wire whose end is being dragged to another socket: wire_from is
    * the end that stays. */

@@ -169,6 +169,7 @@ static void
 on_quick_add_closed (PbCanvas *self)
 {
   self->quick_add_from = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
@@ -289,13 +290,20 @@ _pb_canvas_quick_add (PbCanvas *self,
 
   pb_canvas_to_canvas (self, x, y, &cx, &cy);
   self->quick_add_from = from;
+  self->quick_add_wx = x;
+  self->quick_add_wy = y;
   {
     PbNode *node = from != 0 ? pb_document_find_node (self->document, from) : NULL;
     const pb_port_spec *spec = node != NULL ? pb_kind_port_lookup (pb_node_get_kind (node), pb_addr_port (from), NULL) : NULL;
 
-    /* A node fed from the socket's left goes left of the point. */
-    self->quick_add_x = spec != NULL && spec->dir == PB_PORT_IN ? cx - NEW_NODE_WIDTH : cx;
+    gboolean feeds = spec != NULL && spec->dir == PB_PORT_IN;
+
+    /* A node fed from the socket's left goes left of the point; the list
+     * opens on that side too, away from the wire. */
+    self->quick_add_x = feeds ? cx - NEW_NODE_WIDTH : cx;
     self->quick_add_y = cy - 20;
+    gtk_popover_set_position (GTK_POPOVER (self->quick_add),
+                              from == 0 ? GTK_POS_BOTTOM : feeds ? GTK_POS_LEFT : GTK_POS_RIGHT);
   }
 
   gtk_editable_set_text (GTK_EDITABLE (self->quick_add_entry), "");
@@ -306,6 +314,7 @@ _pb_canvas_quick_add (PbCanvas *self,
                                &(GdkRectangle) { (int) x, (int) y, 1, 1 });
   gtk_popover_popup (GTK_POPOVER (self->quick_add));
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_add_entry));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* A lone node with no links, or NULL. */
