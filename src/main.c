@@ -10,6 +10,7 @@
 
 #include "pb-application.h"
 #include "pb-build-tree.h"
+#include "pb-export.h"
 
 int
 main (int   argc,
@@ -18,6 +19,11 @@ main (int   argc,
   g_autoptr(PbApplication) app = NULL;
 
   pb_bind_resources ();
+
+  /* An export needs no window, and so no display: it is made before the
+   * application starts, as `dot -Tsvg` would make it. */
+  if (pb_export_wanted (argc, argv))
+    return pb_export_main (argc, argv);
 
   app = pb_application_new ();
 

@@ -313,6 +313,7 @@ pb_application_startup (GApplication *application)
     { "win.stop", { "<Shift>F5", NULL } },
     { "win.restart", { "<Control><Shift>F5", NULL } },
     { "win.zoom-fit", { "<Control>1", NULL } },
+    { "win.find", { "<Control>f", NULL } },
   };
 
   G_APPLICATION_CLASS (pb_application_parent_class)->startup (application);
@@ -389,6 +390,10 @@ pb_application_init (PbApplication *self)
   static const GOptionEntry entries[] = {
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Open the demo topology, running"), NULL },
+    /* Made by main() before the application starts (pb-export.c); here
+     * only for --help. */
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Write a picture of the graph (.png or .svg) and exit"), N_("FILE") },
     { NULL }
   };
 

@@ -59,6 +59,19 @@ typedef struct
   gboolean  clear;
 } MarkSockets;
 
+/* While a wire's end is being moved, the question is whether the link
+ * could leave that end for the socket, not whether a new one could be
+ * made: the end that stays is in use by that very link. */
+static gboolean
+may_end_on (PbCanvas *self,
+            pb_addr   from,
+            pb_addr   port)
+{
+  if (self->relinking != NULL)
+    return pb_document_check_relink (self->document, self->relinking, from, port, NULL);
+  return pb_document_check_link (self->document, from, port, NULL);
+}
+
 static void
 mark_socket (gpointer data,
              gpointer user_data)
@@ -73,7 +86,7 @@ mark_socket (gpointer data,
   if (mark->clear || port == mark->from)
     return;
 
-  ok = pb_document_check_link (mark->canvas->document, mark->from, port, NULL);
+  ok = may_end_on (mark->canvas, mark->from, port);
   gtk_widget_add_css_class (GTK_WIDGET (socket), ok ? "candidate" : "not-candidate");
 }
 
@@ -107,6 +120,93 @@ finish_wire (PbCanvas *self,
   to = pb_port_get_address (pb_socket_get_port (target));
   if (!pb_document_connect (self->document, from, to, &error))
     _pb_canvas_show_refusal (self, error->message, x, y);
+}
+
+/* Where a dragged wire ends: on a socket, a link made or moved; on the
+ * bare canvas, a new wire offers the kinds that could take it there. */
+static void
+end_wire (PbCanvas *self,
+          PbSocket *target,
+          double    x,
+          double    y)
+{
+  g_autoptr(PbLink) relinking = g_steal_pointer (&self->relinking);
+  g_autoptr(PbSocket) from = g_steal_pointer (&self->wire_from);
+
+  self->wire_to = NULL;
+  if (relinking != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      _pb_canvas_redraw_wires (self);
+      if (target != NULL && target != from
+          && !pb_document_relink (self->document, relinking,
+                                  pb_port_get_address (pb_socket_get_port (from)),
+                                  pb_port_get_address (pb_socket_get_port (target)), &error))
+        _pb_canvas_show_refusal (self, error->message, x, y);
+      return;
+    }
+
+  if (target != NULL)
+    {
+      g_set_object (&self->wire_from, from);
+      finish_wire (self, target, x, y);
+      g_clear_object (&self->wire_from);
+    }
+  else if (_pb_canvas_view_at (self, x, y) == NULL
+           && hypot (x - self->press_x, y - self->press_y) > 8)
+    _pb_canvas_quick_add (self, pb_port_get_address (pb_socket_get_port (from)), x, y);
+}
+
+/* A wire begins at @socket. An input in use lets its wire go instead, as
+ * in Blender: the end that was there follows the pointer (or waits for
+ * the next socket activated), and the source stays. An output in use
+ * starts a new wire, which the drop refuses with its reason. */
+static void
+start_wire (PbCanvas *self,
+            PbSocket *socket)
+{
+  pb_addr port = pb_port_get_address (pb_socket_get_port (socket));
+  PbLink *held = pb_document_find_link (self->document, port);
+  PbSocket *kept;
+
+  if (held != NULL && pb_port_get_direction (pb_socket_get_port (socket)) == PB_PORT_IN
+      && (kept = _pb_canvas_find_socket (self, pb_link_get_source (held))) != NULL)
+    {
+      g_set_object (&self->relinking, held);
+      socket = kept;
+      _pb_canvas_redraw_wires (self);
+    }
+  g_set_object (&self->wire_from, socket);
+  mark_sockets (self, pb_port_get_address (pb_socket_get_port (socket)), FALSE);
+}
+
+/* How near one end of a wire a press takes that end. */
+#define WIRE_END_GRAB 28.0
+
+/* When (@x, @y) is near an end of @link's wire, the socket at its other
+ * end, which stays while the near end moves. */
+static PbSocket *
+end_near (PbCanvas *self,
+          PbLink   *link,
+          double    x,
+          double    y)
+{
+  PbSocket *source = _pb_canvas_find_socket (self, pb_link_get_source (link));
+  PbSocket *sink = _pb_canvas_find_socket (self, pb_link_get_sink (link));
+  double sx, sy, tx, ty, grab = WIRE_END_GRAB * self->zoom;
+
+  if (source == NULL || sink == NULL)
+    return NULL;
+  pb_socket_get_center (source, GTK_WIDGET (self), &sx, &sy);
+  pb_socket_get_center (sink, GTK_WIDGET (self), &tx, &ty);
+  /* Socket centres are in the allocation's coordinates; pointer ones in
+   * the widget's, which agree once the view rests. */
+  if (hypot (x - tx, y - ty) < grab)
+    return source;
+  if (hypot (x - sx, y - sy) < grab)
+    return sink;
+  return NULL;
 }
 
 /* The drag gesture */
@@ -153,8 +253,7 @@ on_drag_begin (GtkGestureDrag *gesture,
   if ((socket = _pb_canvas_socket_at (self, x, y)) != NULL)
     {
       self->mode = DRAG_WIRE;
-      g_set_object (&self->wire_from, socket);
-      mark_sockets (self, pb_port_get_address (pb_socket_get_port (socket)), FALSE);
+      start_wire (self, socket);
     }
   else if ((view = _pb_canvas_view_at (self, x, y)) != NULL)
     {
@@ -168,7 +267,17 @@ on_drag_begin (GtkGestureDrag *gesture,
       self->mode = DRAG_MOVE;
       begin_move (self);
     }
-  else if ((link = _pb_canvas_link_at (self, x, y)) != NULL)
+  else if ((link = _pb_canvas_link_at (self, x, y)) != NULL
+           && (socket = end_near (self, link, x, y)) != NULL)
+    {
+      /* Taken near one of its ends, a wire lets that end go. */
+      g_set_object (&self->relinking, link);
+      _pb_canvas_redraw_wires (self);
+      self->mode = DRAG_WIRE;
+      g_set_object (&self->wire_from, socket);
+      mark_sockets (self, pb_port_get_address (pb_socket_get_port (socket)), FALSE);
+    }
+  else if (link != NULL)
     {
       if (!extend)
         _pb_canvas_select_none (self);
@@ -207,6 +316,7 @@ on_drag_update (GtkGestureDrag *gesture,
           pb_node_set_position (g_ptr_array_index (self->moving, i),
                                 from[0] + dx / self->zoom, from[1] + dy / self->zoom);
         }
+      _pb_canvas_track_insert (self);
       break;
 
     case DRAG_WIRE:
@@ -250,16 +360,20 @@ on_drag_end (GtkGestureDrag *gesture,
   switch (self->mode)
     {
     case DRAG_MOVE:
-      pb_document_moved (self->document, self->moving, dx / self->zoom, dy / self->zoom);
+      /* A lone node let go over a wire goes into that link, the move
+       * and the links as one step. */
+      if (self->moving->len != 1 || (dx == 0 && dy == 0)
+          || !_pb_canvas_drop_on_link (self, g_ptr_array_index (self->moving, 0),
+                                       g_array_index (self->moving_from, double, 0),
+                                       g_array_index (self->moving_from, double, 1)))
+        pb_document_moved (self->document, self->moving, dx / self->zoom, dy / self->zoom);
       g_ptr_array_set_size (self->moving, 0);
       break;
 
     case DRAG_WIRE:
       mark_sockets (self, 0, TRUE);
-      finish_wire (self, _pb_canvas_socket_at (self, self->pointer_x, self->pointer_y),
-                   self->pointer_x, self->pointer_y);
-      g_clear_object (&self->wire_from);
-      self->wire_to = NULL;
+      end_wire (self, _pb_canvas_socket_at (self, self->pointer_x, self->pointer_y),
+                self->pointer_x, self->pointer_y);
       break;
 
     case DRAG_BAND:
@@ -273,6 +387,7 @@ on_drag_end (GtkGestureDrag *gesture,
     }
 
   self->mode = DRAG_NONE;
+  _pb_canvas_track_insert (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -379,6 +494,7 @@ on_secondary_pressed (GtkGestureClick *gesture,
       pb_canvas_select_node (self, pb_node_view_get_node (view), FALSE);
       g_menu_append (menu, _("Show Generated _C"), "win.show-source");
       g_menu_append (menu, _("_Delete"), "canvas.delete");
+      g_menu_append (menu, _("Delete and _Reconnect"), "canvas.delete-reconnect");
       gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
       gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
                                    &(GdkRectangle) { (int) x, (int) y, 1, 1 });
@@ -427,6 +543,11 @@ on_key_pressed (GtkEventControllerKey *controller,
         {
           mark_sockets (self, 0, TRUE);
           g_clear_object (&self->wire_from);
+          if (self->relinking != NULL)
+            {
+              g_clear_object (&self->relinking);
+              _pb_canvas_redraw_wires (self);
+            }
           gtk_widget_queue_draw (GTK_WIDGET (self));
           return TRUE;
         }
@@ -437,18 +558,14 @@ on_key_pressed (GtkEventControllerKey *controller,
   if (PB_IS_SOCKET (focus))
     {
       if (self->wire_from == NULL)
-        {
-          g_set_object (&self->wire_from, PB_SOCKET (focus));
-          mark_sockets (self, pb_port_get_address (pb_socket_get_port (self->wire_from)), FALSE);
-        }
+        start_wire (self, PB_SOCKET (focus));
       else
         {
           double x, y;
 
           pb_socket_get_center (PB_SOCKET (focus), GTK_WIDGET (self), &x, &y);
           mark_sockets (self, 0, TRUE);
-          finish_wire (self, PB_SOCKET (focus), x, y);
-          g_clear_object (&self->wire_from);
+          end_wire (self, PB_SOCKET (focus), x, y);
         }
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return TRUE;

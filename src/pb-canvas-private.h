@@ -83,6 +83,22 @@ struct _PbCanvas
   GtkWidget  *link_menu;
   PbLink     *menu_link;
 
+  /* Quick-add: a searchable list of the kinds that fit a socket. */
+  GtkWidget  *quick_add;
+  GtkSearchEntry *quick_add_entry;
+  GtkListBox *quick_add_list;
+  pb_addr     quick_add_from;   /* the socket's port, or 0 */
+  double      quick_add_x;      /* where the node goes, in canvas units */
+  double      quick_add_y;
+  double      quick_add_wx;     /* where the popover points, in the */
+  double      quick_add_wy;     /* widget's coordinates */
+
+  /* A wire whose end is being dragged to another socket: wire_from is
+   * the end that stays. */
+  PbLink     *relinking;
+  /* The wire a lone node being dragged would go into, if let go. */
+  PbLink     *insert_target;
+
   guint       place_source;
 
   /* What the canvas's own work cost since pb_canvas_take_work_us() was
@@ -125,6 +141,19 @@ void      _pb_canvas_show_refusal     (PbCanvas     *self,
 void      _pb_canvas_report_error     (PbCanvas     *self,
                                        const GError *error);
 void      _pb_canvas_add_controllers  (PbCanvas     *self);
+
+/* In pb-canvas-tools.c: quick-add, insert, reconnect, relink. */
+void      _pb_canvas_quick_add        (PbCanvas     *self,
+                                       pb_addr       from,
+                                       double        x,
+                                       double        y);
+void      _pb_canvas_track_insert     (PbCanvas     *self);
+gboolean  _pb_canvas_drop_on_link     (PbCanvas     *self,
+                                       PbNode       *node,
+                                       double        old_x,
+                                       double        old_y);
+void      _pb_canvas_tools_dispose    (PbCanvas     *self);
+void      _pb_canvas_class_add_tools  (GtkWidgetClass *widget_class);
 
 /* In pb-canvas-actions.c: the canvas.* actions and their keys. */
 void      _pb_canvas_delete_selection (GtkWidget    *widget,

@@ -850,7 +850,7 @@ snapshot_wires (PbCanvas    *self,
       PbWire wire;
       GdkRGBA color;
 
-      if (source == NULL || !_pb_canvas_link_wire (self, link, &wire))
+      if (source == NULL || link == self->relinking || !_pb_canvas_link_wire (self, link, &wire))
         continue;
       {
         Midpoint mid = { link };
@@ -859,7 +859,14 @@ snapshot_wires (PbCanvas    *self,
         g_array_append_val (self->midpoints, mid);
       }
       pb_socket_item_color (pb_port_get_item_type (pb_socket_get_port (source)), &color);
-      if (pb_link_get_selected (link))
+      if (link == self->insert_target)
+        {
+          GdkRGBA halo = accent;
+
+          halo.alpha = 0.6f;
+          stroke_wire (cr, &wire, &halo, 10 * self->zoom, TRUE);
+        }
+      else if (pb_link_get_selected (link))
         {
           GdkRGBA halo = accent;
 
@@ -877,20 +884,24 @@ snapshot_wires (PbCanvas    *self,
 static void
 snapshot_dragged_wire (PbCanvas    *self,
                        GtkSnapshot *snapshot,
+                       PbSocket    *from,
+                       double       to_x,
+                       double       to_y,
                        double       x,
                        double       y,
                        double       width,
                        double       height)
 {
-  PbPort *port = pb_socket_get_port (self->wire_from);
+  PbPort *port = pb_socket_get_port (from);
   double x0, y0, x1, y1;
   PbWire wire;
   GdkRGBA color;
   cairo_t *cr;
 
-  to_allocated (self, self->pointer_x, self->pointer_y, &x1, &y1);
-  pb_socket_get_center (self->wire_from, GTK_WIDGET (self), &x0, &y0);
-  if (self->wire_to != NULL && gtk_widget_has_css_class (GTK_WIDGET (self->wire_to), "candidate"))
+  to_allocated (self, to_x, to_y, &x1, &y1);
+  pb_socket_get_center (from, GTK_WIDGET (self), &x0, &y0);
+  if (from == self->wire_from && self->wire_to != NULL
+      && gtk_widget_has_css_class (GTK_WIDGET (self->wire_to), "candidate"))
     pb_socket_get_center (self->wire_to, GTK_WIDGET (self), &x1, &y1);
   if (pb_port_get_direction (port) == PB_PORT_IN)
     pb_wire_init (&wire, x1, y1, x0, y0);
@@ -1005,7 +1016,17 @@ pb_canvas_snapshot (GtkWidget   *widget,
         && graphene_rect_intersection (&g_array_index (self->bounds, graphene_rect_t, i), &view, NULL))
       gtk_widget_snapshot_child (widget, g_ptr_array_index (self->views, i), snapshot);
   if (self->mode == DRAG_WIRE && self->wire_from != NULL)
-    snapshot_dragged_wire (self, snapshot, view.origin.x, view.origin.y, view.size.width, view.size.height);
+    snapshot_dragged_wire (self, snapshot, self->wire_from, self->pointer_x, self->pointer_y,
+                           view.origin.x, view.origin.y, view.size.width, view.size.height);
+  /* While quick-add asks what to add, the wire stays where it was let go. */
+  else if (self->quick_add_from != 0 && self->document != NULL)
+    {
+      PbSocket *from = _pb_canvas_find_socket (self, self->quick_add_from);
+
+      if (from != NULL)
+        snapshot_dragged_wire (self, snapshot, from, self->quick_add_wx, self->quick_add_wy,
+                               view.origin.x, view.origin.y, view.size.width, view.size.height);
+    }
   gtk_snapshot_restore (snapshot);
 
   if (self->mode == DRAG_BAND)
@@ -1050,6 +1071,7 @@ pb_canvas_dispose (GObject *object)
   g_clear_pointer (&self->wires, gsk_render_node_unref);
   g_clear_pointer (&self->refusal, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
+  _pb_canvas_tools_dispose (self);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->dispose (object);
 }
@@ -1138,6 +1160,7 @@ pb_canvas_class_init (PbCanvasClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _pb_canvas_class_add_actions (widget_class);
+  _pb_canvas_class_add_tools (widget_class);
 
 
   gtk_widget_class_set_css_name (widget_class, "canvas");

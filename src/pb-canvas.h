@@ -49,5 +49,7 @@ void        pb_canvas_scroll_to          (PbCanvas   *self,
                                           double      y);
 GtkWidget  *pb_canvas_find_view          (PbCanvas   *self,
                                           PbNode     *node);
+void        pb_canvas_reveal_node        (PbCanvas   *self,
+                                          PbNode     *node);
 
 G_END_DECLS

@@ -127,4 +127,33 @@ gboolean     pb_document_sync             (PbDocument  *self,
                                            guint        timeout_ms);
 char        *pb_document_dup_graph_text   (PbDocument  *self);
 
+/* In pb-document-tools.c: edits that rewire. */
+char       **pb_document_dup_joinable_kinds (PbDocument *self,
+                                           pb_addr      from);
+PbNode      *pb_document_quick_add        (PbDocument  *self,
+                                           pb_addr      from,
+                                           const char  *kind,
+                                           double       x,
+                                           double       y,
+                                           GError     **error);
+gboolean     pb_document_insert_on_link   (PbDocument  *self,
+                                           PbNode      *node,
+                                           PbLink      *link,
+                                           double       old_x,
+                                           double       old_y,
+                                           GError     **error);
+gboolean     pb_document_delete_reconnect (PbDocument  *self,
+                                           PbNode      *node,
+                                           GError     **error);
+gboolean     pb_document_check_relink     (PbDocument  *self,
+                                           PbLink      *link,
+                                           pb_addr      keep,
+                                           pb_addr      to,
+                                           GError     **error);
+gboolean     pb_document_relink           (PbDocument  *self,
+                                           PbLink      *link,
+                                           pb_addr      keep,
+                                           pb_addr      to,
+                                           GError     **error);
+
 G_END_DECLS

@@ -10,9 +10,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
+#include "pb-export.h"
 #include "pb-source-window.h"
 #include "pb-trust.h"
 #include "pb-window-private.h"
@@ -288,6 +291,72 @@ zoom_fit_action (GtkWidget  *widget,
   pb_canvas_zoom_to_fit (PB_WINDOW (widget)->canvas);
 }
 
+static void
+on_export_response (GtkNativeDialog *chooser,
+                    int              response,
+                    PbWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        toast (self, _("Pictures can only be exported to local files"));
+      else if (!pb_export_document (self->document, path, &error))
+        report (self, error);
+      else
+        {
+          g_autofree char *basename = g_file_get_basename (file);
+          /* Translators: %s is a file name, such as "graph.svg". */
+          g_autofree char *title = g_strdup_printf (_("Exported “%s”"), basename);
+
+          toast (self, title);
+        }
+    }
+
+  g_object_unref (self);
+  g_object_unref (chooser);
+}
+
+/* Asks where to write a picture of the graph; the name's extension, .svg
+ * or .png, says which kind. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PbWindow *self = PB_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) pictures = gtk_file_filter_new ();
+  g_autofree char *title = pb_document_dup_title (self->document);
+  g_autofree char *name = NULL;
+
+  gtk_file_filter_set_name (pictures, _("SVG or PNG Pictures"));
+  gtk_file_filter_add_suffix (pictures, "svg");
+  gtk_file_filter_add_suffix (pictures, "png");
+  chooser = gtk_file_chooser_native_new (_("Export Picture"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pictures);
+  if (g_str_has_suffix (title, ".pushback"))
+    title[strlen (title) - strlen (".pushback")] = '\0';
+  name = g_strdup_printf ("%s.svg", title);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  pb_find_bar_begin (PB_WINDOW (widget)->find_bar);
+}
+
 /**
  * _pb_window_class_add_actions:
  *
@@ -308,6 +377,8 @@ _pb_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.trust", NULL, trust_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
   gtk_widget_class_install_action (widget_class, "win.show-source", NULL, show_source_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   /* Never enabled: the menu item that says there is nothing to open. */
   gtk_widget_class_install_action (widget_class, "win.nothing", NULL, NULL);
 }

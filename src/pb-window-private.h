@@ -8,6 +8,8 @@
 
 #include "pb-autosave.h"
 #include "pb-canvas.h"
+#include "pb-find-bar.h"
+#include "pb-problems.h"
 #include "pb-inspector.h"
 #include "pb-palette.h"
 #include "pb-window.h"
@@ -35,6 +37,7 @@ struct _PbWindow
   AdwToastOverlay      *toasts;
   PbCanvas             *canvas;
   GtkWidget            *empty_page;
+  PbFindBar            *find_bar;
 };
 
 void _pb_window_class_add_actions (GtkWidgetClass *widget_class);

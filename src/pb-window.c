@@ -478,6 +478,8 @@ pb_window_class_init (PbWindowClass *klass)
   window_class->close_request = pb_window_close_request;
 
   g_type_ensure (PB_TYPE_CANVAS);
+  g_type_ensure (PB_TYPE_FIND_BAR);
+  g_type_ensure (PB_TYPE_PROBLEMS);
   g_type_ensure (PB_TYPE_INSPECTOR);
   g_type_ensure (PB_TYPE_PALETTE);
 
@@ -497,6 +499,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, find_bar);
 
   _pb_window_class_add_actions (widget_class);
 }

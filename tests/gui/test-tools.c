@@ -1,0 +1,758 @@
+/* test-tools.c — the editor's power tools through the canvas: quick-add,
+ * insert on a wire, delete with reconnect, moving a wire's end, find
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Built as test-canvas.c is: a real PbWindow in a running application
+ * under Xvfb, driven through the canvas's own gesture and key handlers,
+ * with every edit checked in the document and undone as one step.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pb-application.h"
+#include "pb-canvas.h"
+#include "pb-clipboard.h"
+#include "pb-document.h"
+#include "pb-find-bar.h"
+#include "pb-problems.h"
+#include "pb-node-view.h"
+#include "pb-socket.h"
+#include "gui-test-utils.h"
+#include "pb-window.h"
+
+typedef struct _Fixture Fixture;
+typedef void (*TestBody) (Fixture *fixture);
+
+struct _Fixture
+{
+  PbApplication *app;
+  TestBody       body;
+
+  PbWindow      *window;
+  PbCanvas      *canvas;
+  PbDocument    *document;
+};
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
+
+  /* A known window size, whatever a previous test saved. */
+  g_settings_set_int (settings, "window-width", 1270);
+  g_settings_set_int (settings, "window-height", 780);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+
+  fixture->app = pb_application_new ();
+  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
+  fixture->body = (TestBody) data;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->app);
+}
+
+/* Waits until @widget has been through one more frame: laid out and
+ * drawn with whatever changed before. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+}
+
+static void
+activated (GApplication *application,
+           Fixture      *fixture)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  g_assert_true (PB_IS_WINDOW (window));
+  fixture->window = g_object_ref (PB_WINDOW (window));
+  fixture->canvas = pb_window_get_canvas (fixture->window);
+  fixture->document = pb_window_get_document (fixture->window);
+
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  fixture->body (fixture);
+
+  /* The test's edits are not worth a "Save Changes?" dialog. */
+  pb_undo_stack_set_clean (pb_document_get_undo_stack (pb_window_get_document (fixture->window)));
+  gtk_window_close (window);
+  g_assert_finalize_object (fixture->window);
+}
+
+static void
+run_test (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activated), fixture);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fixture->app), 0, NULL), ==, 0);
+}
+
+/* Finding things on the canvas */
+
+static void
+collect_sockets (GtkWidget *widget,
+                 GPtrArray *sockets)
+{
+  if (PB_IS_SOCKET (widget))
+    g_ptr_array_add (sockets, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_sockets (child, sockets);
+}
+
+/* The socket of @node's port named @role ("in", "out", "out[1]"), found
+ * by walking the widget tree as a person's eye would: among the widgets
+ * inside the node's view. */
+static PbSocket *
+find_socket (Fixture    *fixture,
+             PbNode     *node,
+             const char *role)
+{
+  GtkWidget *view = pb_canvas_find_view (fixture->canvas, node);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
+
+  g_assert_nonnull (view);
+  collect_sockets (view, sockets);
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      PbSocket *socket = g_ptr_array_index (sockets, i);
+
+      if (g_str_equal (pb_port_get_role (pb_socket_get_port (socket)), role))
+        return socket;
+    }
+  g_error ("%s has no socket %s", pb_node_get_name (node), role);
+  return NULL;
+}
+
+static pb_addr
+socket_address (PbSocket *socket)
+{
+  return pb_port_get_address (pb_socket_get_port (socket));
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type,
+                 guint      button)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        continue;
+      if (GTK_IS_GESTURE_SINGLE (controller)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) != button)
+        continue;
+      return controller;
+    }
+  g_error ("%s has no %s", G_OBJECT_TYPE_NAME (widget), g_type_name (type));
+  return NULL;
+}
+
+static GtkPopover *
+find_refusal (Fixture *fixture)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->canvas));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_has_css_class (child, "refusal"))
+      return GTK_POPOVER (child);
+  g_error ("the canvas has no refusal popover");
+  return NULL;
+}
+
+static const char *
+refusal_text (Fixture *fixture)
+{
+  GtkPopover *refusal = find_refusal (fixture);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (refusal)))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (gtk_popover_get_child (refusal)));
+}
+
+static void
+hide_refusal (Fixture *fixture)
+{
+  gtk_popover_popdown (find_refusal (fixture));
+}
+
+static PbNode *
+add_node (Fixture    *fixture,
+          const char *kind,
+          double      x,
+          double      y)
+{
+  g_autoptr(GError) error = NULL;
+  PbNode *node = pb_document_add_node (fixture->document, kind, x, y, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static guint
+n_nodes (Fixture *fixture)
+{
+  return g_list_model_get_n_items (pb_document_get_nodes (fixture->document));
+}
+
+static guint
+n_links (Fixture *fixture)
+{
+  return g_list_model_get_n_items (pb_document_get_links (fixture->document));
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action)
+{
+  GtkWidget *target = g_str_has_prefix (action, "win.") ? GTK_WIDGET (fixture->window)
+                                                       : GTK_WIDGET (fixture->canvas);
+
+  g_assert_true (gtk_widget_activate_action (target, action, NULL));
+}
+
+/* Input as the canvas's controllers receive it */
+
+/* A primary-button drag from (x0, y0) to (x1, y1), in the canvas's
+ * coordinates, through one intermediate point as a hand would go. */
+static void
+drag (Fixture *fixture,
+      double   x0,
+      double   y0,
+      double   x1,
+      double   y1)
+{
+  GtkEventController *gesture = find_controller (GTK_WIDGET (fixture->canvas),
+                                                 GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
+
+  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
+  g_signal_emit_by_name (gesture, "drag-update", (x1 - x0) / 2, (y1 - y0) / 2);
+  g_signal_emit_by_name (gesture, "drag-update", x1 - x0, y1 - y0);
+  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
+}
+
+static void
+click (Fixture *fixture,
+       double   x,
+       double   y)
+{
+  drag (fixture, x, y, x, y);
+}
+
+/* Drags a wire from one socket to another, as a person does. */
+static void
+drag_wire (Fixture  *fixture,
+           PbSocket *from,
+           PbSocket *to)
+{
+  double x0, y0, x1, y1;
+
+  pb_socket_get_center (from, GTK_WIDGET (fixture->canvas), &x0, &y0);
+  pb_socket_get_center (to, GTK_WIDGET (fixture->canvas), &x1, &y1);
+  drag (fixture, x0, y0, x1, y1);
+}
+
+static gboolean
+press_key (Fixture *fixture,
+           guint    keyval)
+{
+  GtkEventController *keys = find_controller (GTK_WIDGET (fixture->canvas),
+                                              GTK_TYPE_EVENT_CONTROLLER_KEY, 0);
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+  return handled;
+}
+
+/* Where @node's view is drawn, in the canvas's coordinates. */
+static graphene_rect_t
+view_bounds (Fixture *fixture,
+             PbNode  *node)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, node),
+                                            GTK_WIDGET (fixture->canvas), &bounds));
+  return bounds;
+}
+
+/* A point inside @node's header, away from its sockets: where a person
+ * grabs a node to move it. */
+static void
+grab_point (Fixture *fixture,
+            PbNode  *node,
+            double  *x,
+            double  *y)
+{
+  graphene_rect_t bounds = view_bounds (fixture, node);
+
+  *x = bounds.origin.x + bounds.size.width / 2;
+  *y = bounds.origin.y + 10 * pb_canvas_get_zoom (fixture->canvas);
+}
+
+/* The tests */
+
+static GtkPopover *
+find_popover (Fixture    *fixture,
+              const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->canvas));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_has_css_class (child, css_class))
+      return GTK_POPOVER (child);
+  return NULL;
+}
+
+/* The quick-add row of @kind, or NULL when it is not offered. */
+static GtkListBoxRow *
+quick_add_row (GtkPopover *popover,
+               const char *kind)
+{
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (popover), GTK_TYPE_LIST_BOX_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (g_object_get_data (g_ptr_array_index (rows, i), "kind"), kind) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static PbLink *
+only_link (Fixture *fixture)
+{
+  GListModel *links = pb_document_get_links (fixture->document);
+  PbLink *link;
+
+  g_assert_cmpuint (g_list_model_get_n_items (links), ==, 1);
+  link = g_list_model_get_item (links, 0);
+  g_object_unref (link);
+  return link;
+}
+
+static void
+assert_linked (Fixture    *fixture,
+               PbNode     *source,
+               const char *source_role,
+               PbNode     *sink,
+               const char *sink_role)
+{
+  pb_addr out = socket_address (find_socket (fixture, source, source_role));
+  pb_addr in = socket_address (find_socket (fixture, sink, sink_role));
+  PbLink *link = pb_document_find_link (fixture->document, out);
+
+  g_assert_nonnull (link);
+  g_assert_cmphex (pb_link_get_source (link), ==, out);
+  g_assert_cmphex (pb_link_get_sink (link), ==, in);
+}
+
+/* A wire dropped on bare canvas offers only the kinds that can take it;
+ * choosing one adds it there, joined by the right port, as one step. */
+static void
+quick_add_body (Fixture *fixture)
+{
+  PbNode *clock = add_node (fixture, "clock", 40, 60);
+  g_autoptr(GListModel) nodes = NULL;
+  GtkListBoxRow *row;
+  GtkPopover *popover;
+  PbNode *added;
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  pb_socket_get_center (find_socket (fixture, clock, "out"), GTK_WIDGET (fixture->canvas), &x, &y);
+  drag (fixture, x, y, x + 300, y + 40);
+
+  popover = find_popover (fixture, "quick-add");
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  /* A clock gives f64: a map or a stats takes it; a source takes nothing,
+   * and `c` takes i64 unless told otherwise. */
+  g_assert_nonnull (quick_add_row (popover, "map"));
+  g_assert_nonnull (quick_add_row (popover, "stats"));
+  g_assert_null (quick_add_row (popover, "seq"));
+  g_assert_null (quick_add_row (popover, "clock"));
+  g_assert_null (quick_add_row (popover, "c"));
+
+  /* Typed as a person types: "sta" is in window-mean's description too,
+   * but a kind whose name holds it comes first, and Enter takes it. */
+  {
+    GtkWidget *entry = gui_test_find (GTK_WIDGET (popover), GTK_TYPE_SEARCH_ENTRY);
+
+    g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_get_focus_child (entry) != NULL);
+    /* Enter at once after typing, as a quick hand does. */
+    gtk_editable_set_text (GTK_EDITABLE (entry), "sta");
+    g_assert_false (gtk_widget_get_child_visible (GTK_WIDGET (quick_add_row (popover, "map"))));
+    g_signal_emit_by_name (entry, "activate");
+  }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+  added = pb_canvas_get_selected_node (fixture->canvas);
+  g_assert_nonnull (added);
+  g_assert_cmpstr (pb_node_get_kind_name (added), ==, "stats");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, clock, "out", added, "in");
+
+  /* One step: undo takes the node and its link away together. */
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 1);
+  g_assert_cmpuint (n_links (fixture), ==, 0);
+  activate (fixture, "win.redo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  /* From an input, the new node feeds it. */
+  activate (fixture, "win.undo");
+  {
+    PbNode *sum = add_node (fixture, "sum", 500, 300);
+
+    wait_for_frame (GTK_WIDGET (fixture->canvas));
+    pb_socket_get_center (find_socket (fixture, sum, "in"), GTK_WIDGET (fixture->canvas), &x, &y);
+    drag (fixture, x, y, x - 250, y);
+    g_assert_null (quick_add_row (popover, "sum"));
+    row = quick_add_row (popover, "seq");
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_LIST_BOX), "row-activated", row);
+    added = pb_canvas_get_selected_node (fixture->canvas);
+    g_assert_cmpstr (pb_node_get_kind_name (added), ==, "seq");
+    wait_for_frame (GTK_WIDGET (fixture->canvas));
+    assert_linked (fixture, added, "out", sum, "in");
+    g_assert_cmpfloat (pb_node_get_x (added), <, pb_node_get_x (sum));
+  }
+}
+
+/* The midpoint of the wire from @source's @out to @sink's @in. */
+static void
+wire_middle (Fixture    *fixture,
+             PbNode     *source,
+             const char *out,
+             PbNode     *sink,
+             const char *in,
+             double     *x,
+             double     *y)
+{
+  double x0, y0, x1, y1;
+
+  pb_socket_get_center (find_socket (fixture, source, out), GTK_WIDGET (fixture->canvas), &x0, &y0);
+  pb_socket_get_center (find_socket (fixture, sink, in), GTK_WIDGET (fixture->canvas), &x1, &y1);
+  *x = (x0 + x1) / 2;
+  *y = (y0 + y1) / 2;
+}
+
+/* A node dropped on a wire goes into its link: two links, one step, and
+ * undo gives back the one link and the node where it was. */
+static void
+insert_on_wire_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *sum = add_node (fixture, "sum", 700, 60);
+  PbNode *map = add_node (fixture, "map", 300, 400);
+  double gx, gy, mx, my;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  grab_point (fixture, map, &gx, &gy);
+  wire_middle (fixture, seq, "out", sum, "in", &mx, &my);
+  drag (fixture, gx, gy, mx, my);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  assert_linked (fixture, seq, "out", map, "in");
+  assert_linked (fixture, map, "out", sum, "in");
+  g_assert_cmpfloat (pb_node_get_y (map), <, 400);
+
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum, "in");
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  g_assert_cmpfloat (pb_node_get_x (map), ==, 300);
+  g_assert_cmpfloat (pb_node_get_y (map), ==, 400);
+
+  /* A node whose types do not fit stays out, with the reason shown, and
+   * its move is kept. */
+  {
+    PbNode *clock = add_node (fixture, "clock", 300, 500);
+
+    wait_for_frame (GTK_WIDGET (fixture->canvas));
+    grab_point (fixture, clock, &gx, &gy);
+    drag (fixture, gx, gy, mx, my);
+    g_assert_cmpuint (n_links (fixture), ==, 1);
+    assert_linked (fixture, seq, "out", sum, "in");
+    g_assert_cmpfloat (pb_node_get_y (clock), <, 500);
+    activate (fixture, "win.undo");
+    g_assert_cmpfloat (pb_node_get_y (clock), ==, 500);
+  }
+}
+
+/* Delete with reconnect joins the neighbours; undo puts all back. */
+static void
+delete_reconnect_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  g_autofree char *name = g_strdup (pb_node_get_name (map));
+  pb_addr address = pb_node_get_address (map);
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+
+  grab_point (fixture, map, &x, &y);
+  click (fixture, x, y);
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == map);
+  activate (fixture, "canvas.delete-reconnect");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+  assert_linked (fixture, seq, "out", sum, "in");
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  map = pb_document_find_node (fixture->document, address);
+  g_assert_nonnull (map);
+  g_assert_cmpstr (pb_node_get_name (map), ==, name);
+  assert_linked (fixture, seq, "out", map, "in");
+  assert_linked (fixture, map, "out", sum, "in");
+}
+
+/* A wire's end dragged from its input to another moves the link. */
+static void
+relink_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *sum0 = add_node (fixture, "sum", 500, 60);
+  PbNode *sum1 = add_node (fixture, "sum", 500, 300);
+  PbNode *clock = add_node (fixture, "clock", 40, 300);
+  PbNode *c = add_node (fixture, "c", 500, 500);
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum0, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+
+  /* Taken at the input it goes into, the end moves to another input. */
+  drag_wire (fixture, find_socket (fixture, sum0, "in"), find_socket (fixture, sum1, "in"));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum1, "in");
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum0, "in");
+
+  /* Taken near its source, the other end moves. */
+  {
+    double x0, y0, x1, y1;
+
+    pb_socket_get_center (find_socket (fixture, seq, "out"), GTK_WIDGET (fixture->canvas), &x0, &y0);
+    pb_socket_get_center (find_socket (fixture, clock, "out"), GTK_WIDGET (fixture->canvas), &x1, &y1);
+    drag (fixture, x0 + 16, y0, x1, y1);
+  }
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, clock, "out", sum0, "in");
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum0, "in");
+
+  /* From the keyboard: Enter on the input in use, Enter on another. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum0, "in"))));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum1, "in"))));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum1, "in");
+  g_assert_null (refusal_text (fixture));
+  activate (fixture, "win.undo");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum0, "in");
+
+  /* Escape lets it be, the link untouched. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum0, "in"))));
+  g_assert_true (press_key (fixture, GDK_KEY_Return));
+  g_assert_true (press_key (fixture, GDK_KEY_Escape));
+  assert_linked (fixture, seq, "out", sum0, "in");
+
+  /* Where the types do not fit, nothing moves and the reason shows. */
+  drag_wire (fixture, find_socket (fixture, sum0, "in"), find_socket (fixture, clock, "out"));
+  g_assert_nonnull (refusal_text (fixture));
+  hide_refusal (fixture);
+  assert_linked (fixture, seq, "out", sum0, "in");
+  g_assert_true (only_link (fixture) != NULL);
+  (void) c;
+}
+
+/* Find marks what matches a name, a kind or a parameter value; Enter
+ * selects each match in turn. */
+static void
+find_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *stats = add_node (fixture, "stats", 2400, 1600);
+  PbFindBar *bar = PB_FIND_BAR (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_FIND_BAR));
+  GtkWidget *entry;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bar);
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 4217", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_rename (fixture->document, sum, "total", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  activate (fixture, "win.find");
+  entry = gui_test_find (GTK_WIDGET (bar), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (entry)
+                 || gtk_widget_get_focus_child (entry) != NULL);
+
+  /* A parameter value. */
+  pb_find_bar_set_text (bar, "4217");
+  g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, map), "find-match"));
+  g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == map);
+
+  /* A name, in any case. */
+  pb_find_bar_set_text (bar, "TOTAL");
+  g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 1);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == sum);
+
+  /* A kind: "s" is in seq, stats and sum's kind; Enter goes through them
+   * in order and around, revealing the one far away. */
+  pb_find_bar_set_text (bar, "s");
+  g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 3);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == stats);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  {
+    double x, y;
+
+    pb_canvas_to_canvas (fixture->canvas, gtk_widget_get_width (GTK_WIDGET (fixture->canvas)) / 2.0,
+                         gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) / 2.0, &x, &y);
+    g_assert_cmpfloat (fabs (x - pb_node_get_x (stats)), <, 300);
+    g_assert_cmpfloat (fabs (y - pb_node_get_y (stats)), <, 300);
+  }
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == seq);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == sum);
+
+  /* Closing the bar clears the marks. */
+  pb_find_bar_set_text (bar, "seq");
+  g_assert_true (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gui_test_find (GTK_WIDGET (bar), GTK_TYPE_SEARCH_BAR)), FALSE);
+  g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
+}
+
+/* The problems list names each process that is left out, with the
+ * runtime's reason; activating a row selects that node. */
+static void
+problems_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *stray = add_node (fixture, "sum", 2400, 1600);
+  PbProblems *problems = PB_PROBLEMS (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_PROBLEMS));
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkListBoxRow *map_row = NULL;
+  gint64 end;
+
+  g_assert_nonnull (problems);
+  g_assert_cmpint (pb_document_get_run_state (fixture->document), ==, PB_RUN_RUNNING);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "10", &error));
+  g_assert_no_error (error);
+
+  /* map0 has no expression, the stray sum no input. */
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  pb_document_refresh_status (fixture->document);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (pb_problems_get_n_problems (problems) < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (pb_problems_node_has_problem (map));
+  g_assert_true (pb_problems_node_has_problem (stray));
+  /* What waits on them (map0's neighbours) may be listed too, each
+   * with its own reason; the list holds exactly those with one. */
+  rows = gui_test_find_all (GTK_WIDGET (problems), GTK_TYPE_LIST_BOX_ROW);
+  g_assert_cmpuint (rows->len, ==, pb_problems_get_n_problems (problems));
+  g_assert_cmpuint (rows->len, ==, (guint) pb_problems_node_has_problem (seq) + pb_problems_node_has_problem (sum) + 2);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_object_get_data (g_ptr_array_index (rows, i), "node") == (gpointer) map)
+      map_row = g_ptr_array_index (rows, i);
+  g_assert_nonnull (map_row);
+  g_signal_emit_by_name (gtk_widget_get_ancestor (GTK_WIDGET (map_row), GTK_TYPE_LIST_BOX),
+                         "row-activated", map_row);
+  g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == map);
+
+  /* Mended, it leaves the list. */
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 2", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  pb_document_refresh_status (fixture->document);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((pb_problems_node_has_problem (map) || pb_problems_node_has_problem (sum))
+         && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      pb_document_refresh_status (fixture->document);
+    }
+  g_assert_false (pb_problems_node_has_problem (map));
+  g_assert_true (pb_problems_node_has_problem (stray));
+  g_assert_cmpuint (pb_problems_get_n_problems (problems), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_test_isolate_data ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, body) \
+  g_test_add ("/pushback/tools/" path, Fixture, (gconstpointer) (body), \
+              fixture_set_up, run_test, fixture_tear_down)
+
+  ADD ("quick-add", quick_add_body);
+  ADD ("insert-on-wire", insert_on_wire_body);
+  ADD ("delete-reconnect", delete_reconnect_body);
+  ADD ("relink", relink_body);
+  ADD ("find", find_body);
+  ADD ("problems", problems_body);
+
+#undef ADD
+
+  return g_test_run ();
+}

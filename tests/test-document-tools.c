@@ -1,0 +1,267 @@
+/* test-document-tools.c — the rewiring edits, without a display
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The asks behind quick-add, insert on a wire, delete with reconnect and
+ * moving a wire's end (pb-document-tools.c), each checked as one undo
+ * step, and each refusal checked to change nothing: the graph text before
+ * and after a refused ask is the same.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pb-document.h"
+#include "pb-error.h"
+
+static PbNode *
+add (PbDocument *doc,
+     const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  PbNode *node = pb_document_add_node (doc, kind, 0, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static pb_addr
+port (PbNode     *node,
+      const char *role)
+{
+  GListModel *ports = pb_node_get_ports (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (ports); i++)
+    {
+      g_autoptr(PbPort) p = g_list_model_get_item (ports, i);
+
+      if (g_str_equal (pb_port_get_role (p), role))
+        return pb_port_get_address (p);
+    }
+  g_error ("%s has no port %s", pb_node_get_name (node), role);
+  return 0;
+}
+
+static void
+join (PbDocument *doc,
+      pb_addr     a,
+      pb_addr     b)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pb_document_connect (doc, a, b, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_link (PbDocument *doc,
+             pb_addr     source,
+             pb_addr     sink)
+{
+  PbLink *link = pb_document_find_link (doc, source);
+
+  g_assert_nonnull (link);
+  g_assert_cmphex (pb_link_get_source (link), ==, source);
+  g_assert_cmphex (pb_link_get_sink (link), ==, sink);
+}
+
+static guint
+n_links (PbDocument *doc)
+{
+  return g_list_model_get_n_items (pb_document_get_links (doc));
+}
+
+static void
+undo (PbDocument *doc)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pb_document_undo (doc, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_joinable_kinds (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *clock = add (doc, "clock");
+  PbNode *sum = add (doc, "sum");
+  g_auto(GStrv) from_clock = pb_document_dup_joinable_kinds (doc, port (clock, "out"));
+  g_auto(GStrv) to_sum = pb_document_dup_joinable_kinds (doc, port (sum, "in"));
+  g_auto(GStrv) busy = NULL;
+
+  /* f64 out: what takes f64 in; never a source, never c (i64 by default). */
+  g_assert_true (g_strv_contains ((const char * const *) from_clock, "map"));
+  g_assert_true (g_strv_contains ((const char * const *) from_clock, "sum"));
+  g_assert_false (g_strv_contains ((const char * const *) from_clock, "seq"));
+  g_assert_false (g_strv_contains ((const char * const *) from_clock, "c"));
+  /* An input: what gives; never a sink. */
+  g_assert_true (g_strv_contains ((const char * const *) to_sum, "seq"));
+  g_assert_false (g_strv_contains ((const char * const *) to_sum, "stats"));
+
+  join (doc, port (clock, "out"), port (sum, "in"));
+  busy = pb_document_dup_joinable_kinds (doc, port (clock, "out"));
+  g_assert_null (busy[0]);
+}
+
+static void
+test_quick_add (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *clock = add (doc, "clock");
+  g_autoptr(GError) error = NULL;
+  PbNode *added;
+  g_autofree char *before = pb_document_dup_graph_text (doc);
+
+  /* c takes i64 unless told otherwise: refused, nothing added. */
+  g_assert_null (pb_document_quick_add (doc, port (clock, "out"), "c", 10, 10, &error));
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_ETYPE);
+  g_clear_error (&error);
+  {
+    g_autofree char *after = pb_document_dup_graph_text (doc);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  added = pb_document_quick_add (doc, port (clock, "out"), "stats", 10, 10, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (added);
+  assert_link (doc, port (clock, "out"), port (added, "in"));
+  undo (doc);
+  g_assert_cmpuint (g_list_model_get_n_items (pb_document_get_nodes (doc)), ==, 1);
+  g_assert_cmpuint (n_links (doc), ==, 0);
+}
+
+static void
+test_insert_on_link (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *seq = add (doc, "seq");
+  PbNode *sum = add (doc, "sum");
+  PbNode *map = add (doc, "map");
+  PbNode *clock = add (doc, "clock");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  join (doc, port (seq, "out"), port (sum, "in"));
+  before = pb_document_dup_graph_text (doc);
+
+  /* A source has no input: refused, the link stays. */
+  g_assert_false (pb_document_insert_on_link (doc, clock, pb_document_find_link (doc, port (seq, "out")),
+                                              0, 0, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  after = pb_document_dup_graph_text (doc);
+  g_assert_cmpstr (after, ==, before);
+
+  g_assert_true (pb_document_insert_on_link (doc, map, pb_document_find_link (doc, port (seq, "out")),
+                                             0, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_links (doc), ==, 2);
+  assert_link (doc, port (seq, "out"), port (map, "in"));
+  assert_link (doc, port (map, "out"), port (sum, "in"));
+  undo (doc);
+  g_assert_cmpuint (n_links (doc), ==, 1);
+  assert_link (doc, port (seq, "out"), port (sum, "in"));
+}
+
+static void
+test_delete_reconnect (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *seq = add (doc, "seq");
+  PbNode *map = add (doc, "map");
+  PbNode *sum = add (doc, "sum");
+  pb_addr map_in = port (map, "in");
+  g_autoptr(GError) error = NULL;
+
+  join (doc, port (seq, "out"), map_in);
+  join (doc, port (map, "out"), port (sum, "in"));
+  g_assert_true (pb_document_delete_reconnect (doc, map, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_links (doc), ==, 1);
+  assert_link (doc, port (seq, "out"), port (sum, "in"));
+  undo (doc);
+  g_assert_cmpuint (n_links (doc), ==, 2);
+  assert_link (doc, port (seq, "out"), map_in);
+}
+
+/* Neighbours whose types do not fit: the node goes, nothing is joined. */
+static void
+test_delete_reconnect_misfit (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *clock = add (doc, "clock");
+  PbNode *cast = add (doc, "cast");
+  PbNode *c = add (doc, "c");
+  g_autoptr(GError) error = NULL;
+
+  join (doc, port (clock, "out"), port (cast, "in"));
+  join (doc, port (cast, "out"), port (c, "in"));
+  g_assert_true (pb_document_delete_reconnect (doc, cast, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (pb_document_get_nodes (doc)), ==, 2);
+  g_assert_cmpuint (n_links (doc), ==, 0);
+  undo (doc);
+  g_assert_cmpuint (n_links (doc), ==, 2);
+}
+
+static void
+test_relink (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  PbNode *seq = add (doc, "seq");
+  PbNode *sum0 = add (doc, "sum");
+  PbNode *sum1 = add (doc, "sum");
+  PbNode *c = add (doc, "c");
+  PbNode *clock = add (doc, "clock");
+  PbLink *link;
+  g_autoptr(GError) error = NULL;
+
+  join (doc, port (clock, "out"), port (sum0, "in"));
+  link = pb_document_find_link (doc, port (clock, "out"));
+
+  /* f64 into c: refused with the runtime's reason, nothing moved. */
+  g_assert_false (pb_document_check_relink (doc, link, port (clock, "out"), port (c, "in"), NULL));
+  g_assert_false (pb_document_relink (doc, link, port (clock, "out"), port (c, "in"), &error));
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_ETYPE);
+  g_clear_error (&error);
+  assert_link (doc, port (clock, "out"), port (sum0, "in"));
+
+  /* The sink end moves; then the source end. */
+  g_assert_true (pb_document_check_relink (doc, link, port (clock, "out"), port (sum1, "in"), NULL));
+  g_assert_true (pb_document_relink (doc, link, port (clock, "out"), port (sum1, "in"), &error));
+  g_assert_no_error (error);
+  assert_link (doc, port (clock, "out"), port (sum1, "in"));
+  g_assert_cmpuint (n_links (doc), ==, 1);
+  link = pb_document_find_link (doc, port (sum1, "in"));
+  g_assert_true (pb_document_relink (doc, link, port (sum1, "in"), port (seq, "out"), &error));
+  g_assert_no_error (error);
+  assert_link (doc, port (seq, "out"), port (sum1, "in"));
+
+  undo (doc);
+  assert_link (doc, port (clock, "out"), port (sum1, "in"));
+  undo (doc);
+  assert_link (doc, port (clock, "out"), port (sum0, "in"));
+  g_assert_cmpuint (n_links (doc), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Pushback/DocumentTools/joinable-kinds", test_joinable_kinds);
+  g_test_add_func ("/Pushback/DocumentTools/quick-add", test_quick_add);
+  g_test_add_func ("/Pushback/DocumentTools/insert-on-link", test_insert_on_link);
+  g_test_add_func ("/Pushback/DocumentTools/delete-reconnect", test_delete_reconnect);
+  g_test_add_func ("/Pushback/DocumentTools/delete-reconnect-misfit", test_delete_reconnect_misfit);
+  g_test_add_func ("/Pushback/DocumentTools/relink", test_relink);
+
+  return g_test_run ();
+}
