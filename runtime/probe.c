@@ -74,7 +74,8 @@ pb__probe_set_copy (pb_addr       **set,
 
   if (copy == NULL)
     return PB_ENOMEM;
-  memcpy (copy, from, n_from * sizeof *copy);
+  if (n_from > 0)
+    memcpy (copy, from, n_from * sizeof *copy);
   free (*set);
   *set = copy;
   *n = n_from;
