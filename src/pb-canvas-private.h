@@ -125,6 +125,8 @@ void      _pb_canvas_show_refusal     (PbCanvas     *self,
 void      _pb_canvas_report_error     (PbCanvas     *self,
                                        const GError *error);
 void      _pb_canvas_add_controllers  (PbCanvas     *self);
+void      _pb_canvas_activate_failure (PbCanvas     *self,
+                                       PbNode       *node);
 
 /* In pb-canvas-actions.c: the canvas.* actions and their keys. */
 void      _pb_canvas_delete_selection (GtkWidget    *widget,

@@ -976,6 +976,56 @@ pb_inspector_show_error (PbInspector  *self,
   field_show_message (field);
 }
 
+/**
+ * pb_inspector_show_failure:
+ *
+ * Takes the user to why the node failed: when its message names a line
+ * of one of its code parameters, the cursor goes to that line of that
+ * editor, which takes the focus; otherwise the first field does, with
+ * the message beside it.
+ *
+ * Returns: whether a failing line was found
+ */
+gboolean
+pb_inspector_show_failure (PbInspector *self)
+{
+  g_return_val_if_fail (PB_IS_INSPECTOR (self), FALSE);
+
+  if (self->node == NULL)
+    return FALSE;
+  /* The marks follow the node's message; make sure they are current. */
+  update_diagnostics (self);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      GtkTextBuffer *buffer;
+      GSList *marks;
+      GtkTextIter end;
+      GtkTextIter at;
+
+      if (field->diagnostic == NULL || !GTK_SOURCE_IS_VIEW (field->editor))
+        continue;
+      buffer = GTK_TEXT_BUFFER (field_get_buffer (field));
+      gtk_text_buffer_get_bounds (buffer, &at, &end);
+      /* The error mark: at the very start, or the first one after it. */
+      marks = gtk_source_buffer_get_source_marks_at_iter (GTK_SOURCE_BUFFER (buffer), &at,
+                                                          ERROR_CATEGORY);
+      if (marks == NULL
+          && !gtk_source_buffer_forward_iter_to_source_mark (GTK_SOURCE_BUFFER (buffer), &at,
+                                                             ERROR_CATEGORY))
+        at = end;
+      g_slist_free (marks);
+      gtk_text_iter_set_line_offset (&at, 0);
+      gtk_text_buffer_place_cursor (buffer, &at);
+      gtk_widget_grab_focus (field->editor);
+      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (field->editor), &at, 0.1, FALSE, 0, 0);
+      return TRUE;
+    }
+  if (self->fields->len > 0)
+    gtk_widget_grab_focus (((Field *) g_ptr_array_index (self->fields, 0))->editor);
+  return FALSE;
+}
+
 static void
 pb_inspector_dispose (GObject *object)
 {
