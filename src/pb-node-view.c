@@ -228,12 +228,12 @@ format_sink (const pb_sink_value *sink)
           g_autofree char *mean = format_figure (sink->mean);
           g_autofree char *min = format_figure (sink->min);
           g_autofree char *max = format_figure (sink->max);
+          g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, sink->count);
 
           /* Translators: a stats node's live figures, on two lines:
            * how many values, their mean, their least and greatest
            * ("n 1200 · mean 0.52\nmin −100 · max 100"). */
-          return g_strdup_printf (_("n %" G_GINT64_FORMAT " · mean %s\nmin %s · max %s"),
-                                  sink->count, mean, min, max);
+          return g_strdup_printf (_("n %s · mean %s\nmin %s · max %s"), count, mean, min, max);
         }
 
     case PB_SINK_LINES:
