@@ -130,6 +130,52 @@ update_title (PbNodeView *self)
                                   -1);
 }
 
+/* The badge's words: the message's first line, without what the node
+ * already says. A compile error, "map0.expr:2: error: ...", becomes
+ * "expr, line 2: ..."; the tooltip keeps the whole message. */
+static char *
+brief_message (PbNodeView *self,
+               const char *message)
+{
+  g_autofree char *first = g_strdup (message != NULL ? message : "");
+  const char *name = display_name (self);
+  char *newline = strchr (first, '\n');
+  const char *rest = first;
+  g_autofree char *param = NULL;
+  guint line = 0;
+
+  if (newline != NULL)
+    *newline = '\0';
+  if (g_str_has_prefix (rest, name) && rest[strlen (name)] == '.')
+    {
+      const char *p = rest + strlen (name) + 1;
+      const char *colon = strchr (p, ':');
+      char *end = NULL;
+
+      if (colon != NULL && g_ascii_isdigit (colon[1]))
+        {
+          line = (guint) g_ascii_strtoull (colon + 1, &end, 10);
+          if (end != NULL && *end == ':')
+            {
+              param = g_strndup (p, colon - p);
+              rest = end + 1;
+            }
+        }
+    }
+  else if (g_str_has_prefix (rest, name) && g_str_has_prefix (rest + strlen (name), ": "))
+    rest += strlen (name) + 2;
+  while (*rest == ' ')
+    rest++;
+  if (g_str_has_prefix (rest, "error: "))
+    rest += strlen ("error: ");
+  if (param != NULL)
+    /* Translators: a failed node's badge: the code parameter, the line
+     * of it that failed, and the compiler's words
+     * ("code, line 2: pointer expected"). */
+    return g_strdup_printf (_("%s, line %u: %s"), param, line, rest);
+  return g_strdup (rest);
+}
+
 static void
 update_status (PbNodeView *self)
 {
@@ -151,13 +197,9 @@ update_status (PbNodeView *self)
   gtk_widget_set_tooltip_text (self->badge, failed ? message : NULL);
   if (failed)
     {
-      /* The strip shows the message's first line; the tooltip all of it. */
-      g_autofree char *first = g_strdup (message != NULL ? message : "");
-      char *newline = strchr (first, '\n');
+      g_autofree char *brief = brief_message (self, message);
 
-      if (newline != NULL)
-        *newline = '\0';
-      gtk_label_set_label (self->badge_label, first);
+      gtk_label_set_label (self->badge_label, brief);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->badge),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the error"),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,

@@ -1708,6 +1708,9 @@ c_badge_body (Fixture *fixture)
   g_assert_true (gtk_widget_get_visible (badge));
   g_test_message ("badge: %s", gtk_widget_get_tooltip_text (badge));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (badge), "code:2"));
+  /* The strip itself says it briefly: the node names the process. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gui_test_find (badge, GTK_TYPE_LABEL))),
+                   ==, "code, line 2: pointer expected");
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-c-badge.png");
 
