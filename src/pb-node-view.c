@@ -304,8 +304,18 @@ format_sink (const pb_sink_value *sink)
           return g_strdup_printf (_("latest %s"), last);
         }
 
-    case PB_SINK_NONE:
     case PB_SINK_SCALAR:
+      /* A float sum's 17 digits would be cut off; an integer is exact. */
+      if (sink->type == PB_ITEM_F64)
+        {
+          char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_snprintf (text, sizeof text, "%.7g", fabs (sink->f64));
+          return sink->f64 < 0 ? g_strconcat ("−", text, NULL) : g_strdup (text);
+        }
+      return NULL;
+
+    case PB_SINK_NONE:
     default:
       return NULL;
     }
