@@ -6,8 +6,9 @@
  * Counters change ten times a second on every node. A label would queue
  * a resize each time, and a canvas of a thousand nodes would lay out
  * again for every tick; this widget keeps a fixed size (two lines of
- * about 26 tabular characters, measured once from its font) and only
- * redraws. The first line holds the rates, the second a sink's value;
+ * about 26 tabular characters, measured once from its font, or more for
+ * a sink whose value takes more) and only redraws. The first line holds
+ * the rates, the next ones a sink's value;
  * under them a thin bar shows the node's share of busy time, from yellow
  * to red, so the hot process stands out. What is drawn is also the
  * widget's accessible description, for screen readers.

@@ -5,9 +5,13 @@
  *
  * A card showing one process: its name, its kind, and a socket per port,
  * inputs down the left edge and outputs down the right, so that wires run
- * left to right as items flow. It follows its PbNode's notifications and
- * changes nothing itself: the canvas decides what a click or a drag on it
- * means.
+ * left to right as items flow. Under them, while it runs, its counters
+ * and what a sink holds (a scope's chart, a stats's figures, a print's
+ * last lines), in room given once for its kind; a failed process shows
+ * its message on a red strip above its sockets. It follows its PbNode's
+ * notifications and changes nothing itself: the canvas decides what a
+ * click or a drag on it means, and the strip only activates
+ * canvas.show-failure.
  */
 
 #include "config.h"
