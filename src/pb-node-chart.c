@@ -75,10 +75,9 @@ update_description (PbNodeChart *self)
 
       /* Translators: how a screen reader describes a scope's chart:
        * "Line chart of 200 values from −1 to 1, latest 0.5". */
-      description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                  "Line chart of %zu value from %s to %s, latest %s",
-                                                  "Line chart of %zu values from %s to %s, latest %s",
-                                                  self->n_values),
+      description = g_strdup_printf (ngettext ("Line chart of %zu value from %s to %s, latest %s",
+                                               "Line chart of %zu values from %s to %s, latest %s",
+                                               self->n_values),
                                      self->n_values, min, max, last);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
