@@ -1671,6 +1671,13 @@ stats_label_body (Fixture *fixture)
 }
 
 static gboolean
+focus_is_text (Fixture  *fixture,
+               gpointer  data)
+{
+  return GTK_IS_TEXT_VIEW (gtk_root_get_focus (GTK_ROOT (fixture->window)));
+}
+
+static gboolean
 selected_is (Fixture  *fixture,
              gpointer  data)
 {
@@ -1721,12 +1728,25 @@ c_badge_body (Fixture *fixture)
    * pressed meanwhile. */
   if (!wait_until (fixture, selected_is, c, 5000))
     g_error ("activating the badge did not select its node");
-  wait_for_frame (GTK_WIDGET (fixture->window));
+  /* The inspector lays the node's fields out first, then focuses. */
+  if (!wait_until (fixture, focus_is_text, NULL, 5000))
+    g_error ("no code editor took the focus");
   focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
   g_assert_true (GTK_IS_TEXT_VIEW (focus));
+  /* And it shows: the page scrolled to it. */
+  {
+    double x, y;
+
+    wait_for_frame (GTK_WIDGET (fixture->window));
+    g_assert_true (gtk_widget_translate_coordinates (focus, GTK_WIDGET (fixture->window), 0, 0, &x, &y));
+    g_assert_cmpfloat (y, >=, 0);
+    g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (fixture->window)) - 20);
+  }
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
   gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
   g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 1);
+  spin (400);
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-c-badge-inspector.png");
 
   g_assert_true (pb_document_set_param (fixture->document, c, "code", "int64_t y = x;\nemit (y * 2);\n", &error));
   g_assert_no_error (error);
