@@ -46,6 +46,26 @@
     char        *error;      /* out: why it failed */                      \
     uint64_t     error_size;                                               \
   } pb_chain_io;                                                           \
+                                                                           \
+  /* What a sink shows while it runs, filled by its view function */      \
+  /* between two calls of its chain: scalars, and where its recent */     \
+  /* items lie in its state. The engine copies them out itself. */        \
+  enum { PB_VIEW_NONE, PB_VIEW_SCALAR, PB_VIEW_STATS, PB_VIEW_LINES,      \
+         PB_VIEW_SERIES };                                                 \
+  typedef struct                                                           \
+  {                                                                        \
+    int32_t      display;    /* PB_VIEW_*, as pb_sink_display */           \
+    int32_t      type;       /* pb_item_type of the items below */         \
+    int64_t      count;      /* items consumed so far */                   \
+    int64_t      i64;        /* the scalar, when type is i64 */            \
+    double       f64;        /* the scalar, as a double */                 \
+    double       min;                                                      \
+    double       max;                                                      \
+    double       mean;                                                     \
+    const void  *ring;       /* recent items, a ring in the state */      \
+    uint64_t     ring_size;  /* its length, in items */                    \
+    uint64_t     ring_next;  /* where the next item goes */                \
+  } pb_view_io;                                                            \
 )
 
 #define PB_CHAIN_ABI_STR2(...) #__VA_ARGS__
@@ -59,3 +79,4 @@ typedef int (*pb_chain_run_fn)    (pb_chain_io *io);
 typedef int (*pb_state_init_fn)   (void *state, char *error, uint64_t error_size);
 typedef void (*pb_state_fini_fn)  (void *state);
 typedef void (*pb_state_report_fn) (void *state, char *buf, uint64_t size);
+typedef void (*pb_state_view_fn)   (void *state, pb_view_io *view);

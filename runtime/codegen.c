@@ -66,6 +66,7 @@ static const char prelude[] =
   "int poll (struct pollfd *, unsigned long, int);\n"
   PB_CHAIN_ABI_TEXT "\n"
   "#define PB_FORMAT_MAX 32\n"
+  "#define PB_TYPE_i64 1\n#define PB_TYPE_f64 2\n#define PB_TYPE_u8 3\n"
   "#define PB_ADD_i64(a, b) ((int64_t) ((uint64_t) (a) + (uint64_t) (b)))\n"
   "#define PB_ADD_f64(a, b) ((a) + (b))\n"
   "#define PB_ADD_u8(a, b) ((uint8_t) ((a) + (b)))\n"
@@ -984,6 +985,13 @@ state_functions (gen       *g,
       pb_strbuf_printf (b, "void\npb_report_%zu (void *pb_state, char *pb_buf, uint64_t pb_size)\n{\n"
                         "  struct pb_state_%zu *pb_s%zu = pb_state;\n", k, k, k);
       expand (g, b, k, kind->report, strlen (kind->report), NULL, CTX_PLAIN);
+      pb_strbuf_append (b, "}\n");
+    }
+  if (kind->view != NULL)
+    {
+      pb_strbuf_printf (b, "void\npb_view_%zu (void *pb_state, pb_view_io *pb_v)\n{\n"
+                        "  struct pb_state_%zu *pb_s%zu = pb_state;\n", k, k, k);
+      expand (g, b, k, kind->view, strlen (kind->view), NULL, CTX_PLAIN);
       pb_strbuf_append (b, "}\n");
     }
 }

@@ -438,6 +438,7 @@ chain_free (chain *c)
   pb_codegen_layout_clear (&c->layout, c->n_procs);
   free (c->finis);
   free (c->reports);
+  free (c->views);
   free (c->states);
   free (c->out_io);
   free (c->counts);
@@ -922,14 +923,16 @@ chain_prepare (pb_engine *e,
 
   c->finis = calloc (c->n_procs, sizeof *c->finis);
   c->reports = calloc (c->n_procs, sizeof *c->reports);
+  c->views = calloc (c->n_procs, sizeof *c->views);
   c->states = calloc (c->n_procs, sizeof *c->states);
   c->out_io = calloc (c->n_outs + 1, sizeof *c->out_io);
   c->counts = calloc (c->layout.n_counts, sizeof *c->counts);
   c->ticks = calloc (c->n_procs, sizeof *c->ticks);
   c->profile = calloc (c->n_procs, sizeof *c->profile);
   c->probes = calloc (c->layout.n_probes * PB_PROBE_STRIDE + 1, sizeof *c->probes);
-  if (c->finis == NULL || c->reports == NULL || c->states == NULL || c->out_io == NULL
-      || c->counts == NULL || c->ticks == NULL || c->profile == NULL || c->probes == NULL)
+  if (c->finis == NULL || c->reports == NULL || c->views == NULL || c->states == NULL
+      || c->out_io == NULL || c->counts == NULL || c->ticks == NULL || c->profile == NULL
+      || c->probes == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
 
   /* Reuse the unit of the old chain with identical code: this is what
@@ -965,6 +968,8 @@ chain_link (chain *c)
       c->finis[k] = (pb_state_fini_fn) chain_symbol (c, sym);
       snprintf (sym, sizeof sym, "pb_report_%zu", k);
       c->reports[k] = (pb_state_report_fn) chain_symbol (c, sym);
+      snprintf (sym, sizeof sym, "pb_view_%zu", k);
+      c->views[k] = (pb_state_view_fn) chain_symbol (c, sym);
     }
 }
 
@@ -1014,7 +1019,7 @@ rename_symbols (pb_strbuf   *b,
                 unsigned     index,
                 bool         undef)
 {
-  static const char *const per_stage[] = { "state", "size", "init", "fini", "report" };
+  static const char *const per_stage[] = { "state", "size", "init", "fini", "report", "view" };
 
   rename_symbol (b, index, "run", undef);
   rename_symbol (b, index, "run_prof", undef);
@@ -2005,6 +2010,7 @@ pb__plan_compile (pb_engine *e,
           c->run_prof = c->from->run_prof;
           memcpy (c->finis, c->from->finis, c->n_procs * sizeof *c->finis);
           memcpy (c->reports, c->from->reports, c->n_procs * sizeof *c->reports);
+          memcpy (c->views, c->from->views, c->n_procs * sizeof *c->views);
         }
       else
         list[n++] = c;

@@ -132,6 +132,7 @@ typedef struct chain
   pb_codegen_layout   layout;
   pb_state_fini_fn   *finis;
   pb_state_report_fn *reports;
+  pb_state_view_fn   *views;
   void              **states;
   pb_ring_io         *out_io;
   uint64_t           *counts;
@@ -294,6 +295,15 @@ void  pb__engine_release    (pb_engine   *e);
 /* The generated C of chain @i (nullable), for a snapshot to keep. */
 pb_source *pb__engine_chain_code (const pb_engine *e,
                                   size_t           i);
+/* Fills @view with what sink @i shows (a sink whose kind has a view, with
+ * a state: running, ended, or stopped), running its compiled view under
+ * the guard; only on the thread that steps the engine, between steps,
+ * where every state is written back. The view's ring points into the
+ * state until the next step. Returns: PB_OK; PB_ENOENT when process @i
+ * shows nothing; PB_EFAULT if the view faulted. */
+int   pb__engine_sink_view  (pb_engine   *e,
+                             size_t       i,
+                             pb_view_io  *view);
 void  pb__set_text          (char       **slot,
                              const char  *text);
 void  pb__proc_fail         (proc        *p,

@@ -970,6 +970,58 @@ pb_engine_sink_value (pb_engine *e,
   return PB_OK;
 }
 
+typedef struct
+{
+  pb_state_view_fn  fn;
+  void             *state;
+  pb_view_io       *view;
+} view_call;
+
+static int
+call_view (void *data)
+{
+  view_call *call = data;
+
+  call->fn (call->state, call->view);
+  return 0;
+}
+
+int
+pb__engine_sink_view (pb_engine  *e,
+                      size_t      i,
+                      pb_view_io *view)
+{
+  const proc *p;
+  const chain *c;
+  view_call call;
+  int result;
+
+  memset (view, 0, sizeof *view);
+  if (i >= e->n_procs)
+    return PB_ENOENT;
+  p = &e->procs[i];
+  if (p->state == PB_PROCESS_WAITING || p->chain >= e->n_chains || p->state_mem == NULL)
+    return PB_ENOENT;
+  c = e->chains[p->chain];
+  if (c->views == NULL || c->views[p->stage] == NULL)
+    return PB_ENOENT;
+  call = (view_call) { c->views[p->stage], p->state_mem, view };
+  if (pb_guard_call (call_view, &call, e->time_limit_ns, &result, NULL) != PB_OK)
+    {
+      memset (view, 0, sizeof *view);
+      return PB_EFAULT;
+    }
+  /* The view is compiled code reading a state that user code in the same
+   * chain may have scribbled over: trust only what cannot overrun. */
+  if (view->ring == NULL || view->ring_size == 0)
+    view->ring_size = view->ring_next = 0;
+  else
+    view->ring_next %= view->ring_size;
+  if (view->count < 0)
+    view->count = 0;
+  return PB_OK;
+}
+
 size_t
 pb_engine_n_rings (const pb_engine *e)
 {

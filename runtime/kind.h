@@ -47,6 +47,7 @@ typedef enum
  *   $now        in a prologue: the engine's monotonic clock, in ns
  *   $wake       in a prologue: set it to a time in ns to be run again then
  *   $consumed   in an epilogue: how many items the call took
+ *   PB_TYPE_$t  the input type as a pb_item_type, in a view
  *
  * Each template holds at most one $EMIT, so the chain's code is pasted once.
  */
@@ -87,6 +88,7 @@ struct pb_kind
   const char          *body;       /* for each item */
   const char          *finish;     /* at end of stream */
   const char          *report;     /* writes its result: pb_buf, pb_size */
+  const char          *view;       /* fills pb_view_io *pb_v for live views */
 };
 
 /* The most bytes `format` writes for one number, with its newline. */

@@ -110,6 +110,9 @@ static const pb_param_spec count_n_params[] = {
 static const pb_param_spec window_params[] = {
   { "n", PB_PARAM_INT, "10", NULL, 1, 1048576, "Window length, in items." },
 };
+static const pb_param_spec scope_params[] = {
+  { "n", PB_PARAM_INT, "200", NULL, 2, 65536, "How many of the latest values it keeps to plot." },
+};
 static const pb_param_spec rate_params[] = {
   { "rate", PB_PARAM_FLOAT, NULL, NULL, 1e-3, 1e12, "Items per second." },
 };
@@ -408,6 +411,8 @@ static const pb_kind catalogue[] = {
     .state = "int64_t n;",
     .body = "$s->n++;\n",
     .report = "snprintf (pb_buf, pb_size, \"%lld\", (long long) $s->n);\n",
+    .view = "pb_v->display = PB_VIEW_SCALAR; pb_v->type = PB_TYPE_i64;\n"
+            "pb_v->count = pb_v->i64 = $s->n; pb_v->f64 = (double) $s->n;\n",
   },
   {
     .name = "sum", .category = "sink",
@@ -418,6 +423,10 @@ static const pb_kind catalogue[] = {
     .state = "$T sum;",
     .body = "$s->sum = PB_ADD_$t ($s->sum, $x);\n",
     .report = "pb_fmt_$t (pb_buf, $s->sum);\n",
+    /* A sum counts nothing, to keep its loop one addition: its count is
+     * the process's items in. */
+    .view = "pb_v->display = PB_VIEW_SCALAR; pb_v->type = PB_TYPE_$t;\n"
+            "pb_v->i64 = PB_TYPE_$t == PB_TYPE_i64 ? (int64_t) $s->sum : 0; pb_v->f64 = (double) $s->sum;\n",
   },
   {
     .name = "stats", .category = "sink",
@@ -435,6 +444,27 @@ static const pb_kind catalogue[] = {
       "else { char pb_a[PB_FORMAT_MAX], pb_b[PB_FORMAT_MAX], pb_c[PB_FORMAT_MAX];\n"
       "  pb_fmt_$t (pb_a, $s->min); pb_fmt_$t (pb_b, $s->max); pb_fmt_f64 (pb_c, $s->sum / (double) $s->n);\n"
       "  snprintf (pb_buf, pb_size, \"count=%lld min=%s max=%s mean=%s\", (long long) $s->n, pb_a, pb_b, pb_c); }\n",
+    .view =
+      "pb_v->display = PB_VIEW_STATS; pb_v->type = PB_TYPE_$t; pb_v->count = $s->n;\n"
+      "if ($s->n > 0) { pb_v->min = (double) $s->min; pb_v->max = (double) $s->max;\n"
+      "  pb_v->mean = $s->sum / (double) $s->n; }\n",
+  },
+  {
+    .name = "scope", .category = "sink",
+    .description = "Keeps the last n numbers, which the editor plots as a line chart.",
+    .shape = PB_SHAPE_SINK, PORTS (sink_num_ports), PARAMS (scope_params),
+    .in_types = "i64|f64", .out_rule = PB_OUT_NONE,
+    /* The count and the position are read at each item: a local copy of
+     * them is not worth it beside the array, which stays in the state. */
+    .state = "int64_t n; int64_t pos; $T last[$p{n}];",
+    .body = "$s->last[$s->pos] = $x; if (++$s->pos == $p{n}) $s->pos = 0; $s->n++;\n",
+    .report =
+      "if ($s->n == 0) snprintf (pb_buf, pb_size, \"count=0\");\n"
+      "else { char pb_a[PB_FORMAT_MAX]; pb_fmt_$t (pb_a, $s->last[($s->pos + $p{n} - 1) % $p{n}]);\n"
+      "  snprintf (pb_buf, pb_size, \"count=%lld last=%s\", (long long) $s->n, pb_a); }\n",
+    .view =
+      "pb_v->display = PB_VIEW_SERIES; pb_v->type = PB_TYPE_$t; pb_v->count = $s->n;\n"
+      "pb_v->ring = $s->last; pb_v->ring_size = $p{n}; pb_v->ring_next = (uint64_t) $s->pos;\n",
   },
   {
     .name = "print", .category = "sink",
@@ -446,14 +476,21 @@ static const pb_kind catalogue[] = {
      * that an endless stream into /dev/full fails too, at little cost per
      * byte. (A closed pipe is SIGPIPE's, which ends the program quietly,
      * as it ends `seq | head -1`.) */
-    .state = "uint64_t n;",
+    /* It keeps what it printed last, for a live view: a few numbers, or
+     * enough bytes for a few lines of text. */
+    .state = "uint64_t n; $T tail[sizeof ($T) == 1 ? 512 : 8];",
     .body =
+      "$s->tail[$s->n & (sizeof $s->tail / sizeof $s->tail[0] - 1)] = $x;\n"
       "pb_print_$t ($x);\n"
       "if ((++$s->n & 4095) == 0 && ferror (stdout))\n"
       "  $FAIL (\"cannot write to standard output: %s\", strerror (errno));\n",
     .finish =
       "if (fflush (stdout) != 0 || ferror (stdout))\n"
       "  $FAIL (\"cannot write to standard output: %s\", strerror (errno));\n",
+    .view =
+      "pb_v->display = PB_VIEW_LINES; pb_v->type = PB_TYPE_$t; pb_v->count = (int64_t) $s->n;\n"
+      "pb_v->ring = $s->tail; pb_v->ring_size = sizeof $s->tail / sizeof $s->tail[0];\n"
+      "pb_v->ring_next = $s->n & (sizeof $s->tail / sizeof $s->tail[0] - 1);\n",
   },
   {
     .name = "file-out", .category = "sink",

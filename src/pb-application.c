@@ -14,11 +14,13 @@
 #include "pb-window.h"
 
 /* The demo that `pushback --demo` opens, running: a wave from a clock,
- * fanned out to a live statistic, a deliberately slow stage, and a `c`
- * process whose code can be changed while it runs. */
+ * fanned out to a live statistic, a scope plotting a second of it, a
+ * deliberately slow stage, and a `c` process whose code can be changed
+ * while it runs. */
 static const char demo_pipeline[] =
   "clock name=clock rate=1000 ! map name=wave expr=\"sin(x * 6.283) * 100\" "
   "! broadcast name=fan ! stats name=level "
+  " fan. ! scope name=plot n=1000 "
   " fan. ! map name=slow expr=\"({ double a = x; for (int i = 0; i < 2000; i++) a = a * 0.999 + 0.001; a; })\" "
   "! sum name=total "
   " fan. ! c name=smooth in=f64 out=f64 state=\"double acc;\" "

@@ -275,6 +275,22 @@ zoom_action (GtkWidget  *widget,
     pb_canvas_zoom_to_fit (self);
 }
 
+/* A failed node's badge: the node's address is the parameter. */
+static void
+show_failure (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PbCanvas *self = PB_CANVAS (widget);
+  PbNode *node;
+
+  if (self->document == NULL)
+    return;
+  node = pb_document_find_node (self->document, (pb_addr) g_variant_get_uint64 (parameter));
+  if (node != NULL)
+    _pb_canvas_activate_failure (self, node);
+}
+
 /**
  * _pb_canvas_class_add_actions:
  *
@@ -295,6 +311,7 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "canvas.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "canvas.toggle-inlining", NULL, toggle_inlining);
   gtk_widget_class_install_action (widget_class, "canvas.delete-link", NULL, delete_link);
+  gtk_widget_class_install_action (widget_class, "canvas.show-failure", "t", show_failure);
 
   /* Menus show the key bound first: Delete, which says what it does. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);

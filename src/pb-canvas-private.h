@@ -141,6 +141,8 @@ void      _pb_canvas_show_refusal     (PbCanvas     *self,
 void      _pb_canvas_report_error     (PbCanvas     *self,
                                        const GError *error);
 void      _pb_canvas_add_controllers  (PbCanvas     *self);
+void      _pb_canvas_activate_failure (PbCanvas     *self,
+                                       PbNode       *node);
 
 /* In pb-canvas-tools.c: quick-add, insert, reconnect, relink. */
 void      _pb_canvas_quick_add        (PbCanvas     *self,

@@ -37,6 +37,28 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  FAILURE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/**
+ * _pb_canvas_activate_failure:
+ * @node: a failed node
+ *
+ * Selects @node alone and emits #PbCanvas::failure-activated, so that
+ * the window can take the user to the failing line.
+ */
+void
+_pb_canvas_activate_failure (PbCanvas *self,
+                             PbNode   *node)
+{
+  pb_canvas_select_node (self, node, FALSE);
+  g_signal_emit (self, signals[FAILURE_ACTIVATED], 0, node);
+}
+
 /**
  * pb_canvas_new:
  *
@@ -1158,6 +1180,16 @@ pb_canvas_class_init (PbCanvasClass *klass)
     g_param_spec_object ("selected-node", NULL, NULL, PB_TYPE_NODE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PbCanvas::failure-activated:
+   * @node: the failed node, now selected
+   *
+   * The user activated a failed node's badge: show them what failed.
+   */
+  signals[FAILURE_ACTIVATED] =
+    g_signal_new ("failure-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PB_TYPE_NODE);
 
   _pb_canvas_class_add_actions (widget_class);
   _pb_canvas_class_add_tools (widget_class);

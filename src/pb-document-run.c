@@ -205,8 +205,12 @@ pb_document_refresh_status (PbDocument *self)
       if (index >= 0 && pb_snapshot_process (snap, index, &info) == PB_OK)
         {
           gboolean running = self->run_state != PB_RUN_STOPPED && info.state != PB_PROCESS_WAITING;
+          pb_sink_value sink;
 
           pb_node_set_status (node, info.state, info.message);
+          /* A stopped run's last snapshot keeps what its sinks showed. */
+          pb_snapshot_sink (snap, index, &sink);
+          pb_node_set_sink (node, &sink);
           if (running && pb_rate_tracker_lookup (self->rates, info.process, &rates))
             pb_node_set_live (node, &rates, info.result);
           else
@@ -222,6 +226,7 @@ pb_document_refresh_status (PbDocument *self)
         {
           pb_node_set_status (node, PB_PROCESS_READY, NULL);
           pb_node_set_chain (node, 0);
+          pb_node_set_sink (node, NULL);
           pb_node_set_live (node, NULL, NULL);
         }
     }

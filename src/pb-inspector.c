@@ -77,6 +77,11 @@ struct _PbInspector
   AdwActionRow        *status_row;
   GtkLabel            *state_label;
   AdwActionRow        *message_row;
+
+  /* pb_inspector_show_failure() waiting for its field to be laid out. */
+  char                *failure_key;
+  guint                failure_tick;
+  guint                failure_frames;
 };
 
 G_DEFINE_FINAL_TYPE (PbInspector, pb_inspector, GTK_TYPE_WIDGET)
@@ -445,7 +450,10 @@ update_diagnostics (PbInspector *self)
             gtk_text_buffer_get_end_iter (buffer, &at);
           mark = gtk_source_buffer_create_source_mark (GTK_SOURCE_BUFFER (buffer), NULL,
                                                        ERROR_CATEGORY, &at);
-          gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (field->editor), GTK_TEXT_MARK (mark));
+          /* A view not laid out yet would scroll by guessed line
+           * heights, cutting its first line: it shows from the top. */
+          if (gtk_widget_get_height (field->editor) > 0)
+            gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (field->editor), GTK_TEXT_MARK (mark));
         }
 
       field_show_message (field);
@@ -976,6 +984,115 @@ pb_inspector_show_error (PbInspector  *self,
   field_show_message (field);
 }
 
+/* Puts the cursor at the start of the error mark's line in @field. */
+static void
+place_cursor_at_error (Field *field)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (field_get_buffer (field));
+  GSList *marks;
+  GtkTextIter end;
+  GtkTextIter at;
+
+  gtk_text_buffer_get_bounds (buffer, &at, &end);
+  /* The error mark: at the very start, or the first one after it. */
+  marks = gtk_source_buffer_get_source_marks_at_iter (GTK_SOURCE_BUFFER (buffer), &at,
+                                                      ERROR_CATEGORY);
+  if (marks == NULL
+      && !gtk_source_buffer_forward_iter_to_source_mark (GTK_SOURCE_BUFFER (buffer), &at,
+                                                         ERROR_CATEGORY))
+    at = end;
+  g_slist_free (marks);
+  gtk_text_iter_set_line_offset (&at, 0);
+  gtk_text_buffer_place_cursor (buffer, &at);
+  gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (field->editor), gtk_text_buffer_get_insert (buffer));
+
+}
+
+/* Scrolls the page so that @field's editor shows, with its title above
+ * it: the outermost scrolled window inside the page is the page's own
+ * (a code editor may have one of its own). */
+static void
+scroll_page_to (PbInspector *self,
+                Field       *field)
+{
+  GtkWidget *page = GTK_WIDGET (self->page);
+  GtkScrolledWindow *outer = NULL;
+  GtkAdjustment *adjustment;
+  GtkWidget *content;
+  double x, y;
+
+  for (GtkWidget *w = field->editor; w != NULL && w != page; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      outer = GTK_SCROLLED_WINDOW (w);
+  if (outer == NULL || (content = gtk_scrolled_window_get_child (outer)) == NULL
+      || !gtk_widget_translate_coordinates (field->editor, content, 0, 0, &x, &y))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (outer);
+  gtk_adjustment_clamp_page (adjustment, MAX (0, y - 72),
+                             y + MIN (gtk_widget_get_height (field->editor), 160));
+}
+
+/* The fields of a node just selected are laid out at the next frame:
+ * only then can the page scroll to one. Gives up after a few frames. */
+static gboolean
+show_failure_tick (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  PbInspector *self = PB_INSPECTOR (widget);
+  Field *field = find_field (self, self->failure_key);
+
+  if (field == NULL || self->failure_frames++ > 30)
+    goto done;
+  if (gtk_widget_get_height (field->editor) == 0)
+    return G_SOURCE_CONTINUE;
+  scroll_page_to (self, field);
+  gtk_widget_grab_focus (field->editor);
+  place_cursor_at_error (field);
+
+done:
+  self->failure_tick = 0;
+  g_clear_pointer (&self->failure_key, g_free);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * pb_inspector_show_failure:
+ *
+ * Takes the user to why the node failed: when its message names a line
+ * of one of its code parameters, the page scrolls to that parameter's
+ * editor, which takes the focus with the cursor on that line, as soon as
+ * it is laid out (at the next frame, for a node just shown); otherwise
+ * the first field takes the focus, with the message above it.
+ *
+ * Returns: whether a failing line was found
+ */
+gboolean
+pb_inspector_show_failure (PbInspector *self)
+{
+  g_return_val_if_fail (PB_IS_INSPECTOR (self), FALSE);
+
+  if (self->node == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (field->diagnostic == NULL || !GTK_SOURCE_IS_VIEW (field->editor))
+        continue;
+      g_free (self->failure_key);
+      self->failure_key = g_strdup (field_key (field));
+      self->failure_frames = 0;
+      if (self->failure_tick == 0)
+        self->failure_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_failure_tick,
+                                                           NULL, NULL);
+      return TRUE;
+    }
+  if (self->fields->len > 0)
+    gtk_widget_grab_focus (((Field *) g_ptr_array_index (self->fields, 0))->editor);
+  return FALSE;
+}
+
 static void
 pb_inspector_dispose (GObject *object)
 {
@@ -984,6 +1101,10 @@ pb_inspector_dispose (GObject *object)
   if (self->node_signals != NULL)
     g_signal_group_set_target (self->node_signals, NULL);
   g_clear_object (&self->node);
+  if (self->failure_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->failure_tick);
+  self->failure_tick = 0;
+  g_clear_pointer (&self->failure_key, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_INSPECTOR);
   g_clear_object (&self->node_signals);

@@ -23,5 +23,6 @@ void       pb_inspector_set_node   (PbInspector  *self,
 void       pb_inspector_show_error (PbInspector  *self,
                                     const char   *key,
                                     const GError *error);
+gboolean   pb_inspector_show_failure (PbInspector *self);
 
 G_END_DECLS

@@ -6,8 +6,9 @@
  * Counters change ten times a second on every node. A label would queue
  * a resize each time, and a canvas of a thousand nodes would lay out
  * again for every tick; this widget keeps a fixed size (two lines of
- * about 26 tabular characters, measured once from its font) and only
- * redraws. The first line holds the rates, the second a sink's value;
+ * about 26 tabular characters, measured once from its font, or more for
+ * a sink whose value takes more) and only redraws. The first line holds
+ * the rates, the next ones a sink's value;
  * under them a thin bar shows the node's share of busy time, from yellow
  * to red, so the hot process stands out. What is drawn is also the
  * widget's accessible description, for screen readers.
@@ -31,6 +32,7 @@ struct _PbNodeStats
   PangoLayout *layout;   /* kept, so that new text is set, not a new layout made */
   gboolean   layout_stale;
   gboolean   brief;
+  guint      value_lines;
 };
 
 G_DEFINE_FINAL_TYPE (PbNodeStats, pb_node_stats, GTK_TYPE_WIDGET)
@@ -128,6 +130,27 @@ pb_node_stats_set_brief (PbNodeStats *self,
 }
 
 /**
+ * pb_node_stats_set_value_lines:
+ * @n_lines: how many lines the value takes (1 by default; a print shows
+ *   its last few lines)
+ *
+ * Sets the widget's fixed height once, for its node's kind: a value with
+ * more lines is cut, each line ellipsized.
+ */
+void
+pb_node_stats_set_value_lines (PbNodeStats *self,
+                               guint        n_lines)
+{
+  g_return_if_fail (PB_IS_NODE_STATS (self));
+
+  n_lines = MAX (n_lines, 1);
+  if (self->value_lines == n_lines)
+    return;
+  self->value_lines = n_lines;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
  * pb_node_stats_get_text:
  *
  * Returns: (nullable): the two lines as shown, joined by a newline
@@ -157,7 +180,7 @@ pb_node_stats_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = width;
   else
-    *minimum = *natural = 2 * height + BAR_HEIGHT + 2;
+    *minimum = *natural = (1 + (int) self->value_lines) * height + BAR_HEIGHT + 2;
 }
 
 static void
@@ -233,4 +256,5 @@ pb_node_stats_class_init (PbNodeStatsClass *klass)
 static void
 pb_node_stats_init (PbNodeStats *self)
 {
+  self->value_lines = 1;
 }

@@ -24,5 +24,7 @@ void        pb_node_stats_set      (PbNodeStats *self,
 const char *pb_node_stats_get_text (PbNodeStats *self);
 void        pb_node_stats_set_brief (PbNodeStats *self,
                                     gboolean     brief);
+void        pb_node_stats_set_value_lines (PbNodeStats *self,
+                                           guint        n_lines);
 
 G_END_DECLS

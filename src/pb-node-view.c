@@ -5,17 +5,23 @@
  *
  * A card showing one process: its name, its kind, and a socket per port,
  * inputs down the left edge and outputs down the right, so that wires run
- * left to right as items flow. It follows its PbNode's notifications and
- * changes nothing itself: the canvas decides what a click or a drag on it
- * means.
+ * left to right as items flow. Under them, while it runs, its counters
+ * and what a sink holds (a scope's chart, a stats's figures, a print's
+ * last lines), in room given once for its kind; a failed process shows
+ * its message on a red strip above its sockets. It follows its PbNode's
+ * notifications and changes nothing itself: the canvas decides what a
+ * click or a drag on it means, and the strip only activates
+ * canvas.show-failure.
  */
 
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "pb-node-chart.h"
 #include "pb-node-stats.h"
 #include "pb-node-view.h"
 #include "pb-units.h"
@@ -31,8 +37,10 @@ struct _PbNodeView
   GtkLabel   *name_label;
   GtkLabel   *kind_label;
   GtkWidget  *badge;
+  GtkLabel   *badge_label;
   GtkBox     *inputs;
   GtkBox     *outputs;
+  PbNodeChart *chart;
   PbNodeStats *stats;
   double      heat;
 };
@@ -40,6 +48,9 @@ struct _PbNodeView
 G_DEFINE_FINAL_TYPE (PbNodeView, pb_node_view, GTK_TYPE_WIDGET)
 
 #define ADDR_KEY(a) ((gpointer) (guintptr) (a))
+
+/* How many of its last lines a print node shows. */
+#define PRINT_LINES 3
 
 static const char *
 display_name (PbNodeView *self)
@@ -123,6 +134,52 @@ update_title (PbNodeView *self)
                                   -1);
 }
 
+/* The badge's words: the message's first line, without what the node
+ * already says. A compile error, "map0.expr:2: error: ...", becomes
+ * "expr, line 2: ..."; the tooltip keeps the whole message. */
+static char *
+brief_message (PbNodeView *self,
+               const char *message)
+{
+  g_autofree char *first = g_strdup (message != NULL ? message : "");
+  const char *name = display_name (self);
+  char *newline = strchr (first, '\n');
+  const char *rest = first;
+  g_autofree char *param = NULL;
+  guint line = 0;
+
+  if (newline != NULL)
+    *newline = '\0';
+  if (g_str_has_prefix (rest, name) && rest[strlen (name)] == '.')
+    {
+      const char *p = rest + strlen (name) + 1;
+      const char *colon = strchr (p, ':');
+      char *end = NULL;
+
+      if (colon != NULL && g_ascii_isdigit (colon[1]))
+        {
+          line = (guint) g_ascii_strtoull (colon + 1, &end, 10);
+          if (end != NULL && *end == ':')
+            {
+              param = g_strndup (p, colon - p);
+              rest = end + 1;
+            }
+        }
+    }
+  else if (g_str_has_prefix (rest, name) && g_str_has_prefix (rest + strlen (name), ": "))
+    rest += strlen (name) + 2;
+  while (*rest == ' ')
+    rest++;
+  if (g_str_has_prefix (rest, "error: "))
+    rest += strlen ("error: ");
+  if (param != NULL)
+    /* Translators: a failed node's badge: the code parameter, the line
+     * of it that failed, and the compiler's words
+     * ("code, line 2: pointer expected"). */
+    return g_strdup_printf (_("%s, line %u: %s"), param, line, rest);
+  return g_strdup (rest);
+}
+
 static void
 update_status (PbNodeView *self)
 {
@@ -142,6 +199,16 @@ update_status (PbNodeView *self)
 
   gtk_widget_set_visible (self->badge, failed);
   gtk_widget_set_tooltip_text (self->badge, failed ? message : NULL);
+  if (failed)
+    {
+      g_autofree char *brief = brief_message (self, message);
+
+      gtk_label_set_label (self->badge_label, brief);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->badge),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the error"),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                      -1);
+    }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), waiting ? message : NULL);
 }
 
@@ -181,8 +248,86 @@ update_selected (PbNodeView *self)
                                -1);
 }
 
+/* A figure of a sink for the counter line: four significant digits and a
+ * real minus sign, in as little room as a node has. */
+static char *
+format_figure (double value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_snprintf (text, sizeof text, "%.4g", fabs (value));
+  return value < 0 ? g_strconcat ("−", text, NULL) : g_strdup (text);
+}
+
+/* The value line of a sink, from the figures it showed; NULL to show its
+ * result text as it is (a count or a sum, exact). */
+static char *
+format_sink (const pb_sink_value *sink)
+{
+  switch (sink->display)
+    {
+    case PB_SINK_STATS:
+      if (sink->count == 0)
+        return g_strdup (_("No values yet"));
+      else
+        {
+          g_autofree char *mean = format_figure (sink->mean);
+          g_autofree char *min = format_figure (sink->min);
+          g_autofree char *max = format_figure (sink->max);
+          g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, sink->count);
+
+          /* Translators: a stats node's live figures, on two lines:
+           * how many values, their mean, their least and greatest
+           * ("n 1200 · mean 0.52\nmin −100 · max 100"). */
+          return g_strdup_printf (_("n %s · mean %s\nmin %s · max %s"), count, mean, min, max);
+        }
+
+    case PB_SINK_LINES:
+      {
+        /* The last few lines, as many as the node has room for. */
+        size_t first = sink->n_lines > PRINT_LINES ? sink->n_lines - PRINT_LINES : 0;
+        GString *text = g_string_new (NULL);
+
+        for (size_t i = first; i < sink->n_lines; i++)
+          {
+            if (i > first)
+              g_string_append_c (text, '\n');
+            g_string_append (text, sink->lines[i]);
+          }
+        return g_string_free (text, FALSE);
+      }
+
+    case PB_SINK_SERIES:
+      if (sink->n_values == 0)
+        return g_strdup (_("No values yet"));
+      else
+        {
+          g_autofree char *last = format_figure (sink->values[sink->n_values - 1]);
+
+          /* Translators: a scope node's newest value, under its chart. */
+          return g_strdup_printf (_("latest %s"), last);
+        }
+
+    case PB_SINK_SCALAR:
+      /* A float sum's 17 digits would be cut off; an integer is exact. */
+      if (sink->type == PB_ITEM_F64)
+        {
+          char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_snprintf (text, sizeof text, "%.7g", fabs (sink->f64));
+          return sink->f64 < 0 ? g_strconcat ("−", text, NULL) : g_strdup (text);
+        }
+      return NULL;
+
+    case PB_SINK_NONE:
+    default:
+      return NULL;
+    }
+}
+
 /* The live line: how fast items go through, what each costs, and the
- * share of busy time; the heat tint follows that share. */
+ * share of busy time; the heat tint follows that share. Under it, what
+ * a sink shows, and a scope's chart. */
 static void
 update_live (PbNodeView *self)
 {
@@ -193,8 +338,10 @@ update_live (PbNodeView *self)
   g_autofree char *cost = NULL;
   g_autofree char *share = NULL;
   g_autofree char *rates_line = NULL;
+  g_autofree char *sink_text = NULL;
   PbRates rates;
   gboolean live = pb_node_get_live (self->node, &rates, &value);
+  const pb_sink_value *sink = pb_node_get_sink (self->node);
   /* The tint moves in steps of 5 %: finer, it would redraw every node on
    * every tick for a change no one sees. */
   double heat = live ? round (rates.share * 20) / 20 : 0;
@@ -218,7 +365,24 @@ update_live (PbNodeView *self)
        * item, share of busy time ("1.23 M/s · 48.0 ns · 37 %"). */
       rates_line = g_strdup_printf (_("%s · %s · %s"), rate, cost, share);
     }
-  pb_node_stats_set (self->stats, rates_line, value, heat);
+  sink_text = format_sink (sink);
+  pb_node_stats_set (self->stats, rates_line, sink_text != NULL ? sink_text : value, heat);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->chart)))
+    pb_node_chart_set_values (self->chart, sink->values, sink->n_values, sink->capacity);
+}
+
+/* Sinks that show more than a line get their room once, as they are
+ * made, so that starting a run lays nothing out again. */
+static void
+setup_for_kind (PbNodeView *self)
+{
+  const char *kind = pb_node_get_kind_name (self->node);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->chart), g_strcmp0 (kind, "scope") == 0);
+  if (g_strcmp0 (kind, "stats") == 0)
+    pb_node_stats_set_value_lines (self->stats, 2);
+  else if (g_strcmp0 (kind, "print") == 0)
+    pb_node_stats_set_value_lines (self->stats, PRINT_LINES);
 }
 
 static void
@@ -254,6 +418,9 @@ pb_node_view_new (PbNode *node)
   g_signal_connect_object (pb_node_get_ports (node), "items-changed",
                            G_CALLBACK (rebuild_sockets), self, G_CONNECT_SWAPPED);
 
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->badge), "t",
+                                    (guint64) pb_node_get_address (node));
+  setup_for_kind (self);
   update_title (self);
   update_status (self);
   update_selected (self);
@@ -385,6 +552,8 @@ pb_node_view_class_init (PbNodeViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbNodeView, name_label);
   gtk_widget_class_bind_template_child (widget_class, PbNodeView, kind_label);
   gtk_widget_class_bind_template_child (widget_class, PbNodeView, badge);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, badge_label);
+  gtk_widget_class_bind_template_child (widget_class, PbNodeView, chart);
   gtk_widget_class_bind_template_child (widget_class, PbNodeView, inputs);
   gtk_widget_class_bind_template_child (widget_class, PbNodeView, outputs);
   gtk_widget_class_bind_template_child (widget_class, PbNodeView, stats);
@@ -396,6 +565,7 @@ pb_node_view_class_init (PbNodeViewClass *klass)
 static void
 pb_node_view_init (PbNodeView *self)
 {
+  g_type_ensure (PB_TYPE_NODE_CHART);
   g_type_ensure (PB_TYPE_NODE_STATS);
   self->sockets = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));

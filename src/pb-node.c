@@ -38,6 +38,13 @@ struct _PbNode
   gboolean          live;
   PbRates           rates;
   char             *value;
+  /* What a sink shows, copied from a snapshot: its arrays point into
+   * @values and @lines, which the node owns and reuses. */
+  pb_sink_value     sink;
+  double           *values;
+  gsize             values_room;
+  GStrv             lines;
+  gboolean          sink_changed;
 };
 
 G_DEFINE_FINAL_TYPE (PbNode, pb_node, G_TYPE_OBJECT)
@@ -483,8 +490,9 @@ pb_node_set_live (PbNode        *self,
 {
   g_return_if_fail (PB_IS_NODE (self));
 
-  if (rates == NULL && !self->live && self->value == NULL)
+  if (rates == NULL && !self->live && self->value == NULL && !self->sink_changed)
     return;
+  self->sink_changed = FALSE;
   self->live = rates != NULL;
   if (rates != NULL)
     self->rates = *rates;
@@ -492,6 +500,64 @@ pb_node_set_live (PbNode        *self,
     memset (&self->rates, 0, sizeof self->rates);
   replace_str (&self->value, value);
   g_signal_emit (self, signals[LIVE_CHANGED], 0);
+}
+
+/**
+ * pb_node_set_sink:
+ * @value: (nullable): what the sink shows now, from a snapshot; %NULL or
+ *   %PB_SINK_NONE for nothing
+ *
+ * Keeps a copy of @value (its arrays too, in buffers the node reuses, so
+ * that ten copies a second allocate nothing once they are large enough).
+ * The next pb_node_set_live() emits #PbNode::live-changed for it.
+ */
+void
+pb_node_set_sink (PbNode              *self,
+                  const pb_sink_value *value)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  if (value == NULL || value->display == PB_SINK_NONE)
+    {
+      if (self->sink.display != PB_SINK_NONE)
+        self->sink_changed = TRUE;
+      memset (&self->sink, 0, sizeof self->sink);
+      g_clear_pointer (&self->lines, g_strfreev);
+      return;
+    }
+
+  self->sink = *value;
+  self->sink_changed = TRUE;
+  if (value->n_values > self->values_room)
+    {
+      self->values_room = MAX (value->capacity, value->n_values);
+      self->values = g_renew (double, self->values, self->values_room);
+    }
+  if (value->n_values > 0)
+    memcpy (self->values, value->values, value->n_values * sizeof *self->values);
+  self->sink.values = value->n_values > 0 ? self->values : NULL;
+
+  g_clear_pointer (&self->lines, g_strfreev);
+  if (value->n_lines > 0)
+    {
+      self->lines = g_new0 (char *, value->n_lines + 1);
+      for (size_t i = 0; i < value->n_lines; i++)
+        self->lines[i] = g_utf8_make_valid (value->lines[i], -1);
+    }
+  self->sink.lines = (const char * const *) self->lines;
+}
+
+/**
+ * pb_node_get_sink:
+ *
+ * Returns: (transfer none): what the sink showed at the latest snapshot;
+ *   display %PB_SINK_NONE when nothing. Its lines are valid UTF-8.
+ */
+const pb_sink_value *
+pb_node_get_sink (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), NULL);
+  return &self->sink;
 }
 
 /**
@@ -523,6 +589,8 @@ pb_node_finalize (GObject *object)
   g_free (self->name);
   g_free (self->message);
   g_free (self->value);
+  g_free (self->values);
+  g_clear_pointer (&self->lines, g_strfreev);
   g_clear_pointer (&self->params, g_hash_table_unref);
   g_clear_object (&self->ports);
 

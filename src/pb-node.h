@@ -11,6 +11,7 @@
 #include <pushback/addr.h>
 #include <pushback/engine.h>
 #include <pushback/kinds.h>
+#include <pushback/runner.h>
 
 #include "pb-port.h"
 #include "pb-rates.h"
@@ -58,6 +59,9 @@ void              pb_node_set_chain    (PbNode            *self,
 void              pb_node_set_live     (PbNode            *self,
                                         const PbRates     *rates,
                                         const char        *value);
+void              pb_node_set_sink     (PbNode            *self,
+                                        const pb_sink_value *value);
+const pb_sink_value *pb_node_get_sink  (PbNode            *self);
 gboolean          pb_node_get_live     (PbNode            *self,
                                         PbRates           *rates,
                                         const char       **value);

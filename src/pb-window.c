@@ -348,6 +348,16 @@ on_selected_node_changed (PbWindow *self)
   gtk_revealer_set_reveal_child (self->inspector_revealer, node != NULL);
 }
 
+/* A failed node's badge: the inspector, which follows the selection,
+ * opens on the node; the cursor goes to the failing line. */
+static void
+on_failure_activated (PbWindow *self,
+                      PbNode   *node)
+{
+  on_selected_node_changed (self);
+  pb_inspector_show_failure (self->inspector);
+}
+
 /* The open button's menu: the recent documents, newest first, each
  * opened by app.open-uri. */
 static void
@@ -510,6 +520,8 @@ pb_window_init (PbWindow *self)
   g_autoptr(PbDocument) document = pb_document_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->canvas, "failure-activated",
+                            G_CALLBACK (on_failure_activated), self);
   g_signal_connect_swapped (self->canvas, "notify::selected-node",
                             G_CALLBACK (on_selected_node_changed), self);
 

@@ -13,6 +13,7 @@
 #include <pushback/engine.h>
 #include <pushback/error.h>
 #include <pushback/graph.h>
+#include <pushback/kinds.h>
 
 /**
  * pb_runner:
@@ -328,6 +329,67 @@ int pb_runner_last_rebuild (pb_runner       *r,
  */
 pb_snapshot *pb_runner_snapshot (pb_runner *r);
 
+/**
+ * pb_sink_display:
+ *
+ * What a live view of a sink shows; see pb_sink_value.
+ */
+typedef enum
+{
+  PB_SINK_NONE,   /* nothing: not a sink with a view, or no state yet */
+  PB_SINK_SCALAR, /* one number: count, sum */
+  PB_SINK_STATS,  /* count, min, max and mean: stats */
+  PB_SINK_LINES,  /* the last lines it wrote: print */
+  PB_SINK_SERIES, /* its latest values, to plot: scope */
+} pb_sink_display;
+
+/** The most lines a PB_SINK_LINES value holds. */
+#define PB_SINK_LINES_MAX 4
+
+/**
+ * pb_sink_value:
+ * @display: which of the fields below hold something
+ * @type: the type of the items the sink consumes (PB_ITEM_I64 for count)
+ * @count: the items it consumed so far (SCALAR of count, STATS, LINES,
+ *   SERIES); 0 for a sum, which does not count them: its process info's
+ *   items_in does
+ * @i64: the SCALAR when @type is PB_ITEM_I64, exactly
+ * @f64: the SCALAR as a double, whatever @type
+ * @min: STATS: the least value, once @count > 0; SERIES: the least of
+ *   @values
+ * @max: the greatest, likewise
+ * @mean: STATS: the mean of every value; SERIES: the mean of @values
+ * @values: SERIES: the latest values, oldest first, as doubles (i64
+ *   values beyond 2^53 are rounded)
+ * @n_values: how many: the least of @count and @capacity
+ * @capacity: SERIES: how many values the sink keeps (its parameter n)
+ * @lines: LINES: the last lines it wrote, oldest first, without their
+ *   newline: numbers as print writes them, or the text of a byte stream
+ *   (its bytes as they came, not checked to be UTF-8; a line still being
+ *   written comes last)
+ * @n_lines: how many, at most PB_SINK_LINES_MAX
+ *
+ * A sink's value as a live view shows it, copied when the snapshot was
+ * taken: the fields other than @display, @type and @count are 0 or NULL
+ * where @display does not use them.
+ */
+typedef struct
+{
+  pb_sink_display     display;
+  pb_item_type        type;
+  int64_t             count;
+  int64_t             i64;
+  double              f64;
+  double              min;
+  double              max;
+  double              mean;
+  const double       *values;
+  size_t              n_values;
+  size_t              capacity;
+  const char * const *lines;
+  size_t              n_lines;
+} pb_sink_value;
+
 /** pb_snapshot_free: @s: (nullable) (transfer full): a snapshot. */
 void pb_snapshot_free (pb_snapshot *s);
 
@@ -357,6 +419,27 @@ int      pb_snapshot_process      (const pb_snapshot *s,
 /** pb_snapshot_find_process: Returns: the index of @process, or -1. */
 long     pb_snapshot_find_process (const pb_snapshot *s,
                                    pb_addr            process);
+/**
+ * pb_snapshot_sink:
+ * @i: a process index, as for pb_snapshot_process()
+ * @value: (out caller-allocates): filled in; its arrays and strings are
+ *   owned by @s and live as long as it
+ *
+ * What sink @i showed when @s was taken, for a live view: the value of a
+ * count or a sum, the figures of a stats, the last lines of a print, the
+ * latest values of a scope. Running, ended and stopped sinks all have
+ * one, as long as the run that made their state goes on (the final
+ * snapshot of a stopped runner keeps them); a waiting sink, or one whose
+ * code did not compile, has none. The copy was made between two steps of
+ * the runner thread, so every field agrees with the others; reading it
+ * costs nothing more.
+ *
+ * Returns: PB_OK; PB_ENOENT for an index out of range or a process that
+ *   shows nothing (@value is then zeroed: display PB_SINK_NONE).
+ */
+int      pb_snapshot_sink         (const pb_snapshot *s,
+                                   size_t             i,
+                                   pb_sink_value     *value);
 size_t   pb_snapshot_n_chains     (const pb_snapshot *s);
 /** pb_snapshot_chain: Returns: PB_OK; PB_ENOENT out of range. */
 int      pb_snapshot_chain        (const pb_snapshot *s,

@@ -24,6 +24,9 @@
 #include "pb-canvas.h"
 #include "pb-clipboard.h"
 #include "pb-document.h"
+#include "pb-inspector.h"
+#include "pb-node-chart.h"
+#include "pb-node-stats.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
 #include "gui-test-utils.h"
@@ -1455,7 +1458,7 @@ view_failed_is (Fixture  *fixture,
 static GtkWidget *
 find_badge (GtkWidget *view)
 {
-  g_autoptr(GPtrArray) images = gui_test_find_all (view, GTK_TYPE_IMAGE);
+  g_autoptr(GPtrArray) images = gui_test_find_all (view, GTK_TYPE_BUTTON);
 
   for (guint i = 0; i < images->len; i++)
     if (gtk_widget_has_css_class (g_ptr_array_index (images, i), "badge"))
@@ -1537,6 +1540,222 @@ compile_error_body (Fixture *fixture)
   g_assert_false (gtk_widget_get_visible (badge));
 }
 
+/* Live sinks */
+
+/* @widget's pixels as they would be drawn now. */
+static GBytes *
+render_pixels (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gsize stride = (gsize) width * 4;
+  guchar *data = g_malloc0 (stride * height);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, data, stride);
+  return g_bytes_new_take (data, stride * height);
+}
+
+/* Runs the main loop for @ms milliseconds: the document's snapshot
+ * timer ticks meanwhile. */
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+static gboolean
+chart_has_values (Fixture  *fixture,
+                  gpointer  data)
+{
+  return pb_node_chart_get_n_values (data) > 10;
+}
+
+/* A scope plots its latest values while it runs: its chart fills, and
+ * its pixels change from one moment to the next, with no relayout of its
+ * node. */
+static void
+scope_draws_body (Fixture *fixture)
+{
+  PbNode *clock = add_node (fixture, "clock", 40, 60);
+  PbNode *wave = add_node (fixture, "map", 300, 60);
+  PbNode *scope = add_node (fixture, "scope", 560, 60);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  GtkWidget *view;
+  GtkWidget *chart;
+  int height;
+
+  g_assert_true (pb_document_set_param (fixture->document, clock, "rate", "200", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_set_param (fixture->document, wave, "expr", "sin(x * 6.283)", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_set_param (fixture->document, scope, "n", "100", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  view = pb_canvas_find_view (fixture->canvas, scope);
+  chart = gui_test_find (view, PB_TYPE_NODE_CHART);
+  g_assert_nonnull (chart);
+  /* The chart has its room before anything runs through it. */
+  g_assert_true (gtk_widget_get_visible (chart));
+  height = gtk_widget_get_height (view);
+  g_assert_cmpint (gtk_widget_get_height (chart), >=, 40);
+
+  drag_wire (fixture, find_socket (fixture, clock, "out"), find_socket (fixture, wave, "in"));
+  drag_wire (fixture, find_socket (fixture, wave, "out"), find_socket (fixture, scope, "in"));
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  if (!wait_until (fixture, chart_has_values, chart, 10000))
+    g_error ("the scope plots nothing: %s", pb_node_get_message (scope));
+  wait_for_frame (chart);
+  before = render_pixels (chart);
+  spin (400);
+  wait_for_frame (chart);
+  after = render_pixels (chart);
+  g_assert_false (g_bytes_equal (before, after));
+  g_assert_cmpint (gtk_widget_get_height (view), ==, height);
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-scope.png");
+}
+
+static gboolean
+stats_text_has (Fixture  *fixture,
+                gpointer  data)
+{
+  const char *text = pb_node_stats_get_text (data);
+
+  return text != NULL && strstr (text, "mean") != NULL;
+}
+
+/* A stats node shows its count, mean, min and max, and they change as
+ * the run goes on. */
+static void
+stats_label_body (Fixture *fixture)
+{
+  PbNode *clock = add_node (fixture, "clock", 40, 60);
+  PbNode *stats = add_node (fixture, "stats", 300, 60);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  const char *now;
+  GtkWidget *label;
+
+  g_assert_true (pb_document_set_param (fixture->document, clock, "rate", "500", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, clock, "out"), find_socket (fixture, stats, "in"));
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  label = gui_test_find (pb_canvas_find_view (fixture->canvas, stats), PB_TYPE_NODE_STATS);
+  if (!wait_until (fixture, stats_text_has, label, 10000))
+    g_error ("stats shows no figures: %s", pb_node_stats_get_text (PB_NODE_STATS (label)));
+  first = g_strdup (pb_node_stats_get_text (PB_NODE_STATS (label)));
+  g_test_message ("stats: %s", first);
+  g_assert_nonnull (strstr (first, "min"));
+  g_assert_nonnull (strstr (first, "max"));
+  spin (400);
+  now = pb_node_stats_get_text (PB_NODE_STATS (label));
+  g_assert_cmpstr (now, !=, first);
+}
+
+static gboolean
+focus_is_text (Fixture  *fixture,
+               gpointer  data)
+{
+  return GTK_IS_TEXT_VIEW (gtk_root_get_focus (GTK_ROOT (fixture->window)));
+}
+
+static gboolean
+selected_is (Fixture  *fixture,
+             gpointer  data)
+{
+  return pb_canvas_get_selected_node (fixture->canvas) == data;
+}
+
+/* A `c` process whose code does not compile shows its badge; activating
+ * the badge selects the node and puts the cursor on the failing line in
+ * the inspector; fixed, the badge goes. */
+static void
+c_badge_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *c = add_node (fixture, "c", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  g_autoptr(GError) error = NULL;
+  gpointer failed[] = { c, GINT_TO_POINTER (TRUE) };
+  gpointer fixed[] = { c, GINT_TO_POINTER (FALSE) };
+  GtkWidget *badge;
+  GtkWidget *focus;
+  GtkTextBuffer *buffer;
+  GtkTextIter cursor;
+
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "1000000000000", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_set_param (fixture->document, c, "code", "int64_t y = x;\nemit (y +* 2);\n", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, c, "in"));
+  drag_wire (fixture, find_socket (fixture, c, "out"), find_socket (fixture, sum, "in"));
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  if (!wait_until (fixture, view_failed_is, failed, 10000))
+    g_error ("the c process did not fail: %s", pb_node_get_message (c));
+  badge = find_badge (pb_canvas_find_view (fixture->canvas, c));
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_test_message ("badge: %s", gtk_widget_get_tooltip_text (badge));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (badge), "code:2"));
+  /* The strip itself says it briefly: the node names the process. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gui_test_find (badge, GTK_TYPE_LABEL))),
+                   ==, "code, line 2: pointer expected");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-c-badge.png");
+
+  /* Activated, as a click or Return on it does. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  g_assert_true (gtk_widget_activate (badge));
+  /* A button clicks a moment after it is activated, as it shows itself
+   * pressed meanwhile. */
+  if (!wait_until (fixture, selected_is, c, 5000))
+    g_error ("activating the badge did not select its node");
+  /* The inspector lays the node's fields out first, then focuses. */
+  if (!wait_until (fixture, focus_is_text, NULL, 5000))
+    g_error ("no code editor took the focus");
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (GTK_IS_TEXT_VIEW (focus));
+  /* And it shows: the page scrolled to it. */
+  {
+    double x, y;
+
+    wait_for_frame (GTK_WIDGET (fixture->window));
+    g_assert_true (gtk_widget_translate_coordinates (focus, GTK_WIDGET (fixture->window), 0, 0, &x, &y));
+    g_assert_cmpfloat (y, >=, 0);
+    g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (fixture->window)) - 20);
+  }
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 1);
+  spin (400);
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-c-badge-inspector.png");
+
+  g_assert_true (pb_document_set_param (fixture->document, c, "code", "int64_t y = x;\nemit (y * 2);\n", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  if (!wait_until (fixture, view_failed_is, fixed, 10000))
+    g_error ("the c process still fails: %s", pb_node_get_message (c));
+  g_assert_false (gtk_widget_get_visible (badge));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1558,6 +1777,9 @@ main (int   argc,
   ADD ("zoom", zoom_body);
   ADD ("keyboard", keyboard_body);
   ADD ("render", render_body);
+  ADD ("scope-draws", scope_draws_body);
+  ADD ("stats-label", stats_label_body);
+  ADD ("c-badge", c_badge_body);
   ADD ("copy-paste", copy_paste_body);
   ADD ("cut-paste", cut_paste_body);
   ADD ("duplicate", duplicate_body);
