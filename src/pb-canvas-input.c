@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-canvas-private.h"
+#include "pb-probe-view.h"
 #include "pb-units.h"
 
 /* Refusals: why a link was not made, shown where it was dropped. */
@@ -605,8 +606,29 @@ on_drop (GtkDropTarget *target,
   return TRUE;
 }
 
+/* The wire tooltip's widget, made once per document. */
+static GtkWidget *
+tip_widget (PbCanvas *self)
+{
+  if (self->tip == NULL)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+      self->tip_probe = pb_probe_view_new (self->document);
+      gtk_box_append (GTK_BOX (box), self->tip_probe);
+      self->tip = g_object_ref_sink (box);
+      self->tip_label = GTK_LABEL (label);
+    }
+  return self->tip;
+}
+
 /* A wire's tooltip says whether it is a ring between two chains and, if
- * so, how full it is and the delay its queue adds. */
+ * so, how full it is and the delay its queue adds; while the topology
+ * runs, it shows the latest items that crossed it, through a probe that
+ * lives as long as the tooltip shows. */
 static gboolean
 on_query_tooltip (GtkWidget  *widget,
                   int         x,
@@ -618,24 +640,30 @@ on_query_tooltip (GtkWidget  *widget,
   g_autofree char *delay = NULL;
   g_autofree char *text = NULL;
   double delay_ns, fill;
+  gboolean running;
   PbLink *link;
 
   if (keyboard || self->document == NULL || (link = _pb_canvas_link_at (self, x, y)) == NULL)
     return FALSE;
 
+  running = pb_document_get_run_state (self->document) != PB_RUN_STOPPED;
   fill = pb_link_get_queue (link, &delay_ns);
+  if (fill < 0 && !running)
+    return FALSE;
   if (fill < 0)
+    text = g_strdup (_("Inlined: both ends run in one chain, with no queue between them"));
+  else
     {
-      if (pb_document_get_run_state (self->document) == PB_RUN_STOPPED)
-        return FALSE;
-      gtk_tooltip_set_text (tooltip, _("Inlined: both ends run in one chain, with no queue between them"));
-      return TRUE;
+      delay = pb_format_duration (delay_ns);
+      /* Translators: a wire's tooltip: how full its ring buffer is, and how
+       * long an item waits in it. */
+      text = g_strdup_printf (_("Queue %.0f %% full, items wait %s"), fill * 100, delay);
     }
-  delay = pb_format_duration (delay_ns);
-  /* Translators: a wire's tooltip: how full its ring buffer is, and how
-   * long an item waits in it. */
-  text = g_strdup_printf (_("Queue %.0f %% full, items wait %s"), fill * 100, delay);
-  gtk_tooltip_set_text (tooltip, text);
+  tip_widget (self);
+  gtk_label_set_text (self->tip_label, text);
+  gtk_widget_set_visible (self->tip_probe, running);
+  pb_probe_view_set_link (PB_PROBE_VIEW (self->tip_probe), running ? link : NULL);
+  gtk_tooltip_set_custom (tooltip, self->tip);
   return TRUE;
 }
 

@@ -81,6 +81,11 @@ struct _PbCanvas
   guint       refusal_timeout;
 
   GtkWidget  *link_menu;
+  /* A wire's tooltip, kept across tooltips (GTK keeps a custom widget
+   * it is given again): its queue and, while running, its probe. */
+  GtkWidget  *tip;
+  GtkLabel   *tip_label;
+  GtkWidget  *tip_probe;
   PbLink     *menu_link;
 
   /* Quick-add: a searchable list of the kinds that fit a socket. */

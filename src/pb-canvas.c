@@ -678,6 +678,8 @@ disconnect_document (PbCanvas *self)
   on_nodes_changed (pb_document_get_nodes (self->document), 0, self->views->len, 0, self);
   g_clear_object (&self->wire_from);
   g_clear_object (&self->menu_link);
+  /* Its probe view watches links of this document. */
+  g_clear_object (&self->tip);
   g_ptr_array_set_size (self->moving, 0);
   g_clear_object (&self->document);
   if (self->selected_node != NULL)

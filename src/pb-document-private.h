@@ -30,12 +30,17 @@ struct _PbDocument
 
   guint        status_source;
   PbRateTracker *rates;
+  GHashTable  *watched;        /* PbLink -> how many views watch it */
 };
 
 /* Addresses are 64-bit; GHashTable keys are pointers, which on the 64-bit
  * machines we build for hold one exactly. */
 G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (pb_addr));
 #define ADDR_KEY(a) ((gpointer) (guintptr) (a))
+
+/* In pb-document-probes.c. */
+void _pb_document_refresh_probes     (PbDocument        *self,
+                                      const pb_snapshot *snap);
 
 /* In pb-document.c. */
 void _pb_document_refresh_port_types (PbDocument     *self,

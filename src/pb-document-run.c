@@ -231,6 +231,7 @@ pb_document_refresh_status (PbDocument *self)
         }
     }
   refresh_queues (self, snap);
+  _pb_document_refresh_probes (self, snap);
   pb_snapshot_free (snap);
 }
 

@@ -651,6 +651,7 @@ pb_document_dispose (GObject *object)
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->runner, pb_runner_free);
   g_clear_pointer (&self->rates, pb_rate_tracker_free);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
   if (self->nodes != NULL)
     g_list_store_remove_all (self->nodes);
   if (self->links != NULL)
@@ -749,6 +750,7 @@ pb_document_init (PbDocument *self)
   self->link_by_port = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->undo_stack = pb_undo_stack_new ();
   self->rates = pb_rate_tracker_new ();
+  self->watched = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   g_signal_connect_object (self->undo_stack, "notify::clean",
                            G_CALLBACK (on_undo_clean_changed), self,
                            G_CONNECT_SWAPPED);

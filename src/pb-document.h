@@ -127,6 +127,14 @@ gboolean     pb_document_sync             (PbDocument  *self,
                                            guint        timeout_ms);
 char        *pb_document_dup_graph_text   (PbDocument  *self);
 
+/* In pb-document-probes.c: what crosses the links a person watches. */
+void         pb_document_watch_link       (PbDocument  *self,
+                                           PbLink      *link);
+void         pb_document_unwatch_link     (PbDocument  *self,
+                                           PbLink      *link);
+gboolean     pb_document_is_watched       (PbDocument  *self,
+                                           PbLink      *link);
+
 /* In pb-document-tools.c: edits that rewire. */
 char       **pb_document_dup_joinable_kinds (PbDocument *self,
                                            pb_addr      from);

@@ -23,12 +23,18 @@ struct _PbLink
 
   double    fill;       /* of its ring, 0 to 1; -1 when it has none */
   double    delay_ns;   /* what its queue adds: items held / rate out */
+
+  /* What its probe saw lately (pb_document_watch_link()), when watched. */
+  pb_probe_info *probe;
+  gint64         probe_us;
+  double         probe_rate;
 };
 
 G_DEFINE_FINAL_TYPE (PbLink, pb_link, G_TYPE_OBJECT)
 
 enum {
   FILL_CHANGED,
+  PROBE_CHANGED,
   N_SIGNALS
 };
 
@@ -107,6 +113,62 @@ pb_link_get_queue (PbLink *self,
   if (delay_ns != NULL)
     *delay_ns = self->delay_ns;
   return self->fill;
+}
+
+/**
+ * pb_link_set_probe:
+ * @info: (nullable): the latest items its probe saw, or %NULL when it is
+ *   not watched or the probe is not live yet
+ * @time_us: when @info was taken (g_get_monotonic_time())
+ *
+ * Keeps a copy of @info, and the rate items crossed at since the last
+ * one, and emits #PbLink::probe-changed.
+ */
+void
+pb_link_set_probe (PbLink              *self,
+                   const pb_probe_info *info,
+                   gint64               time_us)
+{
+  g_return_if_fail (PB_IS_LINK (self));
+
+  if (info == NULL)
+    {
+      if (self->probe == NULL)
+        return;
+      g_clear_pointer (&self->probe, g_free);
+      self->probe_rate = 0;
+    }
+  else
+    {
+      /* A recompiled chain starts counting again: no rate across it. */
+      if (self->probe != NULL && info->seen >= self->probe->seen && time_us > self->probe_us)
+        self->probe_rate = (double) (info->seen - self->probe->seen) * G_USEC_PER_SEC
+                           / (double) (time_us - self->probe_us);
+      else
+        self->probe_rate = 0;
+      if (self->probe == NULL)
+        self->probe = g_new (pb_probe_info, 1);
+      *self->probe = *info;
+      self->probe_us = time_us;
+    }
+  g_signal_emit (self, signals[PROBE_CHANGED], 0);
+}
+
+/**
+ * pb_link_get_probe:
+ * @rate: (out) (optional): items per second across the link, lately
+ *
+ * Returns: (nullable): what its probe saw lately, or %NULL
+ */
+const pb_probe_info *
+pb_link_get_probe (PbLink *self,
+                   double *rate)
+{
+  g_return_val_if_fail (PB_IS_LINK (self), NULL);
+
+  if (rate != NULL)
+    *rate = self->probe_rate;
+  return self->probe;
 }
 
 pb_addr
@@ -213,10 +275,20 @@ pb_link_set_property (GObject      *object,
 }
 
 static void
+pb_link_finalize (GObject *object)
+{
+  PbLink *self = PB_LINK (object);
+
+  g_free (self->probe);
+  G_OBJECT_CLASS (pb_link_parent_class)->finalize (object);
+}
+
+static void
 pb_link_class_init (PbLinkClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->finalize = pb_link_finalize;
   object_class->get_property = pb_link_get_property;
   object_class->set_property = pb_link_set_property;
 
@@ -242,6 +314,18 @@ pb_link_class_init (PbLinkClass *klass)
    */
   signals[FILL_CHANGED] =
     g_signal_new ("queue-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * PbLink::probe-changed:
+   *
+   * What its probe saw changed: see pb_link_get_probe().
+   */
+  signals[PROBE_CHANGED] =
+    g_signal_new ("probe-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,

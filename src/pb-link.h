@@ -9,6 +9,7 @@
 #include <glib-object.h>
 
 #include <pushback/addr.h>
+#include <pushback/engine.h>
 
 #include "pb-types.h"
 
@@ -34,5 +35,11 @@ double    pb_link_get_queue    (PbLink   *self,
                                 double   *delay_ns);
 void      pb_link_set_selected (PbLink   *self,
                                 gboolean  selected);
+void      pb_link_set_probe    (PbLink              *self,
+                                const pb_probe_info *info,
+                                gint64               time_us);
+const pb_probe_info *
+          pb_link_get_probe    (PbLink   *self,
+                                double   *rate);
 
 G_END_DECLS
