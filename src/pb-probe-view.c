@@ -31,6 +31,8 @@ struct _PbProbeView
   PbLink         *link;
   gboolean        watching;
 
+  /* Bound so that disposing the template unparents it. */
+  GtkBox         *box;
   GtkLabel       *summary_label;
   GtkDrawingArea *plot;
   GtkLabel       *values_label;
@@ -118,8 +120,8 @@ refresh (PbProbeView *self)
       g_autofree char *rate_text = pb_format_rate (rate);
       /* Translators: a probe's summary: the rate items cross a link at,
        * and how many crossed since the probe was set. */
-      g_autofree char *text = g_strdup_printf (_("%s · %" G_GUINT64_FORMAT " seen"),
-                                               rate_text, info->seen);
+      g_autofree char *seen = g_strdup_printf ("%" G_GUINT64_FORMAT, info->seen);
+      g_autofree char *text = g_strdup_printf (_("%s · %s seen"), rate_text, seen);
 
       gtk_label_set_text (self->summary_label, text);
     }
@@ -279,6 +281,7 @@ pb_probe_view_class_init (PbProbeViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/pushback/Pushback/ui/pb-probe-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbProbeView, box);
   gtk_widget_class_bind_template_child (widget_class, PbProbeView, summary_label);
   gtk_widget_class_bind_template_child (widget_class, PbProbeView, plot);
   gtk_widget_class_bind_template_child (widget_class, PbProbeView, values_label);
