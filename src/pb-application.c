@@ -316,6 +316,7 @@ pb_application_startup (GApplication *application)
     { "win.restart", { "<Control><Shift>F5", NULL } },
     { "win.zoom-fit", { "<Control>1", NULL } },
     { "win.find", { "<Control>f", NULL } },
+    { "win.show-profiler", { "<Control><Shift>p", NULL } },
   };
 
   G_APPLICATION_CLASS (pb_application_parent_class)->startup (application);

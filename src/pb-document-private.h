@@ -7,6 +7,7 @@
 #pragma once
 
 #include <pushback/runner.h>
+#include <pushback/store.h>
 
 #include "pb-document.h"
 #include "pb-rates.h"
@@ -31,6 +32,14 @@ struct _PbDocument
   guint        status_source;
   PbRateTracker *rates;
   GHashTable  *watched;        /* PbLink -> how many views watch it */
+
+  /* Recorded runs (pb-document-runs.c): read from the file on first
+   * use; runs recorded before the document has a file wait in it for
+   * the first save. */
+  GListStore  *runs;
+  gboolean     runs_loaded;
+  gint64       run_started_us;   /* wall clock, when the run started */
+  guint64      run_started_ns;   /* CLOCK_MONOTONIC, likewise */
 };
 
 /* Addresses are 64-bit; GHashTable keys are pointers, which on the 64-bit
@@ -48,5 +57,13 @@ void _pb_document_refresh_port_types (PbDocument     *self,
 void _pb_document_emit_changed       (PbDocument     *self);
 void _pb_document_notify             (PbDocument     *self,
                                       const char     *property);
+void _pb_document_emit_counters      (PbDocument        *self,
+                                      const pb_snapshot *snapshot);
+
+/* In pb-document-runs.c. */
+int  _pb_document_write_pending_runs (PbDocument     *self,
+                                      pb_store       *store,
+                                      gboolean        all,
+                                      pb_error       *err);
 
 G_END_DECLS

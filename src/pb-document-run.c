@@ -75,6 +75,8 @@ pb_document_run (PbDocument  *self,
     case PB_RUN_STOPPED:
     default:
       rc = pb_runner_start (self->runner, &err);
+      self->run_started_us = g_get_real_time ();
+      self->run_started_ns = (guint64) g_get_monotonic_time () * 1000;
       break;
     }
   if (!pb_propagate_result (error, rc, &err))
@@ -232,6 +234,8 @@ pb_document_refresh_status (PbDocument *self)
     }
   refresh_queues (self, snap);
   _pb_document_refresh_probes (self, snap);
+  if (snap != NULL)
+    _pb_document_emit_counters (self, snap);
   pb_snapshot_free (snap);
 }
 

@@ -29,6 +29,7 @@
 
 #include "pb-document-private.h"
 #include "pb-error.h"
+#include "pb-recorded-run.h"
 
 G_DEFINE_FINAL_TYPE (PbDocument, pb_document, G_TYPE_OBJECT)
 
@@ -45,6 +46,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   CHANGED,
+  COUNTERS,
   N_SIGNALS
 };
 
@@ -326,10 +328,13 @@ fill_layout (PbDocument      *self,
 }
 
 /* Writes the topology and its layout to @file in one transaction; a
- * failed write leaves the file as it was. */
+ * failed write leaves the file as it was. The runs recorded since the
+ * last save go with them; with @all_runs, every run does (a document
+ * saved under a new name takes its runs along). */
 static gboolean
 write_to (PbDocument  *self,
           GFile       *file,
+          gboolean     all_runs,
           GError     **error)
 {
   g_autofree char *path = NULL;
@@ -361,6 +366,8 @@ write_to (PbDocument  *self,
 
       rc = pb_store_save (store, graph, &doc, &err);
       pb_runner_unlock_graph (self->runner);
+      if (rc == PB_OK)
+        rc = _pb_document_write_pending_runs (self, store, all_runs, &err);
     }
   pb_store_close (store);
   return pb_propagate_result (error, rc, &err);
@@ -382,13 +389,20 @@ pb_document_save (PbDocument  *self,
                   GFile       *file,
                   GError     **error)
 {
+  gboolean new_name;
+
   g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
 
   if (file == NULL)
     file = self->file;
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  if (!write_to (self, file, error))
+  /* Saved under a new name, the document takes its recorded runs along:
+   * they are read from the old file before it is left behind. */
+  new_name = self->file != NULL && !g_file_equal (file, self->file);
+  if (new_name)
+    pb_document_get_runs (self);
+  if (!write_to (self, file, new_name, error))
     return FALSE;
 
   if (self->file != file)
@@ -419,7 +433,7 @@ pb_document_save_copy (PbDocument  *self,
   g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  return write_to (self, file, error);
+  return write_to (self, file, FALSE, error);
 }
 
 /**
@@ -576,6 +590,13 @@ _pb_document_emit_changed (PbDocument *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+void
+_pb_document_emit_counters (PbDocument        *self,
+                            const pb_snapshot *snapshot)
+{
+  g_signal_emit (self, signals[COUNTERS], 0, snapshot);
+}
+
 /**
  * _pb_document_notify:
  * @property: the name of a property of the document
@@ -672,6 +693,7 @@ pb_document_finalize (GObject *object)
   g_clear_pointer (&self->node_by_addr, g_hash_table_unref);
   g_clear_pointer (&self->link_by_port, g_hash_table_unref);
   g_clear_object (&self->undo_stack);
+  g_clear_object (&self->runs);
 
   G_OBJECT_CLASS (pb_document_parent_class)->finalize (object);
 }
@@ -739,6 +761,23 @@ pb_document_class_init (PbDocumentClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * PbDocument::counters:
+   * @snapshot: (type gpointer): the runtime's latest `pb_snapshot`,
+   *   valid during the emission only
+   *
+   * The document read the runtime's counters (ten times a second while
+   * it runs, and once when it stops), and every node follows them now:
+   * views that show more than a node holds (the profiler) read the same
+   * snapshot instead of taking one of their own.
+   */
+  signals[COUNTERS] =
+    g_signal_new ("counters",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
@@ -751,6 +790,7 @@ pb_document_init (PbDocument *self)
   self->undo_stack = pb_undo_stack_new ();
   self->rates = pb_rate_tracker_new ();
   self->watched = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->runs = g_list_store_new (PB_TYPE_RECORDED_RUN);
   g_signal_connect_object (self->undo_stack, "notify::clean",
                            G_CALLBACK (on_undo_clean_changed), self,
                            G_CONNECT_SWAPPED);

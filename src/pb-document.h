@@ -163,5 +163,9 @@ gboolean     pb_document_relink           (PbDocument  *self,
                                            pb_addr      keep,
                                            pb_addr      to,
                                            GError     **error);
+GListModel  *pb_document_get_runs         (PbDocument  *self);
+PbRecordedRun *pb_document_record_run     (PbDocument  *self,
+                                           GError     **error);
+char        *pb_document_dup_stats_json   (PbDocument  *self);
 
 G_END_DECLS

@@ -22,6 +22,8 @@ typedef struct _PbLink        PbLink;
 typedef struct _PbNode        PbNode;
 typedef struct _PbNodeView    PbNodeView;
 typedef struct _PbPort        PbPort;
+typedef struct _PbProfiler    PbProfiler;
+typedef struct _PbRecordedRun PbRecordedRun;
 typedef struct _PbSocket      PbSocket;
 typedef struct _PbUndoStack   PbUndoStack;
 typedef struct _PbWindow      PbWindow;

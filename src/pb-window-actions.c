@@ -379,6 +379,7 @@ _pb_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-source", NULL, show_source_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_property_action (widget_class, "win.show-profiler", "show-profiler");
   /* Never enabled: the menu item that says there is nothing to open. */
   gtk_widget_class_install_action (widget_class, "win.nothing", NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "pb-problems.h"
 #include "pb-inspector.h"
 #include "pb-palette.h"
+#include "pb-profiler.h"
 #include "pb-window.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,8 @@ struct _PbWindow
   PbCanvas             *canvas;
   GtkWidget            *empty_page;
   PbFindBar            *find_bar;
+  GtkRevealer          *profiler_revealer;
+  PbProfiler           *profiler;
 };
 
 void _pb_window_class_add_actions (GtkWidgetClass *widget_class);

@@ -21,6 +21,14 @@
 
 G_DEFINE_FINAL_TYPE (PbWindow, pb_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_SHOW_PROFILER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /**
  * pb_window_new:
  * @application: the application the window belongs to
@@ -254,6 +262,7 @@ pb_window_set_document (PbWindow   *self,
   g_signal_connect_swapped (pb_document_get_nodes (document), "items-changed",
                             G_CALLBACK (update_empty_page), self);
   pb_canvas_set_document (self->canvas, document);
+  pb_profiler_set_document (self->profiler, document);
 
   if (!trusted)
     {
@@ -346,6 +355,31 @@ on_selected_node_changed (PbWindow *self)
 
   pb_inspector_set_node (self->inspector, node);
   gtk_revealer_set_reveal_child (self->inspector_revealer, node != NULL);
+  pb_profiler_select_node (self->profiler, node);
+}
+
+/* A row chosen in the profiler selects its node, and brings it into
+ * view when it is off screen. */
+static void
+on_profiler_node_selected (PbProfiler *profiler,
+                           PbNode     *node,
+                           PbWindow   *self)
+{
+  double left, top, right, bottom;
+
+  if (node == NULL)
+    return;
+  pb_canvas_select_node (self->canvas, node, FALSE);
+  pb_canvas_to_canvas (self->canvas, 0, 0, &left, &top);
+  pb_canvas_to_canvas (self->canvas,
+                       gtk_widget_get_width (GTK_WIDGET (self->canvas)),
+                       gtk_widget_get_height (GTK_WIDGET (self->canvas)),
+                       &right, &bottom);
+  if (pb_node_get_x (node) < left || pb_node_get_x (node) > right - 60
+      || pb_node_get_y (node) < top || pb_node_get_y (node) > bottom - 40)
+    pb_canvas_scroll_to (self->canvas,
+                         pb_node_get_x (node) - (right - left) / 3,
+                         pb_node_get_y (node) - (bottom - top) / 3);
 }
 
 /* A failed node's badge: the inspector, which follows the selection,
@@ -477,6 +511,50 @@ pb_window_dispose (GObject *object)
 }
 
 static void
+pb_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  PbWindow *self = PB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_PROFILER:
+      /* The action asks for its state until the window is finalized,
+       * after dispose dropped the template's children. */
+      g_value_set_boolean (value, self->profiler_revealer != NULL
+                                  && gtk_revealer_get_reveal_child (self->profiler_revealer));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  PbWindow *self = PB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_PROFILER:
+      if (self->profiler_revealer != NULL
+          && gtk_revealer_get_reveal_child (self->profiler_revealer) != g_value_get_boolean (value))
+        {
+          gtk_revealer_set_reveal_child (self->profiler_revealer, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 pb_window_class_init (PbWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -484,6 +562,14 @@ pb_window_class_init (PbWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = pb_window_dispose;
+  object_class->get_property = pb_window_get_property;
+  object_class->set_property = pb_window_set_property;
+
+  /* Whether the profiler pane shows; win.show-profiler toggles it. */
+  properties[PROP_SHOW_PROFILER] =
+    g_param_spec_boolean ("show-profiler", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = pb_window_close_request;
 
@@ -492,6 +578,7 @@ pb_window_class_init (PbWindowClass *klass)
   g_type_ensure (PB_TYPE_PROBLEMS);
   g_type_ensure (PB_TYPE_INSPECTOR);
   g_type_ensure (PB_TYPE_PALETTE);
+  g_type_ensure (PB_TYPE_PROFILER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/pushback/Pushback/ui/pb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PbWindow, window_title);
@@ -510,6 +597,9 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler);
+  gtk_widget_class_bind_template_callback (widget_class, on_profiler_node_selected);
 
   _pb_window_class_add_actions (widget_class);
 }

@@ -20,6 +20,7 @@
 #include <pushback/pushback.h>
 
 #include "pb-build-tree.h"
+#include "pb-stats-json.h"
 
 typedef enum
 {
@@ -160,25 +161,6 @@ describe_kinds (void)
   return g_string_free (s, FALSE);
 }
 
-static void
-print_json_string (GString    *s,
-                   const char *text)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = text ? text : ""; *p != '\0'; p++)
-    {
-      unsigned char c = (unsigned char) *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (s, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (s, "\\u%04x", c);
-      else
-        g_string_append_c (s, (char) c);
-    }
-  g_string_append_c (s, '"');
-}
-
 static const char *
 state_name (pb_process_state state)
 {
@@ -196,37 +178,9 @@ state_name (pb_process_state state)
 static void
 print_stats_json (const pb_snapshot *snap)
 {
-  g_autoptr(GString) s = g_string_new ("{\"processes\": [");
+  g_autofree char *json = pb_stats_json (snap);
 
-  for (size_t i = 0; i < pb_snapshot_n_processes (snap); i++)
-    {
-      pb_process_info info;
-
-      pb_snapshot_process (snap, i, &info);
-      g_string_append_printf (s, "%s{\"id\": %u, \"name\": ", i ? ", " : "",
-                              pb_addr_process (info.process));
-      print_json_string (s, info.name);
-      g_string_append (s, ", \"kind\": ");
-      print_json_string (s, info.kind);
-      g_string_append_printf (s, ", \"calls\": %" G_GUINT64_FORMAT ", \"busy_ns\": %" G_GUINT64_FORMAT
-                              ", \"items_in\": %" G_GUINT64_FORMAT ", \"items_out\": %" G_GUINT64_FORMAT "}",
-                              info.calls, info.busy_ns, info.items_in, info.items_out);
-    }
-  g_string_append (s, "], \"chains\": [");
-  for (size_t i = 0; i < pb_snapshot_n_chains (snap); i++)
-    {
-      pb_chain_info info;
-
-      pb_snapshot_chain (snap, i, &info);
-      g_string_append_printf (s, "%s{\"id\": %zu, \"processes\": [", i ? ", " : "", i);
-      for (size_t k = 0; k < info.n_processes; k++)
-        g_string_append_printf (s, "%s%u", k ? ", " : "", pb_addr_process (info.processes[k]));
-      g_string_append_printf (s, "], \"compile_ns\": %" G_GUINT64_FORMAT ", \"code_bytes\": %" G_GUINT64_FORMAT
-                              ", \"compiles\": %" G_GUINT64_FORMAT "}",
-                              info.compile_ns, info.code_bytes, info.compiles);
-    }
-  g_string_append (s, "]}\n");
-  fputs (s->str, stderr);
+  fputs (json, stderr);
   fflush (stderr);
 }
 
