@@ -241,7 +241,7 @@ on_drag_begin (GtkGestureDrag *gesture,
   PbNodeView *view;
   PbLink *link;
 
-  if (self->document == NULL)
+  if (self->document == NULL || _pb_canvas_on_pin (self, x, y))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
@@ -486,7 +486,7 @@ on_secondary_pressed (GtkGestureClick *gesture,
   PbNodeView *view;
   PbLink *link;
 
-  if (self->document == NULL)
+  if (self->document == NULL || _pb_canvas_on_pin (self, x, y))
     return;
 
   /* On a node: select it, and offer what can be done with one. */
@@ -512,6 +512,9 @@ on_secondary_pressed (GtkGestureClick *gesture,
                  (pb_link_get_flags (link) & PB_LINK_BREAK_INLINING) ? _("_Allow Inlining")
                                                                      : _("_Break Inlining"),
                  "canvas.toggle-inlining");
+  g_menu_append (menu,
+                 pb_canvas_get_probe (self, link) != NULL ? _("Unpin _Probe") : _("Pin _Probe"),
+                 "canvas.toggle-probe");
   g_menu_append (menu, _("_Delete Link"), "canvas.delete-link");
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
   gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),

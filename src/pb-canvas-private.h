@@ -87,6 +87,8 @@ struct _PbCanvas
   GtkLabel   *tip_label;
   GtkWidget  *tip_probe;
   PbLink     *menu_link;
+  /* Pinned probes: PbLink (owned) -> its card, a child of the canvas. */
+  GHashTable *pins;
 
   /* Quick-add: a searchable list of the kinds that fit a socket. */
   GtkWidget  *quick_add;
@@ -129,6 +131,9 @@ PbNodeView *_pb_canvas_view_at        (PbCanvas     *self,
 PbLink   *_pb_canvas_link_at          (PbCanvas     *self,
                                        double        x,
                                        double        y);
+gboolean  _pb_canvas_on_pin           (PbCanvas     *self,
+                                       double        x,
+                                       double        y);
 void      _pb_canvas_select_none      (PbCanvas     *self);
 void      _pb_canvas_scroll_by        (PbCanvas     *self,
                                        double        dx,
@@ -161,6 +166,14 @@ gboolean  _pb_canvas_drop_on_link     (PbCanvas     *self,
                                        double        old_y);
 void      _pb_canvas_tools_dispose    (PbCanvas     *self);
 void      _pb_canvas_class_add_tools  (GtkWidgetClass *widget_class);
+
+/* In pb-canvas-probes.c: probes pinned on wires. */
+void      _pb_canvas_prune_pins       (PbCanvas     *self);
+void      _pb_canvas_clear_pins       (PbCanvas     *self);
+void      _pb_canvas_allocate_pins    (PbCanvas     *self);
+void      _pb_canvas_snapshot_pins    (PbCanvas     *self,
+                                       GtkSnapshot  *snapshot);
+void      _pb_canvas_class_add_probes (GtkWidgetClass *widget_class);
 
 /* In pb-canvas-actions.c: the canvas.* actions and their keys. */
 void      _pb_canvas_delete_selection (GtkWidget    *widget,

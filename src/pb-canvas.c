@@ -229,6 +229,24 @@ _pb_canvas_link_at (PbCanvas *self,
   return best;
 }
 
+/* Whether (@x, @y) is on a pinned probe's card, which takes its own
+ * clicks: the canvas leaves them alone. */
+gboolean
+_pb_canvas_on_pin (PbCanvas *self,
+                   double    x,
+                   double    y)
+{
+  GtkWidget *w;
+
+  to_allocated (self, x, y, &x, &y);
+  for (w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+       w != NULL && w != GTK_WIDGET (self);
+       w = gtk_widget_get_parent (w))
+    if (gtk_widget_has_css_class (w, "probe-pin"))
+      return TRUE;
+  return FALSE;
+}
+
 /* Selection: view state on the nodes and links themselves. */
 
 void
@@ -663,6 +681,8 @@ on_links_changed (GListModel *links,
       g_signal_connect_object (link, "queue-changed", G_CALLBACK (gtk_widget_queue_draw),
                                self, G_CONNECT_SWAPPED);
     }
+  if (removed > 0)
+    _pb_canvas_prune_pins (self);
   _pb_canvas_redraw_wires (self);
 }
 
@@ -678,8 +698,9 @@ disconnect_document (PbCanvas *self)
   on_nodes_changed (pb_document_get_nodes (self->document), 0, self->views->len, 0, self);
   g_clear_object (&self->wire_from);
   g_clear_object (&self->menu_link);
-  /* Its probe view watches links of this document. */
+  /* Its probe view watches links of this document, as pins do. */
   g_clear_object (&self->tip);
+  _pb_canvas_clear_pins (self);
   g_ptr_array_set_size (self->moving, 0);
   g_clear_object (&self->document);
   if (self->selected_node != NULL)
@@ -796,6 +817,7 @@ pb_canvas_size_allocate (GtkWidget *widget,
       g_array_index (self->bounds, graphene_rect_t, i) =
         GRAPHENE_RECT_INIT (x, y, w * self->zoom, h * self->zoom);
     }
+  _pb_canvas_allocate_pins (self);
   /* Every socket may have moved. */
   g_clear_pointer (&self->wires, gsk_render_node_unref);
   g_array_set_size (self->midpoints, 0);
@@ -1039,6 +1061,7 @@ pb_canvas_snapshot (GtkWidget   *widget,
     if (i < self->bounds->len
         && graphene_rect_intersection (&g_array_index (self->bounds, graphene_rect_t, i), &view, NULL))
       gtk_widget_snapshot_child (widget, g_ptr_array_index (self->views, i), snapshot);
+  _pb_canvas_snapshot_pins (self, snapshot);
   if (self->mode == DRAG_WIRE && self->wire_from != NULL)
     snapshot_dragged_wire (self, snapshot, self->wire_from, self->pointer_x, self->pointer_y,
                            view.origin.x, view.origin.y, view.size.width, view.size.height);
@@ -1111,6 +1134,7 @@ pb_canvas_finalize (GObject *object)
   g_array_unref (self->moving_from);
   g_array_unref (self->bounds);
   g_array_unref (self->midpoints);
+  g_hash_table_unref (self->pins);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->finalize (object);
 }
@@ -1195,6 +1219,7 @@ pb_canvas_class_init (PbCanvasClass *klass)
 
   _pb_canvas_class_add_actions (widget_class);
   _pb_canvas_class_add_tools (widget_class);
+  _pb_canvas_class_add_probes (widget_class);
 
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
@@ -1211,6 +1236,7 @@ pb_canvas_init (PbCanvas *self)
   self->moving_from = g_array_new (FALSE, FALSE, sizeof (double));
   self->bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
   self->midpoints = g_array_new (FALSE, FALSE, sizeof (Midpoint));
+  self->pins = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

@@ -52,4 +52,12 @@ GtkWidget  *pb_canvas_find_view          (PbCanvas   *self,
 void        pb_canvas_reveal_node        (PbCanvas   *self,
                                           PbNode     *node);
 
+/* In pb-canvas-probes.c: probes pinned on wires. */
+GtkWidget  *pb_canvas_pin_probe          (PbCanvas   *self,
+                                          PbLink     *link);
+void        pb_canvas_unpin_probe        (PbCanvas   *self,
+                                          PbLink     *link);
+GtkWidget  *pb_canvas_get_probe          (PbCanvas   *self,
+                                          PbLink     *link);
+
 G_END_DECLS

@@ -28,6 +28,7 @@
 #include "pb-node-chart.h"
 #include "pb-node-stats.h"
 #include "pb-node-view.h"
+#include "pb-probe-view.h"
 #include "pb-socket.h"
 #include "gui-test-utils.h"
 #include "pb-window.h"
@@ -1756,6 +1757,147 @@ c_badge_body (Fixture *fixture)
   g_assert_false (gtk_widget_get_visible (badge));
 }
 
+/* Probes */
+
+static gboolean
+probe_lists_values (Fixture  *fixture,
+                    gpointer  data)
+{
+  g_autofree char *values = pb_probe_view_dup_values (PB_PROBE_VIEW (data));
+
+  return values[0] != '\0';
+}
+
+static gboolean
+probe_moved_on (Fixture  *fixture,
+                gpointer  data)
+{
+  gpointer *args = data;
+  g_autofree char *values = pb_probe_view_dup_values (PB_PROBE_VIEW (args[0]));
+
+  return g_strcmp0 (values, args[1]) != 0;
+}
+
+static gboolean
+unpinned (Fixture  *fixture,
+          gpointer  data)
+{
+  return pb_canvas_get_probe (fixture->canvas, data) == NULL;
+}
+
+/* What a probe on seq ! map x*3 lists must be what crossed the wire: the
+ * latest items, newest first, each 3 more than the one before it. */
+static void
+assert_crossed (const char *values)
+{
+  g_auto(GStrv) lines = g_strsplit (values, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  g_test_message ("probe lists: %s", values);
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 v = g_ascii_strtoll (lines[i], NULL, 10);
+
+      g_assert_cmpint (v % 3, ==, 0);
+      if (i > 0)
+        g_assert_cmpint (g_ascii_strtoll (lines[i - 1], NULL, 10), ==, v + 3);
+    }
+}
+
+static void
+probe_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 400, 60);
+  PbNode *sum = add_node (fixture, "sum", 760, 60);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new ();
+  g_autofree char *first = NULL;
+  GtkWidget *probe;
+  PbLink *link;
+  double wire_y, card_y;
+
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "1000000000000", &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_set_param (fixture->document, map, "expr", "x * 3", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  link = pb_document_find_link (fixture->document,
+                                pb_port_get_address (pb_socket_get_port (find_socket (fixture, map, "out"))));
+  g_assert_nonnull (link);
+  g_assert_false (pb_document_is_watched (fixture->document, link));
+
+  /* Pinned from the wire's menu, as a person does. */
+  {
+    GtkEventController *click = find_controller (GTK_WIDGET (fixture->canvas),
+                                                 GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
+    GtkWidget *menu = gui_test_find (GTK_WIDGET (fixture->canvas), GTK_TYPE_POPOVER_MENU);
+    double x, y;
+
+    pb_socket_get_center (find_socket (fixture, map, "out"), GTK_WIDGET (fixture->canvas), &x, &y);
+    g_signal_emit_by_name (click, "pressed", 1, x + 40, y);
+    g_assert_true (gtk_widget_get_visible (menu));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), "canvas.toggle-probe", NULL));
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
+  probe = pb_canvas_get_probe (fixture->canvas, link);
+  g_assert_nonnull (probe);
+  g_assert_true (pb_canvas_pin_probe (fixture->canvas, link) == probe);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_true (gtk_widget_get_mapped (probe));
+  g_assert_true (pb_document_is_watched (fixture->document, link));
+
+  /* Under the wire, where a person looks for it. */
+  {
+    double x;
+
+    pb_socket_get_center (find_socket (fixture, map, "out"), GTK_WIDGET (fixture->canvas), &x, &wire_y);
+    g_assert_true (gtk_widget_translate_coordinates (probe, GTK_WIDGET (fixture->canvas), 0, 0, &x, &card_y));
+    g_assert_cmpfloat (card_y, >, wire_y);
+    g_assert_cmpfloat (card_y, <, wire_y + 80);
+  }
+
+  if (!wait_until (fixture, probe_lists_values, probe, 10000))
+    g_error ("the probe shows nothing: %s", pb_node_get_message (map));
+  first = pb_probe_view_dup_values (PB_PROBE_VIEW (probe));
+  assert_crossed (first);
+  {
+    gpointer args[] = { probe, first };
+    g_autofree char *later = NULL;
+
+    if (!wait_until (fixture, probe_moved_on, args, 5000))
+      g_error ("the probe stands still");
+    later = pb_probe_view_dup_values (PB_PROBE_VIEW (probe));
+    assert_crossed (later);
+    /* Newer items, not other ones. */
+    g_assert_cmpint (g_ascii_strtoll (later, NULL, 10), >, g_ascii_strtoll (first, NULL, 10));
+  }
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-probe.png");
+
+  /* Its close button unpins it, and no one watches any more. The button
+   * clicks a moment after it is activated. */
+  g_assert_true (gtk_widget_activate (gui_test_find (gtk_widget_get_parent (probe), GTK_TYPE_BUTTON)));
+  if (!wait_until (fixture, unpinned, link, 5000))
+    g_error ("the close button left the probe pinned");
+  g_assert_false (pb_document_is_watched (fixture->document, link));
+
+  /* A deleted wire takes its probe with it. */
+  pb_canvas_pin_probe (fixture->canvas, link);
+  g_assert_true (pb_document_is_watched (fixture->document, link));
+  g_object_ref (link);
+  g_ptr_array_add (doomed, link);
+  g_assert_true (pb_document_delete (fixture->document, NULL, doomed, &error));
+  g_assert_no_error (error);
+  g_assert_null (pb_canvas_get_probe (fixture->canvas, link));
+  g_assert_false (pb_document_is_watched (fixture->document, link));
+  g_object_unref (link);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1785,6 +1927,7 @@ main (int   argc,
   ADD ("duplicate", duplicate_body);
   ADD ("paste-foreign", paste_foreign_body);
   ADD ("compile-error", compile_error_body);
+  ADD ("probe", probe_body);
 
 #undef ADD
 
