@@ -9,32 +9,34 @@
 
 #include <pushback/error.h>
 
+#include "i18n.h"
+
 const char *
 pb_strerror (int code)
 {
   switch ((pb_result) code)
     {
-    case PB_OK:       return "success";
-    case PB_EINVAL:   return "invalid argument";
-    case PB_ENOENT:   return "no such process or port";
-    case PB_EBUSY:    return "port already connected";
-    case PB_ENOTCONN: return "port not connected";
-    case PB_ENOMEM:   return "out of memory";
-    case PB_ENOSPC:   return "no free identifier left";
-    case PB_EAGAIN:   return "not ready, try again";
-    case PB_EDEADLK:  return "call would re-enter a running operation";
-    case PB_EFAILED:  return "process failed";
-    case PB_EEXIST:   return "identifier already in use";
-    case PB_EDIRECTION: return "ports have the wrong direction";
-    case PB_ETYPE:    return "ports carry different item types";
-    case PB_ECOMPILE: return "code does not compile";
-    case PB_EFAULT:   return "code faulted or ran too long";
-    case PB_ECYCLE:   return "links form a flow cycle";
-    case PB_EIO:      return "input/output error";
-    case PB_EFORMAT:  return "not a valid document";
-    case PB_ETIMEDOUT: return "timed out";
+    case PB_OK:       return _("success");
+    case PB_EINVAL:   return _("invalid argument");
+    case PB_ENOENT:   return _("no such process or port");
+    case PB_EBUSY:    return _("port already connected");
+    case PB_ENOTCONN: return _("port not connected");
+    case PB_ENOMEM:   return _("out of memory");
+    case PB_ENOSPC:   return _("no free identifier left");
+    case PB_EAGAIN:   return _("not ready, try again");
+    case PB_EDEADLK:  return _("call would re-enter a running operation");
+    case PB_EFAILED:  return _("process failed");
+    case PB_EEXIST:   return _("identifier already in use");
+    case PB_EDIRECTION: return _("ports have the wrong direction");
+    case PB_ETYPE:    return _("ports carry different item types");
+    case PB_ECOMPILE: return _("code does not compile");
+    case PB_EFAULT:   return _("code faulted or ran too long");
+    case PB_ECYCLE:   return _("links form a flow cycle");
+    case PB_EIO:      return _("input/output error");
+    case PB_EFORMAT:  return _("not a valid document");
+    case PB_ETIMEDOUT: return _("timed out");
     }
-  return "unknown error";
+  return _("unknown error");
 }
 
 int

@@ -19,7 +19,6 @@
  * no guarded call is running.
  */
 
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -32,6 +31,7 @@
 
 #include "clock.h"
 #include "guard.h"
+#include "i18n.h"
 
 /* Our handler needs little, but a handler we chain to for a fault outside
  * guarded code (a crash reporter) runs on the same stack and may need more. */
@@ -324,7 +324,7 @@ prepare_thread (guard_state *st,
       if (st->alt_stack == MAP_FAILED)
         {
           st->alt_stack = NULL;
-          return pb_error_set (err, PB_ENOMEM, "cannot allocate a signal stack");
+          return pb_error_set (err, PB_ENOMEM, _("cannot allocate a signal stack"));
         }
       memset (&ss, 0, sizeof ss);
       ss.ss_sp = st->alt_stack;
@@ -352,7 +352,7 @@ prepare_thread (guard_state *st,
         {
           pthread_mutex_unlock (&watch_lock);
           drop_alt_stack (st);
-          return pb_error_set (err, PB_ENOMEM, "cannot start the time-limit watchdog");
+          return pb_error_set (err, PB_ENOMEM, _("cannot start the time-limit watchdog"));
         }
       watch_started = true;
     }
@@ -378,16 +378,16 @@ arithmetic_fault (int code)
   switch (code)
     {
     /* x86 reports INT_MIN / -1 as a division by zero too. */
-    case FPE_INTDIV: return "integer division by zero";
-    case FPE_INTOVF: return "integer overflow";
-    case FPE_FLTDIV: return "floating-point division by zero";
-    case FPE_FLTOVF: return "floating-point overflow";
-    case FPE_FLTUND: return "floating-point underflow";
-    case FPE_FLTRES: return "inexact floating-point result";
-    case FPE_FLTINV: return "invalid floating-point operation";
-    case FPE_FLTSUB: return "subscript out of range";
+    case FPE_INTDIV: return _("integer division by zero");
+    case FPE_INTOVF: return _("integer overflow");
+    case FPE_FLTDIV: return _("floating-point division by zero");
+    case FPE_FLTOVF: return _("floating-point overflow");
+    case FPE_FLTUND: return _("floating-point underflow");
+    case FPE_FLTRES: return _("inexact floating-point result");
+    case FPE_FLTINV: return _("invalid floating-point operation");
+    case FPE_FLTSUB: return _("subscript out of range");
     }
-  return "unknown cause";
+  return _("unknown cause");
 }
 
 static int
@@ -395,7 +395,9 @@ describe (const guard_state *st,
           uint64_t           limit_ns,
           pb_error          *err)
 {
-  uintptr_t at = (uintptr_t) st->address;
+  /* An address as unsigned long, which on Linux is as wide as a pointer:
+   * the <inttypes.h> macros would make awkward messages to translate. */
+  unsigned long at = (unsigned long) (uintptr_t) st->address;
 
   switch (st->signo)
     {
@@ -403,24 +405,23 @@ describe (const guard_state *st,
       /* SI_KERNEL: a general protection fault (a non-canonical address),
        * for which the kernel gives no address. */
       if (st->code == SI_KERNEL)
-        return pb_error_set (err, PB_EFAILED, "segmentation fault (invalid memory access)");
+        return pb_error_set (err, PB_EFAILED, _("segmentation fault (invalid memory access)"));
       return pb_error_set (err, PB_EFAILED,
-                           "segmentation fault (invalid memory access at 0x%" PRIxPTR ")", at);
+                           _("segmentation fault (invalid memory access at 0x%lx)"), at);
     case SIGBUS:
       return pb_error_set (err, PB_EFAILED,
-                           "bus error (invalid memory access at 0x%" PRIxPTR ")", at);
+                           _("bus error (invalid memory access at 0x%lx)"), at);
     case SIGILL:
-      return pb_error_set (err, PB_EFAILED,
-                           "illegal instruction (at 0x%" PRIxPTR ")", at);
+      return pb_error_set (err, PB_EFAILED, _("illegal instruction (at 0x%lx)"), at);
     case SIGFPE:
-      return pb_error_set (err, PB_EFAILED, "arithmetic fault (%s)",
+      return pb_error_set (err, PB_EFAILED, _("arithmetic fault (%s)"),
                            arithmetic_fault (st->code));
     }
 
   if (limit_ns % 1000000 == 0)
-    return pb_error_set (err, PB_EFAILED, "ran for longer than %" PRIu64 " ms",
-                         limit_ns / 1000000);
-  return pb_error_set (err, PB_EFAILED, "ran for longer than %.3f ms",
+    return pb_error_set (err, PB_EFAILED, _("ran for longer than %llu ms"),
+                         (unsigned long long) (limit_ns / 1000000));
+  return pb_error_set (err, PB_EFAILED, _("ran for longer than %.3f ms"),
                        (double) limit_ns / 1e6);
 }
 
@@ -459,9 +460,9 @@ pb_guard_call (pb_guard_fn  fn,
 
   pthread_once (&install_once, install);
   if (install_failed)
-    return pb_error_set (err, PB_ENOMEM, "cannot set up the guard (no thread key left)");
+    return pb_error_set (err, PB_ENOMEM, _("cannot set up the guard (no thread key left)"));
   if (st->inside)
-    return pb_error_set (err, PB_EDEADLK, "a guarded call cannot make another");
+    return pb_error_set (err, PB_EDEADLK, _("a guarded call cannot make another"));
   if (!st->ready)
     {
       rc = prepare_thread (st, err);

@@ -41,6 +41,7 @@
 #include <libtcc.h>
 
 #include "clock.h"
+#include "i18n.h"
 #include "jit.h"
 
 typedef struct
@@ -174,22 +175,22 @@ compile_locked (TCCState            *s,
   local_label_stack = NULL;
   tcc_set_error_func (s, log, on_tcc_message);
   if (tcc_set_output_type (s, TCC_OUTPUT_MEMORY) < 0)
-    return pb_error_set (err, PB_EINVAL, "libtcc cannot compile to memory");
+    return pb_error_set (err, PB_EINVAL, _("libtcc cannot compile to memory"));
 
   if (tcc_compile_string (s, source) < 0)
     return pb_error_set (err, PB_EINVAL, "%s",
-                         log->have_first ? log->first : "the C code does not compile");
+                         log->have_first ? log->first : _("the C code does not compile"));
 
   for (i = 0; i < n_symbols; i++)
     if (tcc_add_symbol (s, symbols[i].name, symbols[i].address) < 0)
-      return pb_error_set (err, PB_EINVAL, "cannot add host symbol '%s'",
+      return pb_error_set (err, PB_EINVAL, _("cannot add host symbol '%s'"),
                            symbols[i].name);
 
   /* Sizing the image links it: undefined names are reported here. */
   size = tcc_relocate (s, NULL);
   if (size < 0)
     return pb_error_set (err, PB_EINVAL, "%s",
-                         log->have_first ? log->first : "the C code does not link");
+                         log->have_first ? log->first : _("the C code does not link"));
 
   unit->code_bytes = (size_t) size;
   unit->mapped_bytes = ((size_t) size + (size_t) page - 1) & ~((size_t) page - 1);
@@ -200,18 +201,18 @@ compile_locked (TCCState            *s,
   if (unit->image == MAP_FAILED)
     {
       unit->image = NULL;
-      return pb_error_set (err, PB_ENOMEM, "cannot map %zu bytes for compiled code",
+      return pb_error_set (err, PB_ENOMEM, _("cannot map %zu bytes for compiled code"),
                            unit->mapped_bytes);
     }
 
   /* libtcc copies the sections in and makes the code pages executable. */
   if (tcc_relocate (s, unit->image) < 0)
     return pb_error_set (err, PB_EINVAL, "%s",
-                         log->have_first ? log->first : "the C code does not relocate");
+                         log->have_first ? log->first : _("the C code does not relocate"));
 
   tcc_list_symbols (s, &walk, add_unit_symbol);
   if (walk.failed)
-    return pb_error_set (err, PB_ENOMEM, "out of memory for the symbol table");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory for the symbol table"));
   /* A chain of N stages exports about 4 N names, each looked up once:
    * sorted, a build of one long chain is not quadratic. */
   qsort (unit->symbols, unit->n_symbols, sizeof *unit->symbols, compare_symbols);
@@ -234,13 +235,13 @@ pb_jit_compile (const char          *source,
 
   *unit = NULL;
   if (source == NULL || (symbols == NULL && n_symbols != 0))
-    return pb_error_set (err, PB_EINVAL, "no source or symbols to compile");
+    return pb_error_set (err, PB_EINVAL, _("no source or symbols to compile"));
 
   u = calloc (1, sizeof *u);
   if (u != NULL)
     atomic_init (&u->refs, 1);
   if (u == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory for a compiled unit");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory for a compiled unit"));
 
   log.first[0] = '\0';
   log.have_first = 0;
@@ -249,7 +250,7 @@ pb_jit_compile (const char          *source,
   t0 = pb_clock_now_ns ();
   s = tcc_new ();
   if (s == NULL)
-    rc = pb_error_set (err, PB_ENOMEM, "libtcc could not start a compile");
+    rc = pb_error_set (err, PB_ENOMEM, _("libtcc could not start a compile"));
   else
     {
       rc = compile_locked (s, &log, source, symbols, n_symbols, u, err);

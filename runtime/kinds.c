@@ -13,6 +13,7 @@
 
 #include <pushback/addr.h>
 
+#include "i18n.h"
 #include "kind.h"
 #include "quote.h"
 
@@ -27,111 +28,111 @@
 #define PORT_OUT(n, types, doc) { "out", PB_PORT_OUT, false, n, types, doc }
 
 static const pb_port_spec source_ports_i64[] = {
-  PORT_OUT (0, "i64|f64", "The generated items."),
+  PORT_OUT (0, "i64|f64", N_("The generated items.")),
 };
 static const pb_port_spec source_ports_f64[] = {
-  PORT_OUT (0, "f64", "The generated items."),
+  PORT_OUT (0, "f64", N_("The generated items.")),
 };
 static const pb_port_spec source_ports_u8[] = {
-  PORT_OUT (0, "u8", "The bytes read."),
+  PORT_OUT (0, "u8", N_("The bytes read.")),
 };
 static const pb_port_spec transform_num_ports[] = {
-  PORT_IN ("i64|f64", "Items to transform."),
-  PORT_OUT (1, "i64|f64", "Transformed items."),
+  PORT_IN ("i64|f64", N_("Items to transform.")),
+  PORT_OUT (1, "i64|f64", N_("Transformed items.")),
 };
 static const pb_port_spec transform_any_ports[] = {
-  PORT_IN ("any", "Items to pass on."),
-  PORT_OUT (1, "any", "The items passed on."),
+  PORT_IN ("any", N_("Items to pass on.")),
+  PORT_OUT (1, "any", N_("The items passed on.")),
 };
 static const pb_port_spec mean_ports[] = {
-  PORT_IN ("i64|f64", "Numbers."),
-  PORT_OUT (1, "f64", "The mean of the last n numbers."),
+  PORT_IN ("i64|f64", N_("Numbers.")),
+  PORT_OUT (1, "f64", N_("The mean of the last n numbers.")),
 };
 static const pb_port_spec cast_ports[] = {
-  PORT_IN ("i64|f64|u8", "Numbers or bytes."),
-  PORT_OUT (1, "i64|f64", "The same values in the new type."),
+  PORT_IN ("i64|f64|u8", N_("Numbers or bytes.")),
+  PORT_OUT (1, "i64|f64", N_("The same values in the new type.")),
 };
 static const pb_port_spec parse_ports[] = {
-  PORT_IN ("u8", "Text, one number per line."),
-  PORT_OUT (1, "i64|f64", "The numbers."),
+  PORT_IN ("u8", N_("Text, one number per line.")),
+  PORT_OUT (1, "i64|f64", N_("The numbers.")),
 };
 static const pb_port_spec format_ports[] = {
-  PORT_IN ("i64|f64", "Numbers."),
-  PORT_OUT (1, "u8", "Text, one number per line."),
+  PORT_IN ("i64|f64", N_("Numbers.")),
+  PORT_OUT (1, "u8", N_("Text, one number per line.")),
 };
 static const pb_port_spec fanout_ports[] = {
-  PORT_IN ("any", "Items to route."),
-  { "out", PB_PORT_OUT, true, 1, "any", "Branches, out[0], out[1]..." },
+  PORT_IN ("any", N_("Items to route.")),
+  { "out", PB_PORT_OUT, true, 1, "any", N_("Branches, out[0], out[1]...") },
 };
 static const pb_port_spec merge_ports[] = {
-  PORT_OUT (0, "any", "The items of every input."),
-  { "in", PB_PORT_IN, true, 1, "any", "Inputs, in[0], in[1]..." },
+  PORT_OUT (0, "any", N_("The items of every input.")),
+  { "in", PB_PORT_IN, true, 1, "any", N_("Inputs, in[0], in[1]...") },
 };
 static const pb_port_spec sink_any_ports[] = {
-  PORT_IN ("any", "Items to consume."),
+  PORT_IN ("any", N_("Items to consume.")),
 };
 static const pb_port_spec sink_num_ports[] = {
-  PORT_IN ("i64|f64", "Numbers to consume."),
+  PORT_IN ("i64|f64", N_("Numbers to consume.")),
 };
 static const pb_port_spec sink_u8_ports[] = {
-  PORT_IN ("u8", "Bytes to write."),
+  PORT_IN ("u8", N_("Bytes to write.")),
 };
 static const pb_port_spec c_ports[] = {
-  PORT_IN ("any", "Items for the code, as x (type: parameter in)."),
-  PORT_OUT (1, "any", "Items the code emits (type: parameter out)."),
+  PORT_IN ("any", N_("Items for the code, as x (type: parameter in).")),
+  PORT_OUT (1, "any", N_("Items the code emits (type: parameter out).")),
 };
 
 /* Parameters.  { name, type, default, choices, min, max, doc } */
 static const pb_param_spec seq_params[] = {
-  { "from", PB_PARAM_FLOAT, "1", NULL, 0, 0, "First value." },
-  { "to", PB_PARAM_FLOAT, NULL, NULL, 0, 0, "Last value (included when reached)." },
-  { "step", PB_PARAM_FLOAT, "1", NULL, 0, 0, "Difference between values; not 0." },
-  { "type", PB_PARAM_CHOICE, "i64", "i64|f64", 0, 0, "Item type." },
+  { "from", PB_PARAM_FLOAT, "1", NULL, 0, 0, N_("First value.") },
+  { "to", PB_PARAM_FLOAT, NULL, NULL, 0, 0, N_("Last value (included when reached).") },
+  { "step", PB_PARAM_FLOAT, "1", NULL, 0, 0, N_("Difference between values; not 0.") },
+  { "type", PB_PARAM_CHOICE, "i64", "i64|f64", 0, 0, N_("Item type.") },
 };
 static const pb_param_spec random_params[] = {
-  { "seed", PB_PARAM_INT, "1", NULL, 0, 0, "Seed; equal seeds give equal streams." },
+  { "seed", PB_PARAM_INT, "1", NULL, 0, 0, N_("Seed; equal seeds give equal streams.") },
   { "distribution", PB_PARAM_CHOICE, "uniform", "uniform|normal", 0, 0,
-    "Uniform on [0, 1), or normal with mean 0 and deviation 1." },
-  { "count", PB_PARAM_INT, "0", NULL, 0, 9.2e18, "How many items; 0 for no end." },
+    N_("Uniform on [0, 1), or normal with mean 0 and deviation 1.") },
+  { "count", PB_PARAM_INT, "0", NULL, 0, 9.2e18, N_("How many items; 0 for no end.") },
 };
 static const pb_param_spec path_params[] = {
-  { "path", PB_PARAM_STRING, NULL, NULL, 0, 0, "The file." },
+  { "path", PB_PARAM_STRING, NULL, NULL, 0, 0, N_("The file.") },
 };
 static const pb_param_spec clock_params[] = {
-  { "rate", PB_PARAM_FLOAT, "10", NULL, 1e-3, 1e9, "Items per second." },
-  { "count", PB_PARAM_INT, "0", NULL, 0, 9.2e18, "How many items; 0 for no end." },
+  { "rate", PB_PARAM_FLOAT, "10", NULL, 1e-3, 1e9, N_("Items per second.") },
+  { "count", PB_PARAM_INT, "0", NULL, 0, 9.2e18, N_("How many items; 0 for no end.") },
 };
 static const pb_param_spec expr_params[] = {
-  { "expr", PB_PARAM_EXPR, NULL, NULL, 0, 0, "A C expression in x." },
+  { "expr", PB_PARAM_EXPR, NULL, NULL, 0, 0, N_("A C expression in x.") },
 };
 static const pb_param_spec count_n_params[] = {
-  { "n", PB_PARAM_INT, NULL, NULL, 0, 9.2e18, "How many items." },
+  { "n", PB_PARAM_INT, NULL, NULL, 0, 9.2e18, N_("How many items.") },
 };
 static const pb_param_spec window_params[] = {
-  { "n", PB_PARAM_INT, "10", NULL, 1, 1048576, "Window length, in items." },
+  { "n", PB_PARAM_INT, "10", NULL, 1, 1048576, N_("Window length, in items.") },
 };
 static const pb_param_spec scope_params[] = {
-  { "n", PB_PARAM_INT, "200", NULL, 2, 65536, "How many of the latest values it keeps to plot." },
+  { "n", PB_PARAM_INT, "200", NULL, 2, 65536, N_("How many of the latest values it keeps to plot.") },
 };
 static const pb_param_spec rate_params[] = {
-  { "rate", PB_PARAM_FLOAT, NULL, NULL, 1e-3, 1e12, "Items per second." },
+  { "rate", PB_PARAM_FLOAT, NULL, NULL, 1e-3, 1e12, N_("Items per second.") },
 };
 static const pb_param_spec to_num_params[] = {
-  { "to", PB_PARAM_CHOICE, "i64", "i64|f64", 0, 0, "Type of the output." },
+  { "to", PB_PARAM_CHOICE, "i64", "i64|f64", 0, 0, N_("Type of the output.") },
 };
 static const pb_param_spec c_params[] = {
-  { "in", PB_PARAM_CHOICE, "i64", "i64|f64|u8", 0, 0, "Type of x, the input item." },
+  { "in", PB_PARAM_CHOICE, "i64", "i64|f64|u8", 0, 0, N_("Type of x, the input item.") },
   { "out", PB_PARAM_CHOICE, "i64", "none|i64|f64|u8", 0, 0,
-    "Type of emitted items; none for a sink." },
+    N_("Type of emitted items; none for a sink.") },
   { "state", PB_PARAM_CODE, "", NULL, 0, 0,
-    "Declarations of state fields, reached in code as s->NAME." },
-  { "init", PB_PARAM_CODE, "", NULL, 0, 0, "Statements run once, before any item." },
+    N_("Declarations of state fields, reached in code as s->NAME.") },
+  { "init", PB_PARAM_CODE, "", NULL, 0, 0, N_("Statements run once, before any item.") },
   { "code", PB_PARAM_CODE, NULL, NULL, 0, 0,
-    "Statements run for each item x; emit (v) passes v on." },
+    N_("Statements run for each item x; emit (v) passes v on.") },
   { "finish", PB_PARAM_CODE, "", NULL, 0, 0,
-    "Statements run at end of stream; may emit (v)." },
+    N_("Statements run at end of stream; may emit (v).") },
   { "max-emit", PB_PARAM_INT, "1", NULL, 0, 1024,
-    "The most items code or finish may emit at one time." },
+    N_("The most items code or finish may emit at one time.") },
 };
 
 #define PORTS(a) a, N_ELEMENTS (a)
@@ -147,7 +148,7 @@ static const pb_kind catalogue[] = {
   /* Sources. */
   {
     .name = "seq", .category = "source",
-    .description = "Counts from one value to another.",
+    .description = N_("Counts from one value to another."),
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_i64), PARAMS (seq_params),
     .out_rule = PB_OUT_PARAM, .out_param = "type",
     .cached_state = true,
@@ -177,7 +178,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "random", .category = "source",
-    .description = "Pseudo-random numbers from a seed: uniform or normal.",
+    .description = N_("Pseudo-random numbers from a seed: uniform or normal."),
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_f64), PARAMS (random_params),
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_F64,
     .cached_state = true,
@@ -196,7 +197,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "file-in", .category = "source",
-    .description = "Reads the bytes of a file.",
+    .description = N_("Reads the bytes of a file."),
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_u8), PARAMS (path_params),
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_U8,
     .state = "int fd; int64_t pos; int64_t len; uint8_t buf[16384];",
@@ -211,7 +212,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "stdin", .category = "source",
-    .description = "Reads the bytes of standard input.",
+    .description = N_("Reads the bytes of standard input."),
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_u8), NO_PARAMS,
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_U8,
     .state = "int64_t pos; int64_t len; int eof; uint8_t buf[16384];",
@@ -226,7 +227,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "clock", .category = "source",
-    .description = "A steady ramp of seconds since start, at a fixed rate, for live views.",
+    .description = N_("A steady ramp of seconds since start, at a fixed rate, for live views."),
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_f64), PARAMS (clock_params),
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_F64,
     .cached_state = true,
@@ -244,21 +245,21 @@ static const pb_kind catalogue[] = {
   /* Transforms. */
   {
     .name = "map", .category = "transform",
-    .description = "Replaces each item x by the value of a C expression in x.",
+    .description = N_("Replaces each item x by the value of a C expression in x."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (expr_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
     .body = "$EMIT (($U) ($e{expr}))\n",
   },
   {
     .name = "filter", .category = "transform",
-    .description = "Passes on the items x for which a C predicate in x holds.",
+    .description = N_("Passes on the items x for which a C predicate in x holds."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (expr_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
     .body = "if ($e{expr})\n$EMIT ($x)\n",
   },
   {
     .name = "take", .category = "transform",
-    .description = "Passes on the first n items, then ends the stream.",
+    .description = N_("Passes on the first n items, then ends the stream."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (count_n_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
     .cached_state = true,
@@ -267,7 +268,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "skip", .category = "transform",
-    .description = "Drops the first n items and passes on the rest.",
+    .description = N_("Drops the first n items and passes on the rest."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (count_n_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
     .cached_state = true,
@@ -276,7 +277,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "accumulate", .category = "transform",
-    .description = "Emits the running sum of the items so far.",
+    .description = N_("Emits the running sum of the items so far."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_num_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
     .cached_state = true,
@@ -285,7 +286,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "window-mean", .category = "transform",
-    .description = "Emits the mean of the last n items (fewer at the start).",
+    .description = N_("Emits the mean of the last n items (fewer at the start)."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (mean_ports), PARAMS (window_params),
     .in_types = "i64|f64", .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_F64,
     .one_to_one = true, .expand = 1,
@@ -300,7 +301,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "throttle", .category = "transform",
-    .description = "Passes items on no faster than a given rate.",
+    .description = N_("Passes items on no faster than a given rate."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), PARAMS (rate_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
     .heads_chain = true,
@@ -315,7 +316,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "cast", .category = "transform",
-    .description = "Converts items to another number type.",
+    .description = N_("Converts items to another number type."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (cast_ports), PARAMS (to_num_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_PARAM, .out_param = "to",
     .one_to_one = true, .expand = 1,
@@ -323,7 +324,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "parse", .category = "transform",
-    .description = "Reads text as numbers, one per line of at most 79 bytes; blank lines are skipped.",
+    .description = N_("Reads text as numbers, one per line of at most 79 bytes; blank lines are skipped."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (parse_ports), PARAMS (to_num_params),
     .in_types = "u8", .out_rule = PB_OUT_PARAM, .out_param = "to",
     .expand = 1, .finish_emit = 1,
@@ -351,7 +352,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "format", .category = "transform",
-    .description = "Writes numbers as text, one per line.",
+    .description = N_("Writes numbers as text, one per line."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (format_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_U8,
     .expand = PB_FORMAT_MAX,
@@ -362,7 +363,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "pass", .category = "transform",
-    .description = "Passes every item on unchanged, like the original's cat.",
+    .description = N_("Passes every item on unchanged, like the original's cat."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (transform_any_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
     .body = "$EMIT ($x)\n",
@@ -373,13 +374,13 @@ static const pb_kind catalogue[] = {
    * others back but is never over-committed. */
   {
     .name = "broadcast", .category = "routing",
-    .description = "Sends every item to every branch out[i].",
+    .description = N_("Sends every item to every branch out[i]."),
     .shape = PB_SHAPE_FANOUT, PORTS (fanout_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
   },
   {
     .name = "round-robin", .category = "routing",
-    .description = "Sends each item to the next branch out[i] in turn.",
+    .description = N_("Sends each item to the next branch out[i] in turn."),
     .shape = PB_SHAPE_FANOUT, PORTS (fanout_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .expand = 1,
     .cached_state = true,
@@ -387,7 +388,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "merge", .category = "routing",
-    .description = "Passes on the items of every input in[i], as they come.",
+    .description = N_("Passes on the items of every input in[i], as they come."),
     .shape = PB_SHAPE_FANIN, PORTS (merge_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_SAME, .one_to_one = true, .expand = 1,
     .heads_chain = true,
@@ -397,14 +398,14 @@ static const pb_kind catalogue[] = {
   /* Sinks. */
   {
     .name = "discard", .category = "sink",
-    .description = "Consumes items and does nothing with them.",
+    .description = N_("Consumes items and does nothing with them."),
     .shape = PB_SHAPE_SINK, PORTS (sink_any_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_NONE,
     .body = "",
   },
   {
     .name = "count", .category = "sink",
-    .description = "Counts items; prints the count at end of stream.",
+    .description = N_("Counts items; prints the count at end of stream."),
     .shape = PB_SHAPE_SINK, PORTS (sink_any_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_NONE,
     .cached_state = true,
@@ -416,7 +417,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "sum", .category = "sink",
-    .description = "Adds items up; prints the sum at end of stream.",
+    .description = N_("Adds items up; prints the sum at end of stream."),
     .shape = PB_SHAPE_SINK, PORTS (sink_num_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_NONE,
     .cached_state = true,
@@ -430,7 +431,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "stats", .category = "sink",
-    .description = "Prints count, min, max and mean at end of stream.",
+    .description = N_("Prints count, min, max and mean at end of stream."),
     .shape = PB_SHAPE_SINK, PORTS (sink_num_ports), NO_PARAMS,
     .in_types = "i64|f64", .out_rule = PB_OUT_NONE,
     .cached_state = true,
@@ -451,7 +452,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "scope", .category = "sink",
-    .description = "Keeps the last n numbers, which the editor plots as a line chart.",
+    .description = N_("Keeps the last n numbers, which the editor plots as a line chart."),
     .shape = PB_SHAPE_SINK, PORTS (sink_num_ports), PARAMS (scope_params),
     .in_types = "i64|f64", .out_rule = PB_OUT_NONE,
     /* The count and the position are read at each item: a local copy of
@@ -468,7 +469,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "print", .category = "sink",
-    .description = "Writes items to standard output: numbers one per line, bytes as they are.",
+    .description = N_("Writes items to standard output: numbers one per line, bytes as they are."),
     .shape = PB_SHAPE_SINK, PORTS (sink_any_ports), NO_PARAMS,
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_NONE,
     /* Output that cannot be written (a full disk, a closed descriptor) is
@@ -494,7 +495,7 @@ static const pb_kind catalogue[] = {
   },
   {
     .name = "file-out", .category = "sink",
-    .description = "Writes bytes to a file, replacing it.",
+    .description = N_("Writes bytes to a file, replacing it."),
     .shape = PB_SHAPE_SINK, PORTS (sink_u8_ports), PARAMS (path_params),
     .in_types = "u8", .out_rule = PB_OUT_NONE,
     .state = "FILE *f;",
@@ -507,7 +508,7 @@ static const pb_kind catalogue[] = {
   /* User code. */
   {
     .name = "c", .category = "transform",
-    .description = "Runs your C code for each item, with declared types and state.",
+    .description = N_("Runs your C code for each item, with declared types and state."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (c_ports), PARAMS (c_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_PARAM, .out_param = "out",
     .state = "$c{state}",
@@ -555,7 +556,16 @@ pb_kind_category (const pb_kind *kind)
 const char *
 pb_kind_description (const pb_kind *kind)
 {
-  return kind->description;
+  return pb_text (kind->description);
+}
+
+const char *
+pb_text (const char *msgid)
+{
+  /* dgettext ("") would return the catalogue's header. */
+  if (msgid == NULL || msgid[0] == '\0')
+    return msgid;
+  return dgettext (GETTEXT_PACKAGE, msgid);
 }
 
 size_t
@@ -664,7 +674,7 @@ pb_kind_port_parse (const pb_kind *kind,
       *port = spec->first + (uint32_t) index;
       return PB_OK;
     }
-  return pb_error_set (err, PB_ENOENT, "%s has no port '%s'", kind->name, pb_quote (role, q));
+  return pb_error_set (err, PB_ENOENT, _("%s has no port '%s'"), kind->name, pb_quote (role, q));
 }
 
 char *
@@ -720,7 +730,7 @@ pb_kind_check_param (const pb_kind *kind,
   char q[PB_QUOTE_MAX];
 
   if (spec == NULL)
-    return pb_error_set (err, PB_ENOENT, "%s has no parameter '%s'", kind->name,
+    return pb_error_set (err, PB_ENOENT, _("%s has no parameter '%s'"), kind->name,
                          pb_quote (name, q));
 
   switch (spec->type)
@@ -730,7 +740,7 @@ pb_kind_check_param (const pb_kind *kind,
         int64_t whole;
 
         if (!pb_kind_parse_int (value, &whole))
-          return pb_error_set (err, PB_EINVAL, "%s=%s is not a whole number", name,
+          return pb_error_set (err, PB_EINVAL, _("%s=%s is not a whole number"), name,
                                pb_quote (value, q));
         number = (double) whole;
       }
@@ -740,18 +750,18 @@ pb_kind_check_param (const pb_kind *kind,
       errno = 0;
       number = strtod (value, &end);
       if (end == value || *end != '\0' || errno != 0 || !isfinite (number))
-        return pb_error_set (err, PB_EINVAL, "%s=%s is not a number", name, pb_quote (value, q));
+        return pb_error_set (err, PB_EINVAL, _("%s=%s is not a number"), name, pb_quote (value, q));
       break;
 
     case PB_PARAM_CHOICE:
       if (!choice_index (spec->choices, value, NULL))
-        return pb_error_set (err, PB_EINVAL, "%s=%s is not one of %s", name,
+        return pb_error_set (err, PB_EINVAL, _("%s=%s is not one of %s"), name,
                              pb_quote (value, q), spec->choices);
       return PB_OK;
 
     case PB_PARAM_EXPR:
       if (strspn (value, " \t\n") == strlen (value))
-        return pb_error_set (err, PB_EINVAL, "%s is empty", name);
+        return pb_error_set (err, PB_EINVAL, _("%s is empty"), name);
       return PB_OK;
 
     case PB_PARAM_STRING:
@@ -761,7 +771,7 @@ pb_kind_check_param (const pb_kind *kind,
     }
 
   if ((spec->min != 0 || spec->max != 0) && (number < spec->min || number > spec->max))
-    return pb_error_set (err, PB_EINVAL, "%s=%s is out of range (%g to %g)",
+    return pb_error_set (err, PB_EINVAL, _("%s=%s is out of range (%g to %g)"),
                          name, pb_quote (value, q), spec->min, spec->max);
   return PB_OK;
 }

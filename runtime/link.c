@@ -11,6 +11,7 @@
 
 #include <pushback/link.h>
 
+#include "i18n.h"
 #include "quote.h"
 #include "typing.h"
 
@@ -346,7 +347,7 @@ pb_link_check (const pb_graph *g,
   int rc;
 
   if (typing_init (&t, g) != PB_OK)
-    return pb_error_set (why, PB_ENOMEM, "out of memory");
+    return pb_error_set (why, PB_ENOMEM, _("out of memory"));
 
   na = find_node (&t, a);
   nb = find_node (&t, b);
@@ -358,12 +359,12 @@ pb_link_check (const pb_graph *g,
 
       if (nd == NULL)
         {
-          rc = pb_error_set (why, PB_ENOENT, "no process at %s", pb_addr_format (port, addr));
+          rc = pb_error_set (why, PB_ENOENT, _("no process at %s"), pb_addr_format (port, addr));
           goto out;
         }
       if (nd->kind == NULL)
         {
-          rc = pb_error_set (why, PB_ENOENT, "%s: unknown kind '%s'", label (nd, la),
+          rc = pb_error_set (why, PB_ENOENT, _("%s: unknown kind '%s'"), label (nd, la),
                              pb_quote (nd->kind_name != NULL ? nd->kind_name : "", q));
           goto out;
         }
@@ -375,9 +376,11 @@ pb_link_check (const pb_graph *g,
       const node *nd = sa == NULL ? na : nb;
       pb_addr port = sa == NULL ? a : b;
 
-      rc = pb_error_set (why, PB_ENOENT, "%s has no %s%s", label (nd, la),
-                         pb_kind_port_format (nd->kind, pb_addr_port (port), pa),
-                         nd->has_output ? "" : " while out=none");
+      pb_kind_port_format (nd->kind, pb_addr_port (port), pa);
+      if (nd->has_output)
+        rc = pb_error_set (why, PB_ENOENT, _("%s has no %s"), label (nd, la), pa);
+      else
+        rc = pb_error_set (why, PB_ENOENT, _("%s has no %s while out=none"), label (nd, la), pa);
       goto out;
     }
   pb_kind_port_format (na->kind, pb_addr_port (a), pa);
@@ -386,22 +389,26 @@ pb_link_check (const pb_graph *g,
   bn = label (nb, lb);
   if (sa->dir == sb->dir)
     {
-      rc = pb_error_set (why, PB_EDIRECTION, "%s.%s and %s.%s are both %s", an, pa, bn, pb,
-                         sa->dir == PB_PORT_OUT ? "outputs" : "inputs");
+      if (sa->dir == PB_PORT_OUT)
+        rc = pb_error_set (why, PB_EDIRECTION, _("%s.%s and %s.%s are both outputs"),
+                           an, pa, bn, pb);
+      else
+        rc = pb_error_set (why, PB_EDIRECTION, _("%s.%s and %s.%s are both inputs"),
+                           an, pa, bn, pb);
       goto out;
     }
   if (pb_graph_peer (g, a) != 0 || pb_graph_peer (g, b) != 0)
     {
       bool first = pb_graph_peer (g, a) != 0;
 
-      rc = pb_error_set (why, PB_EBUSY, "%s.%s is connected already",
+      rc = pb_error_set (why, PB_EBUSY, _("%s.%s is connected already"),
                          first ? an : bn, first ? pa : pb);
       goto out;
     }
   if (pb_addr_host (a) != pb_addr_host (b))
     {
       rc = pb_error_set (why, PB_EINVAL,
-                         "%s and %s are on different hosts: links between hosts are not supported yet",
+                         _("%s and %s are on different hosts: links between hosts are not supported yet"),
                          an, bn);
       goto out;
     }
@@ -415,7 +422,7 @@ pb_link_check (const pb_graph *g,
     {
       bool a_out = on == na && os == sa;
 
-      rc = pb_error_set (why, PB_ETYPE, "%s.%s gives %s but %s.%s takes %s",
+      rc = pb_error_set (why, PB_ETYPE, _("%s.%s gives %s but %s.%s takes %s"),
                          a_out ? an : bn, a_out ? pa : pb, pb__types_format (gives, ta),
                          a_out ? bn : an, a_out ? pb : pa, pb__types_format (takes, tb));
       goto out;
@@ -423,10 +430,10 @@ pb_link_check (const pb_graph *g,
 
   rc = reaches (&t, in, on, &cycle);
   if (rc != PB_OK)
-    rc = pb_error_set (why, rc, "out of memory");
+    rc = pb_error_set (why, rc, _("out of memory"));
   else if (cycle)
-    rc = pb_error_set (why, PB_ECYCLE, "%s.%s to %s.%s would close a flow cycle: "
-                       "feedback loops are not supported", an, pa, bn, pb);
+    rc = pb_error_set (why, PB_ECYCLE, _("%s.%s to %s.%s would close a flow cycle: "
+                                         "feedback loops are not supported"), an, pa, bn, pb);
 out:
   typing_clear (&t);
   return rc;

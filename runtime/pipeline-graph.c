@@ -9,6 +9,8 @@
 #include <pushback/kinds.h>
 #include <pushback/pipeline.h>
 
+#include "i18n.h"
+
 /* The lowest port of @dir that @process has and has not linked yet. */
 static int
 next_free_port (pb_graph      *graph,
@@ -54,7 +56,6 @@ resolve_end (const pb_pipeline     *p,
 {
   const pb_pipeline_element *el = pb_pipeline_element_at (p, end->element);
   const pb_kind *kind = pb_kind_find (el->kind);
-  const char *what = dir == PB_PORT_OUT ? "output" : "input";
   uint32_t port;
 
   if (end->port != NULL)
@@ -63,18 +64,22 @@ resolve_end (const pb_pipeline     *p,
       pb_error perr;
 
       if (pb_kind_port_parse (kind, end->port, &port, &perr) != PB_OK)
-        return pb_error_set (err, PB_ENOENT, "%s: %s (column %zu)", el->name, perr.message, column);
+        return pb_error_set (err, PB_ENOENT, _("%s: %s (column %zu)"), el->name, perr.message, column);
       spec = pb_kind_port_lookup (kind, port, NULL);
       if (spec->dir != dir)
-        return pb_error_set (err, PB_EDIRECTION, "%s: '%s' is not an %s (column %zu)",
-                             el->name, end->port, what, column);
+        return pb_error_set (err, PB_EDIRECTION,
+                             dir == PB_PORT_OUT ? _("%s: '%s' is not an output (column %zu)")
+                                                : _("%s: '%s' is not an input (column %zu)"),
+                             el->name, end->port, column);
       if (pb_graph_peer (graph, pb_addr_with_port (addrs[end->element], port)) != 0)
-        return pb_error_set (err, PB_EBUSY, "%s.%s is linked twice (column %zu)",
+        return pb_error_set (err, PB_EBUSY, _("%s.%s is linked twice (column %zu)"),
                              el->name, end->port, column);
     }
   else if (next_free_port (graph, addrs[end->element], kind, dir, &port) != PB_OK)
-    return pb_error_set (err, PB_EBUSY, "%s: %s has no free %s (column %zu)",
-                         el->name, el->kind, what, column);
+    return pb_error_set (err, PB_EBUSY,
+                         dir == PB_PORT_OUT ? _("%s: %s has no free output (column %zu)")
+                                            : _("%s: %s has no free input (column %zu)"),
+                         el->name, el->kind, column);
   *out = pb_addr_with_port (addrs[end->element], port);
   return PB_OK;
 }
@@ -91,7 +96,7 @@ pb_pipeline_build (const pb_pipeline *p,
   int rc = PB_OK;
 
   if (addrs == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 
   for (size_t i = 0; i < n && rc == PB_OK; i++)
     {
@@ -100,29 +105,29 @@ pb_pipeline_build (const pb_pipeline *p,
 
       if (kind == NULL)
         {
-          rc = pb_error_set (err, PB_ENOENT, "unknown kind '%s' at column %zu (pushback-run --help lists them)",
+          rc = pb_error_set (err, PB_ENOENT, _("unknown kind '%s' at column %zu (pushback-run --help lists them)"),
                              el->kind, el->column);
           break;
         }
       rc = pb_graph_add_process (graph, host, el->kind, &addrs[i]);
       if (rc != PB_OK)
         {
-          pb_error_set (err, rc, "%s: cannot add it: %s", el->name, pb_strerror (rc));
+          pb_error_set (err, rc, _("%s: cannot add it: %s"), el->name, pb_strerror (rc));
           break;
         }
       added++;
       rc = pb_graph_set_name (graph, addrs[i], el->name);
       if (rc != PB_OK)
-        pb_error_set (err, rc, "%s: cannot name it: %s", el->name, pb_strerror (rc));
+        pb_error_set (err, rc, _("%s: cannot name it: %s"), el->name, pb_strerror (rc));
       for (size_t j = 0; j < el->n_props && rc == PB_OK; j++)
         {
           pb_error perr;
 
           if (pb_kind_check_param (kind, el->props[j].key, el->props[j].value, &perr) != PB_OK)
-            rc = pb_error_set (err, perr.code, "%s: %s", el->name, perr.message);
+            rc = pb_error_set (err, perr.code, _("%s: %s"), el->name, perr.message);
           else if ((rc = pb_graph_set_param (graph, addrs[i], el->props[j].key,
                                              el->props[j].value)) != PB_OK)
-            pb_error_set (err, rc, "%s: %s", el->name, pb_strerror (rc));
+            pb_error_set (err, rc, _("%s: %s"), el->name, pb_strerror (rc));
         }
     }
 
@@ -135,7 +140,7 @@ pb_pipeline_build (const pb_pipeline *p,
       if (rc == PB_OK)
         rc = resolve_end (p, graph, addrs, &link->dst, PB_PORT_IN, link->column, &b, err);
       if (rc == PB_OK && (rc = pb_graph_connect (graph, a, b)) != PB_OK)
-        pb_error_set (err, rc, "cannot link at column %zu: %s", link->column, pb_strerror (rc));
+        pb_error_set (err, rc, _("cannot link at column %zu: %s"), link->column, pb_strerror (rc));
     }
 
   /* Nothing half-built stays behind. */

@@ -19,6 +19,8 @@
 
 #include <pushback/pipeline.h>
 
+#include "i18n.h"
+
 /* The characters of kinds, keys and names. */
 #define IDENT_CHARS \
   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
@@ -265,7 +267,7 @@ static int
 no_memory (parser *ps)
 {
   return pb_error_set (ps->err, PB_ENOMEM,
-                       "out of memory while parsing a pipeline description");
+                       _("out of memory while parsing a pipeline description"));
 }
 
 /*
@@ -451,7 +453,7 @@ lex_text (parser     *ps,
       end = read_word (s, NULL);
       if (end == NULL)
         return pb_error_set (ps->err, PB_EINVAL,
-                             "unterminated quote in '%s' at column %zu",
+                             _("unterminated quote in '%s' at column %zu"),
                              show (b, s, strlen (s)), column);
       value = arena_alloc (&ps->p->mem, (size_t) (end - s) + 1);
       if (value == NULL)
@@ -534,8 +536,8 @@ parse_reference (parser *ps,
   if (!is_identifier (tok->value, (size_t) (dot - tok->value))
       || strspn (dot + 1, PORT_CHARS) != strlen (dot + 1))
     return pb_error_set (ps->err, PB_EINVAL,
-                         "invalid reference '%s' at column %zu: "
-                         "expected NAME. or NAME.PORT",
+                         _("invalid reference '%s' at column %zu: "
+                           "expected NAME. or NAME.PORT"),
                          show (b, tok->raw, tok->raw_len), tok->column);
   /* The token is used up: cut its value into the name and the port. */
   *dot = '\0';
@@ -560,18 +562,18 @@ parse_prop (parser *ps,
 
   if (eq == NULL)
     return pb_error_set (ps->err, PB_EINVAL,
-                         "expected key=value after '%s', got '%s' "
-                         "at column %zu",
+                         _("expected key=value after '%s', got '%s' "
+                           "at column %zu"),
                          show (b1, e->kind, strlen (e->kind)),
                          show (b2, tok->raw, tok->raw_len), tok->column);
   if (eq == tok->value)
     return pb_error_set (ps->err, PB_EINVAL,
-                         "empty key in '%s' at column %zu",
+                         _("empty key in '%s' at column %zu"),
                          show (b1, tok->raw, tok->raw_len), tok->column);
   if (!is_identifier (tok->value, (size_t) (eq - tok->value)))
     return pb_error_set (ps->err, PB_EINVAL,
-                         "invalid key in '%s' at column %zu: "
-                         "use letters, digits, '-' and '_'",
+                         _("invalid key in '%s' at column %zu: "
+                           "use letters, digits, '-' and '_'"),
                          show (b1, tok->raw, tok->raw_len), tok->column);
   /* The token is used up: cut its value into the key and the value. */
   *eq = '\0';
@@ -583,7 +585,7 @@ parse_prop (parser *ps,
       earlier = ps->prop_tok[first + i];
   if (earlier != NULL)
     return pb_error_set (ps->err, PB_EINVAL,
-                         "key '%s' given twice to '%s' (columns %zu and %zu)",
+                         _("key '%s' given twice to '%s' (columns %zu and %zu)"),
                          show (b1, tok->value, strlen (tok->value)),
                          show (b2, e->kind, strlen (e->kind)),
                          earlier->column, tok->column);
@@ -593,8 +595,8 @@ parse_prop (parser *ps,
       /* A name that a reference cannot spell would be no use. */
       if (!is_identifier (eq + 1, strlen (eq + 1)))
         return pb_error_set (ps->err, PB_EINVAL,
-                             "invalid element name in '%s' at column %zu: "
-                             "use letters, digits, '-' and '_'",
+                             _("invalid element name in '%s' at column %zu: "
+                               "use letters, digits, '-' and '_'"),
                              show (b1, tok->raw, tok->raw_len), tok->column);
       e->name = eq + 1;
       ps->name_tok[element] = tok;
@@ -662,8 +664,8 @@ parse_item (parser  *ps,
     }
   if (!is_identifier (tok->value, strlen (tok->value)))
     return pb_error_set (ps->err, PB_EINVAL,
-                         "expected an element kind or a reference, "
-                         "got '%s' at column %zu",
+                         _("expected an element kind or a reference, "
+                           "got '%s' at column %zu"),
                          show (b, tok->raw, tok->raw_len), tok->column);
   return parse_element (ps, tokp, it);
 }
@@ -678,7 +680,7 @@ check_branch (parser     *ps,
 
   if (length == 1 && first->ref != NULL)
     return pb_error_set (ps->err, PB_EINVAL,
-                         "'%s' at column %zu is not linked to anything",
+                         _("'%s' at column %zu is not linked to anything"),
                          show (b, first->ref->raw, first->ref->raw_len),
                          first->ref->column);
   return PB_OK;
@@ -729,8 +731,8 @@ name_elements (parser *ps)
       s = table_lookup (&p->names, name);
       if (s->key != NULL)
         return pb_error_set (ps->err, PB_EINVAL,
-                             "element name '%s' used twice "
-                             "(columns %zu and %zu)",
+                             _("element name '%s' used twice "
+                               "(columns %zu and %zu)"),
                              show (b, name, strlen (name)),
                              ps->name_tok[s->value]->column,
                              ps->name_tok[i]->column);
@@ -783,7 +785,7 @@ resolve (parser      *ps,
 
   if (s->key == NULL)
     return pb_error_set (ps->err, PB_EINVAL,
-                         "'%s' at column %zu refers to no element named '%s'",
+                         _("'%s' at column %zu refers to no element named '%s'"),
                          show (b1, ref->raw, ref->raw_len), ref->column,
                          show (b2, ref->value, strlen (ref->value)));
   *element = s->value;
@@ -803,7 +805,7 @@ parse (parser *ps)
   int r;
 
   if (tok == NULL)
-    return pb_error_set (ps->err, PB_EINVAL, "empty pipeline description");
+    return pb_error_set (ps->err, PB_EINVAL, _("empty pipeline description"));
 
   /* Each word makes at most one element or prop, each `!` one link. */
   p->elements = arena_array (&p->mem, ps->n_words, sizeof *p->elements);
@@ -824,12 +826,12 @@ parse (parser *ps)
         {
           if (bang != NULL)
             return pb_error_set (ps->err, PB_EINVAL,
-                                 "nothing between '!' at column %zu "
-                                 "and '!' at column %zu",
+                                 _("nothing between '!' at column %zu "
+                                   "and '!' at column %zu"),
                                  bang->column, tok->column);
           if (branch_length == 0)
             return pb_error_set (ps->err, PB_EINVAL,
-                                 "nothing before '!' at column %zu",
+                                 _("nothing before '!' at column %zu"),
                                  tok->column);
           bang = tok;
           tok = tok->next;
@@ -860,7 +862,7 @@ parse (parser *ps)
     }
   if (bang != NULL)
     return pb_error_set (ps->err, PB_EINVAL,
-                         "nothing after '!' at column %zu", bang->column);
+                         _("nothing after '!' at column %zu"), bang->column);
   r = check_branch (ps, &first, branch_length);
   if (r != PB_OK)
     return r;

@@ -10,6 +10,7 @@
 
 #include <pushback/kinds.h>
 
+#include "i18n.h"
 #include "store-private.h"
 
 /*
@@ -33,24 +34,24 @@ load_document (pb_store      *s,
 
   if (rc != PB_OK)
     return rc;
-  rc = pb_store__step (s, st, "read the metadata", err);
+  rc = pb_store__step (s, st, N_("read the metadata"), err);
   if (rc == SQLITE_DONE)
-    rc = pb_store__bad_row (s, err, "the metadata row is missing");
+    rc = pb_store__bad_row (s, err, _("the metadata row is missing"));
   else if (rc == SQLITE_ROW)
     {
       if (!pb_store__column_int (st, 0, 1, 1, &id))
-        rc = pb_store__bad_row (s, err, "the metadata row is not row 1");
+        rc = pb_store__bad_row (s, err, _("the metadata row is not row 1"));
       else if (!pb_store__column_text (st, 1, false, &t))
-        rc = pb_store__bad_row (s, err, "the title is not text");
+        rc = pb_store__bad_row (s, err, _("the title is not text"));
       else if (!pb_store__column_real (st, 2, &view->zoom) || view->zoom <= 0
                || !pb_store__column_real (st, 3, &view->scroll_x)
                || !pb_store__column_real (st, 4, &view->scroll_y))
-        rc = pb_store__bad_row (s, err, "the view is not a zoom greater than 0 and a finite scroll "
-                      "position");
+        rc = pb_store__bad_row (s, err, _("the view is not a zoom greater than 0 and a finite scroll "
+                                          "position"));
       else if ((*title = strdup (t)) == NULL)
-        rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
-      else if ((rc = pb_store__step (s, st, "read the metadata", err)) == SQLITE_ROW)
-        rc = pb_store__bad_row (s, err, "there is more than one metadata row");
+        rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
+      else if ((rc = pb_store__step (s, st, N_("read the metadata"), err)) == SQLITE_ROW)
+        rc = pb_store__bad_row (s, err, _("there is more than one metadata row"));
       else if (rc == SQLITE_DONE)
         rc = PB_OK;
     }
@@ -71,7 +72,7 @@ load_processes (pb_store         *s,
   int rc = pb_store__prepare (s, db, "SELECT host, id, kind, name, x, y, width, height, collapsed "
                     "FROM processes ORDER BY host, id", &st, err);
 
-  while (rc == PB_OK && (rc = pb_store__step (s, st, "read the processes", err)) == SQLITE_ROW)
+  while (rc == PB_OK && (rc = pb_store__step (s, st, N_("read the processes"), err)) == SQLITE_ROW)
     {
       int64_t host, id, collapsed = 0;
       const char *kind, *name;
@@ -85,49 +86,50 @@ load_processes (pb_store         *s,
         {
           char qh[PB_QUOTE_MAX], qi[PB_QUOTE_MAX];
 
-          rc = pb_store__bad_row (s, err, "a process has host %s and id %s: hosts are integers "
-                        "from 0 to %u, ids from 1 to %u", pb_store__column_quote (st, 0, qh),
-                        pb_store__column_quote (st, 1, qi), PB_HOST_MAX, PB_PROCESS_MAX);
+          rc = pb_store__bad_row (s, err, _("a process has host %s and id %s: hosts are integers "
+                                            "from 0 to %u, ids from 1 to %u"),
+                                  pb_store__column_quote (st, 0, qh),
+                                  pb_store__column_quote (st, 1, qi), PB_HOST_MAX, PB_PROCESS_MAX);
           break;
         }
       l.process = pb_addr_make ((uint32_t) host, (uint32_t) id, 0);
       pb_store__process_label (l.process, NULL, label);
       if (!pb_store__column_text (st, 2, false, &kind))
-        rc = pb_store__bad_row (s, err, "%s has a kind that is not UTF-8 text", label);
+        rc = pb_store__bad_row (s, err, _("%s has a kind that is not UTF-8 text"), label);
       else if (pb_kind_find (kind) == NULL)
-        rc = pb_store__bad_row (s, err, "%s has an unknown kind '%s'", label, pb_quote (kind, q));
+        rc = pb_store__bad_row (s, err, _("%s has an unknown kind '%s'"), label, pb_quote (kind, q));
       else if (!pb_store__column_text (st, 3, true, &name) || (name != NULL && name[0] == '\0'))
-        rc = pb_store__bad_row (s, err, "%s has a name that is empty or not UTF-8 text", label);
+        rc = pb_store__bad_row (s, err, _("%s has a name that is empty or not UTF-8 text"), label);
       else if (sqlite3_column_type (st, 4) == SQLITE_NULL
                && sqlite3_column_type (st, 5) == SQLITE_NULL)
         l.placed = false;
       else if (pb_store__column_real (st, 4, &l.x) && pb_store__column_real (st, 5, &l.y))
         l.placed = true;
       else
-        rc = pb_store__bad_row (s, err, "%s has a position that is not two finite numbers", label);
+        rc = pb_store__bad_row (s, err, _("%s has a position that is not two finite numbers"), label);
       if (rc != PB_OK)
         break;
       if (!pb_store__column_real (st, 6, &l.width) || l.width < 0
           || !pb_store__column_real (st, 7, &l.height) || l.height < 0)
-        rc = pb_store__bad_row (s, err, "%s has a size that is not two finite numbers, not "
-                      "negative", label);
+        rc = pb_store__bad_row (s, err, _("%s has a size that is not two finite numbers, not "
+                                          "negative"), label);
       else if (!pb_store__column_int (st, 8, 0, 1, &collapsed))
-        rc = pb_store__bad_row (s, err, "%s has a collapsed flag that is not 0 or 1", label);
+        rc = pb_store__bad_row (s, err, _("%s has a collapsed flag that is not 0 or 1"), label);
       if (rc != PB_OK)
         break;
       l.collapsed = collapsed != 0;
 
       grc = pb_graph_insert_process (g, l.process, kind);
       if (grc == PB_EEXIST)
-        rc = pb_store__bad_row (s, err, "%s appears twice", label);
+        rc = pb_store__bad_row (s, err, _("%s appears twice"), label);
       else if (grc == PB_OK && name != NULL
                && (grc = pb_graph_set_name (g, l.process, name)) == PB_EEXIST)
-        rc = pb_store__bad_row (s, err, "two processes are named '%s'", pb_quote (name, q));
+        rc = pb_store__bad_row (s, err, _("two processes are named '%s'"), pb_quote (name, q));
       else if (grc == PB_EINVAL)
-        rc = pb_store__bad_row (s, err, "%s has a name that is not one line of text ('%s')", label,
+        rc = pb_store__bad_row (s, err, _("%s has a name that is not one line of text ('%s')"), label,
                       pb_quote (name, q));
       else if (grc != PB_OK)
-        rc = pb_error_set (err, grc, "%s: cannot load %s: %s", s->path, label,
+        rc = pb_error_set (err, grc, _("%s: cannot load %s: %s"), s->path, label,
                            pb_strerror (grc));
       if (rc != PB_OK)
         break;
@@ -139,7 +141,7 @@ load_processes (pb_store         *s,
 
           if (more == NULL)
             {
-              rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+              rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
               break;
             }
           lay = more;
@@ -172,7 +174,7 @@ load_params (pb_store *s,
   int rc = pb_store__prepare (s, db, "SELECT host, id, key, type, value FROM params "
                     "ORDER BY host, id, key", &st, err);
 
-  while (rc == PB_OK && (rc = pb_store__step (s, st, "read the parameters", err)) == SQLITE_ROW)
+  while (rc == PB_OK && (rc = pb_store__step (s, st, N_("read the parameters"), err)) == SQLITE_ROW)
     {
       int64_t host, id;
       pb_addr process;
@@ -188,8 +190,8 @@ load_params (pb_store *s,
         {
           char qh[PB_QUOTE_MAX], qi[PB_QUOTE_MAX];
 
-          rc = pb_store__bad_row (s, err, "a parameter belongs to host %s and id %s, which is no "
-                        "process address", pb_store__column_quote (st, 0, qh),
+          rc = pb_store__bad_row (s, err, _("a parameter belongs to host %s and id %s, which is no "
+                                            "process address"), pb_store__column_quote (st, 0, qh),
                         pb_store__column_quote (st, 1, qi));
           break;
         }
@@ -197,7 +199,7 @@ load_params (pb_store *s,
       pb_store__process_label (process, pb_graph_process_name (g, process), label);
       if (!pb_graph_has_process (g, process))
         {
-          rc = pb_store__bad_row (s, err, "a parameter belongs to %s, which does not exist", label);
+          rc = pb_store__bad_row (s, err, _("a parameter belongs to %s, which does not exist"), label);
           break;
         }
       if (process != last)
@@ -208,37 +210,37 @@ load_params (pb_store *s,
           kind = pb_kind_find (pb_graph_process_kind (g, process));
         }
       if (!pb_store__column_text (st, 2, false, &key) || key[0] == '\0')
-        rc = pb_store__bad_row (s, err, "%s has a parameter whose key is not text", label);
+        rc = pb_store__bad_row (s, err, _("%s has a parameter whose key is not text"), label);
       else if (last_key != NULL && strcmp (last_key, key) == 0)
-        rc = pb_store__bad_row (s, err, "%s has parameter '%s' twice", label, pb_quote (key, q));
+        rc = pb_store__bad_row (s, err, _("%s has parameter '%s' twice"), label, pb_quote (key, q));
       else if ((spec = pb_kind_find_param (kind, key)) == NULL)
-        rc = pb_store__bad_row (s, err, "%s: kind '%s' has no parameter '%s'", label,
+        rc = pb_store__bad_row (s, err, _("%s: kind '%s' has no parameter '%s'"), label,
                       pb_kind_name (kind), pb_quote (key, q));
       else if (!pb_store__column_text (st, 3, false, &type))
-        rc = pb_store__bad_row (s, err, "%s: parameter '%s' has a type that is not text", label, key);
+        rc = pb_store__bad_row (s, err, _("%s: parameter '%s' has a type that is not text"), label, key);
       else if (strcmp (type, pb_store__param_type_names[spec->type]) != 0)
-        rc = pb_store__bad_row (s, err, "%s: parameter '%s' was saved as %s, but kind '%s' takes %s",
+        rc = pb_store__bad_row (s, err, _("%s: parameter '%s' was saved as %s, but kind '%s' takes %s"),
                       label, key, pb_quote (type, q2), pb_kind_name (kind),
                       pb_store__param_type_names[spec->type]);
       else if (!pb_store__column_text (st, 4, false, &value))
-        rc = pb_store__bad_row (s, err, "%s: parameter '%s' has a value that is not UTF-8 text",
+        rc = pb_store__bad_row (s, err, _("%s: parameter '%s' has a value that is not UTF-8 text"),
                       label, key);
       else if (pb_kind_check_param (kind, key, value, &perr) != PB_OK)
-        rc = pb_store__bad_row (s, err, "%s: %s", label, perr.message);
+        rc = pb_store__bad_row (s, err, _("%s: %s"), label, perr.message);
       if (rc != PB_OK)
         break;
 
       grc = pb_graph_set_param (g, process, key, value);
       if (grc != PB_OK)
         {
-          rc = pb_error_set (err, grc, "%s: cannot load %s: %s", s->path, label,
+          rc = pb_error_set (err, grc, _("%s: cannot load %s: %s"), s->path, label,
                              pb_strerror (grc));
           break;
         }
       free (last_key);
       if ((last_key = strdup (key)) == NULL)
         {
-          rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+          rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
           break;
         }
     }
@@ -280,7 +282,7 @@ load_links (pb_store *s,
   char pa[PB_ADDR_STRLEN], pb[PB_ADDR_STRLEN];
   int rc = pb_store__prepare (s, db, "SELECT port, peer, flags FROM links ORDER BY port", &st, err);
 
-  while (rc == PB_OK && (rc = pb_store__step (s, st, "read the links", err)) == SQLITE_ROW)
+  while (rc == PB_OK && (rc = pb_store__step (s, st, N_("read the links"), err)) == SQLITE_ROW)
     {
       link_row r;
       int64_t flags = 0;
@@ -290,27 +292,29 @@ load_links (pb_store *s,
       rc = PB_OK;
       if (!pb_store__column_address (st, 0, &r.port) || !pb_store__column_address (st, 1, &r.peer))
         {
-          rc = pb_store__bad_row (s, err, "a link has an address that is not an integer");
+          rc = pb_store__bad_row (s, err, _("a link has an address that is not an integer"));
           break;
         }
       /* Addresses are formatted only for a message: this loop runs twice
        * per link. */
       if (!pb_store__column_int (st, 2, 0, UINT32_MAX, &flags))
-        problem = "has flags that are not an integer from 0 to 4294967295";
+        problem = N_("has flags that are not an integer from 0 to 4294967295");
       else if (pb_addr_process (r.port) == 0 || pb_addr_process (r.peer) == 0)
-        problem = "has an end on process id 0";
+        problem = N_("has an end on process id 0");
       else if (r.port == r.peer)
-        problem = "joins a port to itself";
+        problem = N_("joins a port to itself");
       else if (!pb_graph_has_process (g, r.port))
-        problem = "starts at a process that does not exist";
+        problem = N_("starts at a process that does not exist");
       else if (!pb_graph_has_process (g, r.peer))
-        problem = "ends at a process that does not exist";
+        problem = N_("ends at a process that does not exist");
       else if (!pb_store__port_exists (g, r.port))
-        problem = "starts at a port that the kind of its process does not have";
+        problem = N_("starts at a port that the kind of its process does not have");
       if (problem != NULL)
         {
-          rc = pb_store__bad_row (s, err, "link %s -> %s %s", pb_addr_format (r.port, pa),
-                        pb_addr_format (r.peer, pb), problem);
+          /* Translators: the last %s says what is wrong with the link, as
+           * "has an end on process id 0" (translated on its own). */
+          rc = pb_store__bad_row (s, err, _("link %s -> %s %s"), pb_addr_format (r.port, pa),
+                        pb_addr_format (r.peer, pb), _(problem));
           break;
         }
       r.flags = (uint32_t) flags;
@@ -324,7 +328,7 @@ load_links (pb_store *s,
 
               if (more == NULL)
                 {
-                  rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+                  rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
                   break;
                 }
               back = more;
@@ -335,12 +339,12 @@ load_links (pb_store *s,
         }
       grc = pb_graph_connect (g, r.port, r.peer);
       if (grc == PB_EBUSY)
-        rc = pb_store__bad_row (s, err, "port %s is linked twice",
+        rc = pb_store__bad_row (s, err, _("port %s is linked twice"),
                       pb_addr_format (pb_graph_peer (g, r.port) != 0 ? r.port : r.peer, pa));
       else if (grc == PB_OK)
         grc = pb_graph_set_link_flags (g, r.port, r.flags);
       if (rc == PB_OK && grc != PB_OK)
-        rc = pb_error_set (err, grc, "%s: cannot load link %s -> %s: %s", s->path,
+        rc = pb_error_set (err, grc, _("%s: cannot load link %s -> %s: %s"), s->path,
                            pb_addr_format (r.port, pa), pb_addr_format (r.peer, pb),
                            pb_strerror (grc));
       if (rc != PB_OK)
@@ -353,7 +357,7 @@ load_links (pb_store *s,
   n_links = pb_graph_n_connections (g);
   if (rc == PB_OK && n_links > 0
       && (links = malloc (n_links * sizeof *links)) == NULL)
-    rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
   if (rc == PB_OK)
     {
       pb_graph_list_connections (g, links, n_links);
@@ -366,14 +370,14 @@ load_links (pb_store *s,
           if (i < n_links
               && (i == n_back || links[i].a < back[i].peer
                   || (links[i].a == back[i].peer && links[i].b < back[i].port)))
-            rc = pb_store__bad_row (s, err, "link %s -> %s has no row for the way back",
+            rc = pb_store__bad_row (s, err, _("link %s -> %s has no row for the way back"),
                           pb_addr_format (links[i].a, pa), pb_addr_format (links[i].b, pb));
           else if (i == n_links || links[i].a != back[i].peer || links[i].b != back[i].port)
-            rc = pb_store__bad_row (s, err, "link %s -> %s has no row for the way back, or is "
-                          "linked twice", pb_addr_format (back[i].port, pa),
+            rc = pb_store__bad_row (s, err, _("link %s -> %s has no row for the way back, or is "
+                                              "linked twice"), pb_addr_format (back[i].port, pa),
                           pb_addr_format (back[i].peer, pb));
           else if (pb_graph_link_flags (g, links[i].a) != back[i].flags)
-            rc = pb_store__bad_row (s, err, "link %s -> %s has different flags at its two ends",
+            rc = pb_store__bad_row (s, err, _("link %s -> %s has different flags at its two ends"),
                           pb_addr_format (links[i].a, pa), pb_addr_format (links[i].b, pb));
         }
     }
@@ -399,16 +403,16 @@ pb_store_load (pb_store      *s,
   if (graph != NULL)
     *graph = NULL;
   if (s == NULL || graph == NULL || local_host > PB_HOST_MAX)
-    return pb_error_set (err, PB_EINVAL, "pb_store_load: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_load: invalid argument"));
 
   g = pb_graph_new (local_host);
   if (g == NULL)
-    return pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    return pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
 
   /* One read transaction, so that a concurrent save is seen whole or not
    * at all. */
   db = pb_store__reader (s);
-  rc = pb_store__exec (s, db, "BEGIN", "read the document", err);
+  rc = pb_store__exec (s, db, "BEGIN", N_("read the document"), err);
   if (rc == PB_OK)
     {
       rc = load_document (s, db, &title, &view, err);

@@ -143,9 +143,10 @@ sqlite3    *pb_store__reader            (const pb_store *s);
  * SQL on a connection of @s. Each fills @err, naming the file, when it
  * fails, and returns a pb_result: PB_EFORMAT for a corrupt file, else
  * pb_store_code() of SQLite's result. @doing says what failed ("read the
- * document"). pb_store__step() returns SQLITE_ROW or SQLITE_DONE on
- * success; pb_store__run() steps a statement that returns no rows and
- * resets it for the next.
+ * document"), marked with N_() by the caller: the message translates
+ * it. pb_store__step() returns SQLITE_ROW or SQLITE_DONE on success;
+ * pb_store__run() steps a statement that returns no rows and resets it
+ * for the next.
  */
 int         pb_store__sql_error         (const pb_store *s,
                                          sqlite3        *db,

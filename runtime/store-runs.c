@@ -9,6 +9,7 @@
 
 #include <pushback/version.h>
 
+#include "i18n.h"
 #include "store-private.h"
 
 /*
@@ -31,27 +32,27 @@ pb_store_record_run (pb_store                *s,
   int rc;
 
   if (s == NULL || (counters == NULL && n_counters > 0))
-    return pb_error_set (err, PB_EINVAL, "pb_store_record_run: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_record_run: invalid argument"));
   if (s->mode != PB_STORE_WRITE)
-    return pb_error_set (err, PB_EINVAL, "%s is open read-only", s->path);
+    return pb_error_set (err, PB_EINVAL, _("%s is open read-only"), s->path);
   if (duration_ns > INT64_MAX)
-    return pb_error_set (err, PB_EINVAL, "%s: cannot record the run: its duration "
-                         "exceeds INT64_MAX", s->path);
+    return pb_error_set (err, PB_EINVAL, _("%s: cannot record the run: its duration "
+                                           "exceeds INT64_MAX"), s->path);
   for (i = 0; i < n_counters; i++)
     {
       const pb_store_counters *c = &counters[i];
 
       pb_store__process_label (c->process, NULL, label);
       if (pb_addr_process (c->process) == 0 || pb_addr_port (c->process) != 0)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot record the run: %s is not a "
-                             "process address", s->path, label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot record the run: %s is not a "
+                                               "process address"), s->path, label);
       if (!pb_store__text_valid (c->name) || !pb_store__text_valid (c->kind))
-        return pb_error_set (err, PB_EINVAL, "%s: cannot record the run: the name or "
-                             "kind of %s is not UTF-8", s->path, label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot record the run: the name or "
+                                               "kind of %s is not UTF-8"), s->path, label);
       if (c->calls > INT64_MAX || c->busy_ns > INT64_MAX
           || c->items_in > INT64_MAX || c->items_out > INT64_MAX)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot record the run: a counter of "
-                             "%s exceeds INT64_MAX", s->path, label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot record the run: a counter of "
+                                               "%s exceeds INT64_MAX"), s->path, label);
     }
 
   rc = pb_store__begin_write (s, err);
@@ -88,10 +89,10 @@ pb_store_record_run (pb_store                *s,
       src = sqlite3_step (ins_counter);
       sqlite3_reset (ins_counter);
       if (src == SQLITE_CONSTRAINT_PRIMARYKEY)
-        rc = pb_error_set (err, PB_EINVAL, "%s: cannot record the run: %s appears twice",
+        rc = pb_error_set (err, PB_EINVAL, _("%s: cannot record the run: %s appears twice"),
                            s->path, pb_store__process_label (c->process, NULL, label));
       else if (src != SQLITE_DONE)
-        rc = pb_store__sql_error (s, s->db, src, "record the run", err);
+        rc = pb_store__sql_error (s, s->db, src, N_("record the run"), err);
     }
   sqlite3_finalize (ins_run);
   sqlite3_finalize (ins_counter);
@@ -116,12 +117,12 @@ pb_store_list_runs (pb_store            *s,
   if (n_runs != NULL)
     *n_runs = 0;
   if (s == NULL || runs == NULL || n_runs == NULL)
-    return pb_error_set (err, PB_EINVAL, "pb_store_list_runs: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_list_runs: invalid argument"));
 
   rc = pb_store__prepare (s, pb_store__reader (s), "SELECT r.id, r.started_us, r.duration_ns, r.app_version, "
                 "(SELECT count(*) FROM run_counters c WHERE c.run = r.id) "
                 "FROM runs r ORDER BY r.id", &st, err);
-  while (rc == PB_OK && (rc = pb_store__step (s, st, "read the runs", err)) == SQLITE_ROW)
+  while (rc == PB_OK && (rc = pb_store__step (s, st, N_("read the runs"), err)) == SQLITE_ROW)
     {
       pb_store_run r;
       int64_t duration, count;
@@ -134,7 +135,7 @@ pb_store_list_runs (pb_store            *s,
           || !pb_store__column_text (st, 3, false, &version)
           || !pb_store__column_int (st, 4, 0, INT64_MAX, &count))
         {
-          rc = pb_store__bad_row (s, err, "a recorded run has a value of the wrong type or range");
+          rc = pb_store__bad_row (s, err, _("a recorded run has a value of the wrong type or range"));
           break;
         }
       r.duration_ns = (uint64_t) duration;
@@ -142,7 +143,7 @@ pb_store_list_runs (pb_store            *s,
       if (!pb_store__string_list_add (&fresh.strings, version, &r.app_version)
           || !pb_store__listing_add (&fresh, &r, sizeof r))
         {
-          rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+          rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
           break;
         }
     }
@@ -176,15 +177,15 @@ pb_store_run_counters (pb_store                 *s,
   if (n_counters != NULL)
     *n_counters = 0;
   if (s == NULL || counters == NULL || n_counters == NULL)
-    return pb_error_set (err, PB_EINVAL, "pb_store_run_counters: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_run_counters: invalid argument"));
 
   rc = pb_store__prepare (s, pb_store__reader (s), "SELECT 1 FROM runs WHERE id = ?", &st, err);
   if (rc == PB_OK)
     {
       sqlite3_bind_int64 (st, 1, run_id);
-      rc = pb_store__step (s, st, "read the runs", err);
+      rc = pb_store__step (s, st, N_("read the runs"), err);
       if (rc == SQLITE_DONE)
-        rc = pb_error_set (err, PB_ENOENT, "%s has no run %lld", s->path,
+        rc = pb_error_set (err, PB_ENOENT, _("%s has no run %lld"), s->path,
                            (long long) run_id);
       else if (rc == SQLITE_ROW)
         rc = PB_OK;
@@ -198,7 +199,7 @@ pb_store_run_counters (pb_store                 *s,
                 "items_out FROM run_counters WHERE run = ? ORDER BY host, id", &st, err);
   if (rc == PB_OK)
     sqlite3_bind_int64 (st, 1, run_id);
-  while (rc == PB_OK && (rc = pb_store__step (s, st, "read the counters", err)) == SQLITE_ROW)
+  while (rc == PB_OK && (rc = pb_store__step (s, st, N_("read the counters"), err)) == SQLITE_ROW)
     {
       pb_store_counters c;
       int64_t host, id, v[4];
@@ -211,13 +212,13 @@ pb_store_run_counters (pb_store                 *s,
           || !pb_store__column_text (st, 2, true, &name)
           || !pb_store__column_text (st, 3, true, &kind))
         {
-          rc = pb_store__bad_row (s, err, "a counter of run %lld names no valid process",
+          rc = pb_store__bad_row (s, err, _("a counter of run %lld names no valid process"),
                         (long long) run_id);
           break;
         }
       for (k = 0; k < 4 && rc == PB_OK; k++)
         if (!pb_store__column_int (st, 4 + k, 0, INT64_MAX, &v[k]))
-          rc = pb_store__bad_row (s, err, "a counter of run %lld is not an integer from 0",
+          rc = pb_store__bad_row (s, err, _("a counter of run %lld is not an integer from 0"),
                         (long long) run_id);
       if (rc != PB_OK)
         break;
@@ -230,7 +231,7 @@ pb_store_run_counters (pb_store                 *s,
           || !pb_store__string_list_add (&fresh.strings, kind, &c.kind)
           || !pb_store__listing_add (&fresh, &c, sizeof c))
         {
-          rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+          rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
           break;
         }
     }

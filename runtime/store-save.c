@@ -11,6 +11,7 @@
 #include <pushback/kinds.h>
 #include <pushback/version.h>
 
+#include "i18n.h"
 #include "store-private.h"
 
 /*
@@ -165,22 +166,22 @@ check_layout (const pb_store        *s,
 
       pb_store__process_label (l->process, NULL, label);
       if (pb_addr_port (l->process) != 0)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot save the layout of %s: its "
-                             "address has port bits", s->path, label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot save the layout of %s: its "
+                                               "address has port bits"), s->path, label);
       if (i > 0 && layout[i - 1].process == l->process)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot save the layout: %s appears "
-                             "twice", s->path, label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot save the layout: %s appears "
+                                               "twice"), s->path, label);
       while (j < rows->n_processes && rows->processes[j].process < l->process)
         j++;
       if (j == rows->n_processes || rows->processes[j].process != l->process)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot save the layout of %s: the "
-                             "graph has no such process", s->path, label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot save the layout of %s: the "
+                                               "graph has no such process"), s->path, label);
       if ((l->placed && (!isfinite (l->x) || !isfinite (l->y)))
           || !isfinite (l->width) || l->width < 0
           || !isfinite (l->height) || l->height < 0)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot save the layout of %s: a "
-                             "coordinate is not finite, or a size is negative", s->path,
-                             label);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot save the layout of %s: a coordinate "
+                                               "is not finite, or a size is negative"),
+                             s->path, label);
       rows->processes[j].layout = l;
     }
   return PB_OK;
@@ -205,15 +206,15 @@ check_process (const pb_store *s,
   r->name = pb_graph_process_name (g, r->process);
   pb_store__process_label (r->process, pb_store__text_valid (r->name) ? r->name : NULL, label);
   if (kind == NULL && kind_name == NULL)
-    return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: it has no kind", s->path,
+    return pb_error_set (err, PB_EINVAL, _("%s: cannot save %s: it has no kind"), s->path,
                          label);
   if (kind == NULL)
-    return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: its kind '%s' is not in "
-                         "the catalogue", s->path, label, pb_quote (kind_name, q));
+    return pb_error_set (err, PB_EINVAL, _("%s: cannot save %s: its kind '%s' is not in "
+                                           "the catalogue"), s->path, label, pb_quote (kind_name, q));
   r->kind = pb_kind_name (kind);
 
   if (!save_rows_reserve_params (rows, n))
-    return pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    return pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
   pb_graph_list_params (g, r->process, rows->keys, rows->values, n);
   for (i = 0; i < n; i++)
     {
@@ -221,11 +222,11 @@ check_process (const pb_store *s,
       param_row *p = &rows->params[rows->n_params++];
 
       if (pb_kind_check_param (kind, key, value, &perr) != PB_OK)
-        return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: %s", s->path, label,
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot save %s: %s"), s->path, label,
                              perr.message);
       if (!pb_store__text_valid (value))
-        return pb_error_set (err, PB_EINVAL, "%s: cannot save %s: parameter '%s' is not "
-                             "UTF-8", s->path, label, key);
+        return pb_error_set (err, PB_EINVAL, _("%s: cannot save %s: parameter '%s' is not "
+                                               "UTF-8"), s->path, label, key);
       p->process = r->process;
       p->key = key;
       p->type = pb_store__param_type_names[pb_kind_find_param (kind, key)->type];
@@ -257,7 +258,7 @@ collect_rows (const pb_store     *s,
   rows->links = malloc ((2 * n_links + 1) * sizeof *rows->links);
   if (procs == NULL || links == NULL || *layout == NULL || rows->processes == NULL
       || rows->links == NULL)
-    rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
 
   if (rc == PB_OK)
     {
@@ -284,8 +285,8 @@ collect_rows (const pb_store     *s,
       uint32_t flags = pb_graph_link_flags (g, a);
 
       if (bad != 0)
-        rc = pb_error_set (err, PB_EINVAL, "%s: cannot save link %s -> %s: the kind of "
-                           "the process of %s has no port %u", s->path,
+        rc = pb_error_set (err, PB_EINVAL, _("%s: cannot save link %s -> %s: the kind of "
+                                             "the process of %s has no port %u"), s->path,
                            pb_addr_format (a, pa), pb_addr_format (b, pb),
                            bad == a ? pa : pb, pb_addr_port (bad));
       rows->links[2 * i] = (link_row) { a, b, flags };
@@ -422,13 +423,13 @@ sync_processes (pb_store        *s,
   int rc = pb_store__prepare (s, s->db, "SELECT host, id, kind, name, x, y, width, height, collapsed "
                     "FROM processes ORDER BY host, id", &st, err);
 
-  while (rc == PB_OK && ok && (rc = pb_store__step (s, st, "save", err)) == SQLITE_ROW)
+  while (rc == PB_OK && ok && (rc = pb_store__step (s, st, N_("save"), err)) == SQLITE_ROW)
     {
       pb_addr saved = column_process (st);
 
       if (saved == 0)
         {
-          rc = pb_store__bad_row (s, err, "a saved process has an invalid address");
+          rc = pb_store__bad_row (s, err, _("a saved process has an invalid address"));
           break;
         }
       rc = PB_OK;
@@ -457,7 +458,7 @@ sync_processes (pb_store        *s,
     ok = u64_list_add (&added, i++);
   sqlite3_finalize (st);
   if (rc == PB_OK && !ok)
-    rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
 
   if (rc == PB_OK)
     rc = delete_processes (s, "DELETE FROM processes WHERE host = ? AND id = ?", &gone, err);
@@ -545,14 +546,14 @@ sync_params (pb_store        *s,
   int rc = pb_store__prepare (s, s->db, "SELECT host, id, key, type, value FROM params "
                     "ORDER BY host, id, key", &st, err);
 
-  while (rc == PB_OK && ok && (rc = pb_store__step (s, st, "save", err)) == SQLITE_ROW)
+  while (rc == PB_OK && ok && (rc = pb_store__step (s, st, N_("save"), err)) == SQLITE_ROW)
     {
       pb_addr saved = column_process (st);
       int c = 1;
 
       if (saved == 0 || sqlite3_column_type (st, 2) != SQLITE_TEXT)
         {
-          rc = pb_store__bad_row (s, err, "a saved parameter has an invalid address or key");
+          rc = pb_store__bad_row (s, err, _("a saved parameter has an invalid address or key"));
           break;
         }
       rc = PB_OK;
@@ -581,7 +582,7 @@ sync_params (pb_store        *s,
     ok = u64_list_add (&added, i++);
   sqlite3_finalize (st);
   if (rc == PB_OK && !ok)
-    rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
 
   if (rc == PB_OK && gone.n > 0)
     rc = pb_store__prepare (s, s->db, "DELETE FROM params WHERE host = ? AND id = ? AND key = ?",
@@ -624,14 +625,14 @@ sync_links (pb_store        *s,
   bool ok = true;
   int rc = pb_store__prepare (s, s->db, "SELECT port, peer, flags FROM links ORDER BY port", &st, err);
 
-  while (rc == PB_OK && ok && (rc = pb_store__step (s, st, "save", err)) == SQLITE_ROW)
+  while (rc == PB_OK && ok && (rc = pb_store__step (s, st, N_("save"), err)) == SQLITE_ROW)
     {
       int64_t port;
       const link_row *r;
 
       if (sqlite3_column_type (st, 0) != SQLITE_INTEGER)
         {
-          rc = pb_store__bad_row (s, err, "a saved link has an address that is not an integer");
+          rc = pb_store__bad_row (s, err, _("a saved link has an address that is not an integer"));
           break;
         }
       port = sqlite3_column_int64 (st, 0);
@@ -655,18 +656,18 @@ sync_links (pb_store        *s,
     ok = u64_list_add (&added, i++);
   sqlite3_finalize (st);
   if (rc == PB_OK && !ok)
-    rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+    rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
 
   /* When most saved links go, emptying the table in one statement and
    * writing every link again is quicker than one delete per row. */
   if (rc == PB_OK && gone.n > 0 && gone.n >= rows->n_links / 2)
     {
-      rc = pb_store__exec (s, s->db, "DELETE FROM links", "save", err);
+      rc = pb_store__exec (s, s->db, "DELETE FROM links", N_("save"), err);
       added.n = 0;
       for (k = 0; rc == PB_OK && ok && k < rows->n_links; k++)
         ok = u64_list_add (&added, k);
       if (rc == PB_OK && !ok)
-        rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+        rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
       gone.n = 0;
     }
   if (rc == PB_OK && gone.n > 0)
@@ -737,16 +738,17 @@ pb_store_save (pb_store           *s,
 
   if (s == NULL || g == NULL
       || (doc != NULL && (doc->title == NULL || (doc->layout == NULL && doc->n_layout > 0))))
-    return pb_error_set (err, PB_EINVAL, "pb_store_save: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_save: invalid argument"));
   if (s->mode != PB_STORE_WRITE)
-    return pb_error_set (err, PB_EINVAL, "%s is open read-only", s->path);
+    return pb_error_set (err, PB_EINVAL, _("%s is open read-only"), s->path);
   if (doc != NULL && !pb_store__text_valid (doc->title))
-    return pb_error_set (err, PB_EINVAL, "%s: cannot save the title: it is not UTF-8",
+    return pb_error_set (err, PB_EINVAL, _("%s: cannot save the title: it is not UTF-8"),
                          s->path);
   if (doc != NULL && (!isfinite (doc->view.zoom) || doc->view.zoom <= 0
                       || !isfinite (doc->view.scroll_x) || !isfinite (doc->view.scroll_y)))
-    return pb_error_set (err, PB_EINVAL, "%s: cannot save the view: the zoom must be "
-                         "finite and greater than 0, the scroll position finite", s->path);
+    return pb_error_set (err, PB_EINVAL, _("%s: cannot save the view: the zoom must be "
+                                           "finite and greater than 0, the scroll position "
+                                           "finite"), s->path);
 
   rc = collect_rows (s, g, doc, &layout, &rows, err);
   if (rc == PB_OK)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "store-schema.h"
 
 /*
@@ -123,8 +124,8 @@ pb_store_schema_migrate (sqlite3               *db,
 
   if (from > schema->version)
     return pb_error_set (err, PB_EFORMAT,
-                         "%s: schema version %u is newer than this version of "
-                         "Pushback reads (%u)", path, from, schema->version);
+                         _("%s: schema version %u is newer than this version of "
+                           "Pushback reads (%u)"), path, from, schema->version);
 
   for (v = from; v < schema->version; v++)
     {
@@ -132,7 +133,7 @@ pb_store_schema_migrate (sqlite3               *db,
       if (rc != SQLITE_OK)
         {
           rc = pb_error_set (err, pb_store_code (rc),
-                             "%s: cannot migrate from schema version %u to %u: %s",
+                             _("%s: cannot migrate from schema version %u to %u: %s"),
                              path, v, v + 1,
                              message != NULL ? message : sqlite3_errstr (rc));
           sqlite3_free (message);
@@ -149,7 +150,7 @@ pb_store_schema_migrate (sqlite3               *db,
     snprintf (sql, sizeof sql, "PRAGMA user_version = %u;", schema->version);
   rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return pb_error_set (err, pb_store_code (rc), "%s: cannot record the schema version: %s",
+    return pb_error_set (err, pb_store_code (rc), _("%s: cannot record the schema version: %s"),
                          path, sqlite3_errmsg (db));
   return PB_OK;
 }
@@ -327,29 +328,47 @@ check_table (sqlite3    *db,
   if (rc != SQLITE_OK)
     {
       free_lines (have, n_have);
-      return pb_error_set (err, pb_store_code (rc), "%s: cannot read the schema of '%s': %s",
+      return pb_error_set (err, pb_store_code (rc), _("%s: cannot read the schema of '%s': %s"),
                            path, name, sqlite3_errstr (rc));
     }
   extra = first_missing (have, n_have, want, n_want);
   lacking = first_missing (want, n_want, have, n_have);
   if (extra != NULL && lacking != NULL
       && strncmp (extra, "definition ", 11) != 0 && strncmp (lacking, "definition ", 11) != 0)
-    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
-                       "it has %s where Pushback's has %s", path, name, extra, lacking);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s: the table '%s' is not a Pushback document's: "
+                                          "it has %s where Pushback's has %s"),
+                       path, name, extra, lacking);
   else if (extra != NULL && strncmp (extra, "definition ", 11) != 0)
-    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
-                       "it has %s, which Pushback's does not", path, name, extra);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s: the table '%s' is not a Pushback document's: "
+                                          "it has %s, which Pushback's does not"), path, name, extra);
   else if (lacking != NULL && strncmp (lacking, "definition ", 11) != 0)
-    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
-                       "it lacks %s", path, name, lacking);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s: the table '%s' is not a Pushback document's: "
+                                          "it lacks %s"), path, name, lacking);
   else if (extra != NULL || lacking != NULL)
-    rc = pb_error_set (err, PB_EFORMAT, "%s: the table '%s' is not a Pushback document's: "
-                       "its constraints differ", path, name);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s: the table '%s' is not a Pushback document's: "
+                                          "its constraints differ"), path, name);
   else
     rc = PB_OK;
   free_lines (have, n_have);
   free_lines (want, n_want);
   return rc;
+}
+
+/* "a table", "an index"...: SQLite's type of a schema object, with its
+ * article, as one phrase to translate; a type SQLite adds later keeps
+ * its own name. */
+static const char *
+object_type_phrase (const char *type)
+{
+  if (strcmp (type, "table") == 0)
+    return _("a table");
+  if (strcmp (type, "index") == 0)
+    return _("an index");
+  if (strcmp (type, "view") == 0)
+    return _("a view");
+  if (strcmp (type, "trigger") == 0)
+    return _("a trigger");
+  return type;
 }
 
 int
@@ -372,7 +391,7 @@ pb_store_schema_check (sqlite3               *db,
   if (rc != SQLITE_OK)
     {
       sqlite3_close (expected);
-      return pb_error_set (err, PB_ENOMEM, "%s: out of memory", path);
+      return pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), path);
     }
   rc = pb_store_schema_migrate (expected, &at_version, 0, path, err);
   if (rc != PB_OK)
@@ -383,7 +402,7 @@ pb_store_schema_check (sqlite3               *db,
     rc = collect_lines (expected, objects_sql, NULL, &want, &n_want);
   if (rc != SQLITE_OK)
     {
-      rc = pb_error_set (err, pb_store_code (rc), "%s: cannot read the schema: %s", path,
+      rc = pb_error_set (err, pb_store_code (rc), _("%s: cannot read the schema: %s"), path,
                          sqlite3_errstr (rc));
       goto out;
     }
@@ -401,26 +420,30 @@ pb_store_schema_check (sqlite3               *db,
           if (strcmp (n, name) == 0)
             break;
         }
+      /* Translators: here %s after "a" or "the" is SQLite's own word for
+       * the kind of schema object (table, index, view, trigger). */
       if (i < n_have)
-        rc = pb_error_set (err, PB_EFORMAT, "%s: '%s' is not a %s", path, name, type);
+        rc = pb_error_set (err, PB_EFORMAT, _("%s: '%s' is not a %s"), path, name, type);
       else
-        rc = pb_error_set (err, PB_EFORMAT, "%s: the %s '%s' is missing", path, type, name);
+        rc = pb_error_set (err, PB_EFORMAT, _("%s: the %s '%s' is missing"), path, type, name);
       goto out;
     }
   extra = first_missing (have, n_have, want, n_want);
   if (extra != NULL)
     {
-      const char *article;
+      const char *what;
 
       split_object (extra, type, name, table, sizeof type);
-      article = strcmp (type, "index") == 0 ? "an" : "a";
+      what = object_type_phrase (type);
+      /* Translators: the second %s is "a table", "an index", "a view" or
+       * "a trigger", as translated on their own; the third a name. */
       if (strcmp (type, "table") == 0 || strcmp (name, table) == 0)
-        rc = pb_error_set (err, PB_EFORMAT, "%s: it has %s %s '%s' that Pushback documents "
-                           "do not have", path, article, type, name);
+        rc = pb_error_set (err, PB_EFORMAT, _("%s: it has %s '%s' that Pushback documents "
+                                              "do not have"), path, what, name);
       else
-        rc = pb_error_set (err, PB_EFORMAT, "%s: it has %s %s '%s' on the table '%s' that "
-                           "Pushback documents do not have", path, article, type, name,
-                           table);
+        rc = pb_error_set (err, PB_EFORMAT, _("%s: it has %s '%s' on the table '%s' that "
+                                              "Pushback documents do not have"),
+                           path, what, name, table);
       goto out;
     }
 

@@ -13,6 +13,7 @@
 
 #include <pushback/kinds.h>
 
+#include "i18n.h"
 #include "store-private.h"
 
 /* Names of pb_param_type values in the params table. */
@@ -62,10 +63,10 @@ pb_store__process_label (pb_addr     process,
   char q[PB_QUOTE_MAX];
 
   if (name != NULL)
-    snprintf (buf, LABEL_MAX, "process %u:%u (%s)", pb_addr_host (process),
+    snprintf (buf, LABEL_MAX, _("process %u:%u (%s)"), pb_addr_host (process),
               pb_addr_process (process), pb_quote (name, q));
   else
-    snprintf (buf, LABEL_MAX, "process %u:%u", pb_addr_host (process),
+    snprintf (buf, LABEL_MAX, _("process %u:%u"), pb_addr_host (process),
               pb_addr_process (process));
   return buf;
 }
@@ -172,8 +173,10 @@ pb_store__sql_error (const pb_store *s,
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   if ((rc & 0xff) == SQLITE_CORRUPT)
-    return pb_error_set (err, PB_EFORMAT, "%s is corrupt: %s", s->path, message);
-  return pb_error_set (err, pb_store_code (rc), "%s: cannot %s: %s", s->path, doing,
+    return pb_error_set (err, PB_EFORMAT, _("%s is corrupt: %s"), s->path, message);
+  /* Translators: the second %s is what failed, such as "read the
+   * document" (translated on its own), the last SQLite's English reason. */
+  return pb_error_set (err, pb_store_code (rc), _("%s: cannot %s: %s"), s->path, _(doing),
                        message);
 }
 
@@ -201,7 +204,7 @@ pb_store__prepare (const pb_store  *s,
   int rc = sqlite3_prepare_v2 (db, sql, -1, st, NULL);
 
   if (rc != SQLITE_OK)
-    return pb_store__sql_error (s, db, rc, "query the document", err);
+    return pb_store__sql_error (s, db, rc, N_("query the document"), err);
   return PB_OK;
 }
 
@@ -226,7 +229,7 @@ pb_store__run (const pb_store *s,
      sqlite3_stmt   *st,
      pb_error       *err)
 {
-  int rc = pb_store__step (s, st, "write the document", err);
+  int rc = pb_store__step (s, st, N_("write the document"), err);
 
   sqlite3_reset (st);
   sqlite3_clear_bindings (st);
@@ -326,7 +329,7 @@ pb_store__bad_row (const pb_store *s,
   va_start (args, format);
   vsnprintf (what, sizeof what, format, args);
   va_end (args);
-  return pb_error_set (err, PB_EFORMAT, "%s: %s", s->path, what);
+  return pb_error_set (err, PB_EFORMAT, _("%s: %s"), s->path, what);
 }
 
 /* Reads one integer from a pragma or a query with no parameters. */
@@ -350,14 +353,15 @@ pb_store__query_int (const pb_store *s,
   else if (rc == SQLITE_DONE)
     rc = SQLITE_ERROR;
   if ((rc & 0xff) == SQLITE_NOTADB)
-    rc = pb_error_set (err, PB_EFORMAT, "%s is not an SQLite database, so not a "
-                       "Pushback document", s->path);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s is not an SQLite database, so not a "
+                                          "Pushback document"), s->path);
   else if (rc == SQLITE_READONLY_ROLLBACK)
-    rc = pb_error_set (err, PB_EIO, "%s holds a save that a crash cut short, in the "
-                       "journal beside it; opening it in the editor rolls that save back",
+    rc = pb_error_set (err, PB_EIO, _("%s holds a save that a crash cut short, in the "
+                                      "journal beside it; opening it in the editor rolls "
+                                      "that save back"),
                        s->path);
   else if (rc != SQLITE_OK)
-    rc = pb_store__sql_error (s, db, rc, "read the document", err);
+    rc = pb_store__sql_error (s, db, rc, N_("read the document"), err);
   sqlite3_finalize (st);
   return rc;
 }

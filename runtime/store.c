@@ -12,6 +12,7 @@
 
 #include <pushback/version.h>
 
+#include "i18n.h"
 #include "store-private.h"
 
 /*
@@ -36,7 +37,7 @@ configure (const pb_store *s,
   /* Checks each b-tree cell as it is read, so that a damaged page is an
    * error rather than a wrong answer. */
   return pb_store__exec (s, db, "PRAGMA cell_size_check = ON; PRAGMA foreign_keys = ON;",
-               "configure the connection", err);
+               N_("configure the connection"), err);
 }
 
 static int
@@ -50,8 +51,8 @@ open_connection (const pb_store  *s,
 
   if (rc != SQLITE_OK)
     {
-      rc = db == NULL ? pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path)
-                      : pb_store__sql_error (s, db, rc, "open it", err);
+      rc = db == NULL ? pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path)
+                      : pb_store__sql_error (s, db, rc, N_("open it"), err);
       sqlite3_close (db);
       return rc;
     }
@@ -89,18 +90,18 @@ check_size (const pb_store *s,
       || (rc = pb_store__query_int (s, db, "PRAGMA page_count", &page_count, err)) != PB_OK)
     return rc;
   rc = pb_store__prepare (s, db, "PRAGMA journal_mode", &st, err);
-  if (rc == PB_OK && pb_store__step (s, st, "read the journal mode", err) == SQLITE_ROW)
+  if (rc == PB_OK && pb_store__step (s, st, N_("read the journal mode"), err) == SQLITE_ROW)
     wal = sqlite3_column_text (st, 0) != NULL
           && strcmp ((const char *) sqlite3_column_text (st, 0), "wal") == 0;
   sqlite3_finalize (st);
   if (rc != PB_OK)
     return rc;
   if (stat (s->path, &info) != 0)
-    return pb_error_set (err, PB_EIO, "%s: %s", s->path, strerror (errno));
+    return pb_error_set (err, PB_EIO, _("%s: %s"), s->path, strerror (errno));
   if (page_size <= 0 || info.st_size % page_size != 0
       || (!wal && info.st_size != page_count * page_size))
-    return pb_error_set (err, PB_EFORMAT, "%s is cut short or damaged: it has %lld bytes, "
-                         "but its header declares %lld pages of %lld bytes",
+    return pb_error_set (err, PB_EFORMAT, _("%s is cut short or damaged: it has %lld bytes, "
+                                            "but its header declares %lld pages of %lld bytes"),
                          s->path, (long long) info.st_size, (long long) page_count,
                          (long long) page_size);
   return PB_OK;
@@ -140,27 +141,29 @@ check_document (pb_store       *s,
     {
       *state = DOCUMENT_EMPTY;
       if (size == 0)
-        return pb_error_set (err, PB_EFORMAT, "%s is an empty file (0 bytes), not a "
-                             "Pushback document", s->path);
-      return pb_error_set (err, PB_EFORMAT, "%s is an empty SQLite database, not a "
-                           "Pushback document", s->path);
+        return pb_error_set (err, PB_EFORMAT, _("%s is an empty file (0 bytes), not a "
+                                                "Pushback document"), s->path);
+      return pb_error_set (err, PB_EFORMAT, _("%s is an empty SQLite database, not a "
+                                              "Pushback document"), s->path);
     }
   if (app_id != PB_STORE_APPLICATION_ID)
     {
       if (app_id == 0)
-        return pb_error_set (err, PB_EFORMAT, "%s is an SQLite database without "
-                             "Pushback's application id: another application's data, "
-                             "not a Pushback document", s->path);
-      return pb_error_set (err, PB_EFORMAT, "%s is another application's SQLite "
-                           "database (application id 0x%08x), not a Pushback document",
+        return pb_error_set (err, PB_EFORMAT, _("%s is an SQLite database without "
+                                                "Pushback's application id: another "
+                                                "application's data, not a Pushback document"),
+                             s->path);
+      return pb_error_set (err, PB_EFORMAT, _("%s is another application's SQLite "
+                                              "database (application id 0x%08x), not a "
+                                              "Pushback document"),
                            s->path, (unsigned) app_id);
     }
   if (version <= 0)
-    return pb_error_set (err, PB_EFORMAT, "%s is damaged: it has no schema version",
+    return pb_error_set (err, PB_EFORMAT, _("%s is damaged: it has no schema version"),
                          s->path);
   if (version > s->schema->version)
-    return pb_error_set (err, PB_EFORMAT, "%s was written by a newer version of "
-                         "Pushback (schema version %lld; this one reads up to %u)",
+    return pb_error_set (err, PB_EFORMAT, _("%s was written by a newer version of "
+                                            "Pushback (schema version %lld; this one reads up to %u)"),
                          s->path, (long long) version, s->schema->version);
   rc = check_size (s, db, err);
   if (rc != PB_OK)
@@ -177,7 +180,7 @@ check_document (pb_store       *s,
                                                  : "PRAGMA quick_check(1)", &st, err);
   if (rc != PB_OK)
     return rc;
-  rc = pb_store__step (s, st, "check the document", err);
+  rc = pb_store__step (s, st, N_("check the document"), err);
   if (rc == SQLITE_ROW)
     {
       result = (const char *) sqlite3_column_text (st, 0);
@@ -195,13 +198,13 @@ check_document (pb_store       *s,
           for (i = 0; i < sizeof first - 1 && result[i] != '\0' && result[i] != '\n'; i++)
             first[i] = (unsigned char) result[i] < 0x20 ? ' ' : result[i];
           first[i] = '\0';
-          rc = pb_error_set (err, PB_EFORMAT, "%s is corrupt: %s", s->path, first);
+          rc = pb_error_set (err, PB_EFORMAT, _("%s is corrupt: %s"), s->path, first);
         }
       else
         rc = PB_OK;
     }
   else if (rc == SQLITE_DONE)
-    rc = pb_error_set (err, PB_EFORMAT, "%s is corrupt", s->path);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s is corrupt"), s->path);
   sqlite3_finalize (st);
   if (rc != PB_OK)
     return rc;
@@ -223,28 +226,28 @@ migrate_in_memory (pb_store *s,
   if (rc != SQLITE_OK)
     {
       sqlite3_close (mem);
-      return pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+      return pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
     }
   rc = configure (s, mem, err);
   if (rc == PB_OK)
     {
       backup = sqlite3_backup_init (mem, "main", s->db, "main");
       if (backup == NULL)
-        rc = pb_store__sql_error (s, mem, sqlite3_errcode (mem), "copy the document", err);
+        rc = pb_store__sql_error (s, mem, sqlite3_errcode (mem), N_("copy the document"), err);
       else
         {
           sqlite3_backup_step (backup, -1);
           if (sqlite3_backup_finish (backup) != SQLITE_OK)
-            rc = pb_store__sql_error (s, mem, sqlite3_errcode (mem), "copy the document", err);
+            rc = pb_store__sql_error (s, mem, sqlite3_errcode (mem), N_("copy the document"), err);
         }
     }
   if (rc == PB_OK)
-    rc = pb_store__exec (s, mem, "BEGIN", "migrate the document", err);
+    rc = pb_store__exec (s, mem, "BEGIN", N_("migrate the document"), err);
   if (rc == PB_OK)
     {
       rc = pb_store_schema_migrate (mem, s->schema, s->file_version, s->path, err);
       if (rc == PB_OK)
-        rc = pb_store__exec (s, mem, "COMMIT", "migrate the document", err);
+        rc = pb_store__exec (s, mem, "COMMIT", N_("migrate the document"), err);
     }
   if (rc != PB_OK)
     {
@@ -301,26 +304,26 @@ pb_store__begin_write (pb_store *s,
   int rc;
 
   if (s->mode != PB_STORE_WRITE)
-    return pb_error_set (err, PB_EINVAL, "%s is open read-only", s->path);
+    return pb_error_set (err, PB_EINVAL, _("%s is open read-only"), s->path);
 
   if (!s->rollback)
     {
-      rc = pb_store__exec (s, s->db, "PRAGMA journal_mode = DELETE", "switch to a rollback journal",
+      rc = pb_store__exec (s, s->db, "PRAGMA journal_mode = DELETE", N_("switch to a rollback journal"),
                  err);
       if (rc != PB_OK)
         return rc;
       s->rollback = true;
     }
 
-  rc = pb_store__exec (s, s->db, "BEGIN IMMEDIATE", "start writing", err);
+  rc = pb_store__exec (s, s->db, "BEGIN IMMEDIATE", N_("start writing"), err);
   if (rc != PB_OK)
     return rc;
   /* Another program may have changed the schema since it was checked:
    * then what we would write through is no longer known. */
   rc = pb_store__query_int (s, s->db, "PRAGMA schema_version", &cookie, err);
   if (rc == PB_OK && cookie != s->schema_cookie)
-    rc = pb_error_set (err, PB_EFORMAT, "%s: another program changed its schema since "
-                       "it was opened; open it again", s->path);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s: another program changed its schema since "
+                                          "it was opened; open it again"), s->path);
   if (rc != PB_OK)
     {
       sqlite3_exec (s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -347,7 +350,7 @@ pb_store__end_write (pb_store *s,
 {
   if (rc == PB_OK)
     {
-      rc = pb_store__exec (s, s->db, "COMMIT", "commit", err);
+      rc = pb_store__exec (s, s->db, "COMMIT", N_("commit"), err);
       if (rc == PB_OK)
         {
           /* The file has the current schema now; read it directly. */
@@ -377,7 +380,7 @@ open_writer (pb_store *s,
   int rc = open_connection (s, SQLITE_OPEN_READWRITE | flags, &s->db, err);
 
   if (rc == PB_OK)
-    rc = pb_store__exec (s, s->db, "PRAGMA synchronous = EXTRA", "configure the connection", err);
+    rc = pb_store__exec (s, s->db, "PRAGMA synchronous = EXTRA", N_("configure the connection"), err);
   return rc;
 }
 
@@ -429,13 +432,13 @@ pb_store_open_with_schema (const char             *path,
     *store = NULL;
   if (path == NULL || store == NULL || schema == NULL
       || (mode != PB_STORE_READ && mode != PB_STORE_WRITE))
-    return pb_error_set (err, PB_EINVAL, "pb_store_open: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_open: invalid argument"));
 
   s = calloc (1, sizeof *s);
   if (s == NULL || (s->path = strdup (path)) == NULL)
     {
       free (s);
-      return pb_error_set (err, PB_ENOMEM, "%s: out of memory", path);
+      return pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), path);
     }
   s->mode = mode;
   s->schema = schema;
@@ -443,13 +446,13 @@ pb_store_open_with_schema (const char             *path,
   exists = stat (path, &st) == 0;
   missing = !exists && errno == ENOENT;
   if (!exists && (!missing || mode == PB_STORE_READ))
-    rc = pb_error_set (err, errno == ENOENT ? PB_ENOENT : PB_EIO, "%s: %s", path,
+    rc = pb_error_set (err, errno == ENOENT ? PB_ENOENT : PB_EIO, _("%s: %s"), path,
                        strerror (errno));
   else if (exists && S_ISDIR (st.st_mode))
-    rc = pb_error_set (err, PB_EFORMAT, "%s is a directory, not a Pushback document", path);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s is a directory, not a Pushback document"), path);
   else if (exists && !S_ISREG (st.st_mode))
-    rc = pb_error_set (err, PB_EFORMAT, "%s is not a regular file, so not a Pushback "
-                       "document", path);
+    rc = pb_error_set (err, PB_EFORMAT, _("%s is not a regular file, so not a Pushback "
+                                          "document"), path);
   else if (exists)
     rc = open_existing (s, st.st_size, &state, err);
   else
@@ -525,27 +528,27 @@ pb_store_get_info (pb_store      *s,
   int rc;
 
   if (s == NULL || info == NULL)
-    return pb_error_set (err, PB_EINVAL, "pb_store_get_info: invalid argument");
+    return pb_error_set (err, PB_EINVAL, _("pb_store_get_info: invalid argument"));
 
   rc = pb_store__prepare (s, pb_store__reader (s), "SELECT title, created_us, modified_us, app_version "
                 "FROM document WHERE id = 1", &st, err);
   if (rc == PB_OK)
     {
-      rc = pb_store__step (s, st, "read the metadata", err);
+      rc = pb_store__step (s, st, N_("read the metadata"), err);
       if (rc == SQLITE_DONE)
-        rc = pb_store__bad_row (s, err, "the metadata row is missing");
+        rc = pb_store__bad_row (s, err, _("the metadata row is missing"));
       else if (rc == SQLITE_ROW)
         {
           if (!pb_store__column_text (st, 0, false, &title))
-            rc = pb_store__bad_row (s, err, "the title is not text");
+            rc = pb_store__bad_row (s, err, _("the title is not text"));
           else if (!pb_store__column_int (st, 1, INT64_MIN, INT64_MAX, &created)
                    || !pb_store__column_int (st, 2, INT64_MIN, INT64_MAX, &modified))
-            rc = pb_store__bad_row (s, err, "the dates are not integers");
+            rc = pb_store__bad_row (s, err, _("the dates are not integers"));
           else if (!pb_store__column_text (st, 3, false, &version))
-            rc = pb_store__bad_row (s, err, "the application version is not text");
+            rc = pb_store__bad_row (s, err, _("the application version is not text"));
           else if ((title_copy = strdup (title)) == NULL
                    || (version_copy = strdup (version)) == NULL)
-            rc = pb_error_set (err, PB_ENOMEM, "%s: out of memory", s->path);
+            rc = pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
           else
             rc = PB_OK;
         }

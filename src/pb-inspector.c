@@ -627,7 +627,7 @@ create_choice_field (PbInspector         *self,
   field->spec = spec;
   field->editor = g_object_new (ADW_TYPE_COMBO_ROW,
                                 "title", spec->name,
-                                "subtitle", spec->doc,
+                                "subtitle", pb_text (spec->doc),
                                 "subtitle-lines", 0,
                                 "use-markup", FALSE,
                                 "model", model,
@@ -652,7 +652,7 @@ create_entry_field (PbInspector         *self,
                                 "title", spec->name,
                                 "use-markup", FALSE,
                                 "show-apply-button", TRUE,
-                                "tooltip-text", spec->doc,
+                                "tooltip-text", pb_text (spec->doc),
                                 NULL);
   if (spec->type == PB_PARAM_INT || spec->type == PB_PARAM_FLOAT)
     adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (field->editor), GTK_INPUT_PURPOSE_NUMBER);
@@ -731,7 +731,7 @@ create_code_field (PbInspector         *self,
                                 NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (field->editor),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, spec->name,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, spec->doc,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, pb_text (spec->doc),
                                   -1);
 
   gtk_source_mark_attributes_set_icon_name (attributes, "dialog-error-symbolic");
@@ -784,7 +784,7 @@ create_code_field (PbInspector         *self,
   g_signal_connect_object (field->apply_button, "clicked",
                            G_CALLBACK (code_apply_clicked_cb), self, 0);
 
-  description = g_markup_escape_text (spec->doc, -1);
+  description = g_markup_escape_text (pb_text (spec->doc), -1);
   *group = g_object_new (ADW_TYPE_PREFERENCES_GROUP,
                          "title", title,
                          "description", description,

@@ -41,9 +41,13 @@ typedef enum
  * pb_strerror:
  * @code: a result code, as returned by any libpushback function
  *
- * Describes @code in a short English sentence fragment, suitable to follow
+ * Describes @code in a short sentence fragment, suitable to follow
  * "could not connect: ". Unknown codes get a generic description that
- * includes no number, so callers never need to check for NULL.
+ * includes no number, so callers never need to check for NULL. It is
+ * English unless the program has called setlocale() and bound the
+ * "pushback" text domain (bindtextdomain()), as the editor and
+ * pushback-run do: then it is in the language of LC_MESSAGES, as are the
+ * messages of pb_error.
  *
  * Returns: a static string; never NULL; the caller must not free it.
  * Thread safety: any thread, at any time.
@@ -57,7 +61,10 @@ const char *pb_strerror (int code);
  * pb_error:
  * @code: a pb_result code, PB_OK when nothing went wrong
  * @message: one line for a person, naming what was wrong (the element, the
- *   file, the port), without a trailing newline; "" when @code is PB_OK
+ *   file, the port), without a trailing newline; "" when @code is PB_OK.
+ *   The runtime writes it in the language of LC_MESSAGES when the program
+ *   has bound the "pushback" text domain (see pb_strerror()), else in
+ *   English: show it, but never parse it.
  *
  * Where a result code alone cannot say enough (a pipeline that does not
  * parse, a file that does not load, code that does not compile), functions

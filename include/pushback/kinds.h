@@ -20,6 +20,13 @@
  * compiled chains. The catalogue is built in and immutable: every function
  * here may be called from any thread at any time, and every pointer it
  * returns is static.
+ *
+ * Its text for people (descriptions, the @doc of ports and parameters,
+ * the messages of pb_kind_check_param() and pb_kind_port_parse()) is
+ * translated, in the catalogue of the application ("pushback"), once the
+ * program has called setlocale() and bound that text domain with
+ * bindtextdomain(); until then it is English. Names, roles, types and
+ * choices are words of the pipeline language and are never translated.
  */
 typedef struct pb_kind pb_kind;
 
@@ -55,7 +62,7 @@ typedef enum
  *   every port number from @first up, and is always the last spec
  * @first: the port number of this role (of its element 0 for a range)
  * @types: the item types it accepts, e.g. "i64|f64", or "any"
- * @doc: one sentence for people
+ * @doc: one sentence for people, in English: show pb_text (@doc)
  */
 typedef struct
 {
@@ -87,7 +94,7 @@ typedef enum
  * @min: for numbers, the least value allowed
  * @max: for numbers, the greatest value allowed; when @min and @max are
  *   both 0, any value is allowed
- * @doc: one sentence for people
+ * @doc: one sentence for people, in English: show pb_text (@doc)
  */
 typedef struct
 {
@@ -119,8 +126,33 @@ const char *pb_kind_name (const pb_kind *kind);
 /** pb_kind_category: Returns: "source", "transform", "routing" or "sink". */
 const char *pb_kind_category (const pb_kind *kind);
 
-/** pb_kind_description: Returns: one line saying what the kind does. */
+/**
+ * pb_kind_description:
+ * Returns: one line saying what the kind does, translated as pb_text()
+ *   translates.
+ */
 const char *pb_kind_description (const pb_kind *kind);
+
+/**
+ * pb_text:
+ * @msgid: (nullable): English text of the catalogue: the @doc of a
+ *   pb_port_spec or a pb_param_spec
+ *
+ * Translates text that the catalogue hands out in English because it
+ * lies in public structs: read `pb_text (spec->doc)` where a person will
+ * see it. The translation comes from the "pushback" text domain, in the
+ * language of LC_MESSAGES (and LANGUAGE), as dgettext() finds it; the
+ * program must have called setlocale() and bindtextdomain() first, as
+ * the editor and pushback-run do at start.
+ *
+ * Returns: (nullable): the translation, or @msgid itself when there is
+ *   none (no catalogue bound, the "C" locale, an unknown text), NULL for
+ *   NULL and "" for "". Static storage: never free it; it stays valid as
+ *   long as the program runs.
+ * Thread safety: any thread, at any time, as dgettext(); but not while
+ *   another thread calls setlocale() or bindtextdomain().
+ */
+const char *pb_text (const char *msgid);
 
 /** pb_kind_n_ports: Returns: how many port specs @kind has. */
 size_t pb_kind_n_ports (const pb_kind *kind);

@@ -91,13 +91,13 @@ param_type_name (pb_param_type type)
 {
   switch (type)
     {
-    case PB_PARAM_INT:    return "integer";
-    case PB_PARAM_FLOAT:  return "number";
-    case PB_PARAM_STRING: return "text";
-    case PB_PARAM_CHOICE: return "choice";
-    case PB_PARAM_EXPR:   return "C expression";
+    case PB_PARAM_INT:    return _("integer");
+    case PB_PARAM_FLOAT:  return _("number");
+    case PB_PARAM_STRING: return _("text");
+    case PB_PARAM_CHOICE: return _("choice");
+    case PB_PARAM_EXPR:   return _("C expression");
     case PB_PARAM_CODE:
-    default:              return "C code";
+    default:              return _("C code");
     }
 }
 
@@ -124,8 +124,10 @@ describe_kinds (void)
 
       g_string_append_printf (s, "\n  %-12s %s (%s)\n", pb_kind_name (kind),
                               pb_kind_description (kind), pb_kind_category (kind));
-      /* Inputs, then outputs: "in (i64|f64) -> out[i] (any)". */
-      g_string_append_printf (s, "      %-13s ", "ports");
+      /* Inputs, then outputs: "in (i64|f64) -> out[i] (any)". Translators:
+       * "ports" heads them in the column of parameter names, so keep it
+       * under 13 characters. */
+      g_string_append_printf (s, "      %-13s ", _("ports"));
       for (int dir = PB_PORT_IN; dir <= PB_PORT_OUT; dir++)
         {
           size_t n = 0;
@@ -149,7 +151,7 @@ describe_kinds (void)
         {
           const pb_param_spec *p = pb_kind_param (kind, j);
 
-          g_string_append_printf (s, "      %-13s %s (%s", p->name, p->doc,
+          g_string_append_printf (s, "      %-13s %s (%s", p->name, pb_text (p->doc),
                                   p->type == PB_PARAM_CHOICE ? p->choices : param_type_name (p->type));
           if (p->default_value == NULL)
             g_string_append (s, _(", required"));
