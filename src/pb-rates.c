@@ -153,7 +153,12 @@ pb_rate_tracker_update (PbRateTracker     *self,
             }
           entry->rates.rate_in += weight * (now_rates.rate_in - entry->rates.rate_in);
           entry->rates.rate_out += weight * (now_rates.rate_out - entry->rates.rate_out);
-          entry->rates.share += weight * (now_rates.share - entry->rates.share);
+          /* An interval with no busy time measured (counters are
+           * sampled, and a loaded machine may run few calls in one)
+           * says nothing of the shares: blended, it would pull them all
+           * towards zero, and they would no longer add up to one. */
+          if (busy_total > 0)
+            entry->rates.share += weight * (now_rates.share - entry->rates.share);
           /* Time per item means nothing while nothing moves: keep the
            * last figure rather than decay it to zero. */
           if (items > 0)

@@ -116,6 +116,33 @@ test_tracker_restart (void)
   pb_document_stop (document);
 }
 
+/* Paused, no busy time accrues: the intervals measured meanwhile say
+ * nothing of the shares, which must still add up to one. */
+static void
+test_shares_paused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PbDocument) document = pb_document_new_from_pipeline (pipeline, &error);
+  const char *names[] = { "clock", "fan", "cheap", "total", "costly", "sink" };
+  double shares = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (pb_document_run (document, &error));
+  g_assert_true (pb_document_sync (document, 5000));
+  run_for (document, 800);
+  pb_document_pause (document);
+  run_for (document, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      PbRates rates;
+
+      g_assert_true (pb_node_get_live (node_named (document, names[i]), &rates, NULL));
+      shares += rates.share;
+    }
+  g_assert_cmpfloat_with_epsilon (shares, 1.0, 0.01);
+  pb_document_stop (document);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +151,7 @@ main (int   argc,
 
   g_test_add_func ("/pushback/live/rates", test_rates);
   g_test_add_func ("/pushback/live/restart", test_tracker_restart);
+  g_test_add_func ("/pushback/live/shares-paused", test_shares_paused);
 
   return g_test_run ();
 }
