@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "kind.h"
 #include "quote.h"
+#include "user-text.h"
 
 /*
  * Port numbers follow one rule for every kind: fixed roles first, from 0;
@@ -762,10 +763,12 @@ pb_kind_check_param (const pb_kind *kind,
     case PB_PARAM_EXPR:
       if (strspn (value, " \t\n") == strlen (value))
         return pb_error_set (err, PB_EINVAL, _("%s is empty"), name);
-      return PB_OK;
+      return pb__user_text_check (name, value, err);
+
+    case PB_PARAM_CODE:
+      return pb__user_text_check (name, value, err);
 
     case PB_PARAM_STRING:
-    case PB_PARAM_CODE:
     default:
       return PB_OK;
     }

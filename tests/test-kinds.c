@@ -533,6 +533,51 @@ test_kinds_message_quoting (void)
   g_assert_true (g_utf8_validate (err.message, -1, NULL));
 }
 
+/* User text reaches the compiling machine through the preprocessor:
+ * directives are refused, but an include of a standard header, and '#'
+ * inside literals and comments; so is nesting that would overflow
+ * libtcc's recursive parser. */
+static void
+test_user_text (void)
+{
+  g_autofree char *bangs = g_strnfill (100000, '!');
+  g_autofree char *deep_bangs = g_strconcat (bangs, "x", NULL);
+  g_autofree char *parens = g_strnfill (300, '(');
+  g_autofree char *deep_parens = g_strconcat (parens, "x", NULL);
+  g_autoptr(GString) ternaries = g_string_new ("x");
+  g_autofree char *max_bangs = g_strnfill (256, '!');
+  g_autofree char *fine_bangs = g_strconcat (max_bangs, "x", NULL);
+  const char *refused = "preprocessor directives are not allowed in code, "
+                        "except #include <...> of a standard C header";
+  g_autofree char *line2 = g_strdup_printf ("expr, line 2: %s", refused);
+  g_autofree char *code1 = g_strdup_printf ("code, line 1: %s", refused);
+  g_autofree char *code3 = g_strdup_printf ("code, line 3: %s", refused);
+
+  for (int i = 0; i < 1100; i++)
+    g_string_append (ternaries, " ? x : x");
+
+  assert_param_ok ("map", "expr", "x * 2");
+  assert_param_ok ("map", "expr", "x + '#'");
+  assert_param_ok ("c", "code", "emit (x); /* # not a directive */ // #define A\n");
+  assert_param_ok ("c", "code", "const char *s = \"#include \\\"x\\\"\"; emit (x);");
+  assert_param_ok ("c", "state", "#include <math.h>\ndouble last;");
+  assert_param_ok ("c", "state", "  #  include   <stdint.h>  \nint64_t n;");
+  assert_param_ok ("map", "expr", fine_bangs);
+
+  assert_param_bad ("map", "expr", "x\n#include \"/etc/shadow\"\n", PB_EINVAL, line2);
+  assert_param_bad ("c", "code", "/* */ #define A x+x\nemit (A);", PB_EINVAL, code1);
+  assert_param_bad ("c", "code", "int a;\n/* a\n*/ #include <unistd.h>\n", PB_EINVAL, code3);
+  assert_param_bad ("c", "code", "#include </etc/passwd>", PB_EINVAL, code1);
+  assert_param_bad ("c", "code", "#include <math.h> x", PB_EINVAL, code1);
+  assert_param_bad ("c", "code", "%:define A 1", PB_EINVAL, code1);
+  assert_param_bad ("c", "code", "?\?=define A 1", PB_EINVAL, code1);
+  assert_param_bad ("c", "code", "emit (x); #pragma once", PB_EINVAL, code1);
+  assert_param_bad ("map", "expr", deep_bangs, PB_EINVAL, "expr, line 1: nested more than 256 levels deep");
+  assert_param_bad ("map", "expr", deep_parens, PB_EINVAL, "expr, line 1: nested more than 256 levels deep");
+  assert_param_bad ("map", "expr", ternaries->str, PB_EINVAL,
+                    "expr holds more than 1024 conditional operators");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -545,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Kinds/port-format", test_port_format);
   g_test_add_func ("/Pushback/Kinds/params", test_params);
   g_test_add_func ("/Pushback/Kinds/check-param", test_check_param);
+  g_test_add_func ("/Pushback/Kinds/user-text", test_user_text);
   g_test_add_func ("/Pushback/Kinds/item-types", test_item_types);
   g_test_add_func ("/Pushback/Kinds/message-quoting", test_kinds_message_quoting);
 

@@ -1905,6 +1905,26 @@ test_refuse_schemas (void)
   remove_tree (dir);
 }
 
+/* A document is anyone's text: code in it that would reach the
+ * compiling machine through the preprocessor is refused as it loads,
+ * naming the process and the line, and the file is left as it was. */
+static void
+test_refuse_directives (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "include.pushback", NULL);
+  document d;
+
+  sample_document (&d);
+  save_document (path, &d);
+  raw_exec (path, "UPDATE params SET value = 'x' || char (10) || '#include \"/etc/shadow\"' "
+                  "WHERE key = 'expr'");
+  assert_refused (path, PB_EFORMAT,
+                  "(double): expr, line 2: preprocessor directives are not allowed in code");
+  document_clear (&d);
+  remove_tree (dir);
+}
+
 /* A writer checks the schema again when it writes: another program may
  * have changed it since the store was opened. */
 static void
@@ -2123,6 +2143,7 @@ test_write_fixtures (void)
   g_autofree char *cascade = fresh_seed ("hostile-cascade.pushback");
   g_autofree char *trigger = fresh_seed ("hostile-trigger.pushback");
   g_autofree char *view = fresh_seed ("hostile-view.pushback");
+  g_autofree char *include = fresh_seed ("hostile-include.pushback");
   g_autofree char *cut = fresh_seed ("cut-short.pushback");
   document d, blank;
 
@@ -2162,6 +2183,9 @@ test_write_fixtures (void)
   copy_file (sample, view);
   raw_exec (view, "DROP TABLE links; CREATE VIEW links AS SELECT 1 AS port, 2 AS peer, "
             "0 AS flags; VACUUM;");
+  copy_file (sample, include);
+  raw_exec (include, "UPDATE params SET value = 'x' || char (10) || '#include \"/etc/shadow\"' "
+                     "WHERE key = 'expr'; VACUUM;");
   {
     g_autoptr (GBytes) bytes = read_file (sample);
 
@@ -2196,6 +2220,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Store/crash", test_crash);
   g_test_add_func ("/Pushback/Store/concurrent", test_concurrent);
   g_test_add_func ("/Pushback/Store/refuse-schemas", test_refuse_schemas);
+  g_test_add_func ("/Pushback/Store/refuse-directives", test_refuse_directives);
   g_test_add_func ("/Pushback/Store/schema-changed", test_schema_changed);
   g_test_add_func ("/Pushback/Store/save-fails", test_save_fails);
   g_test_add_func ("/Pushback/Store/save-while-reading", test_save_while_reading);

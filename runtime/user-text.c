@@ -1,0 +1,165 @@
+/* user-text.c — what C text from a person may hold
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A small scanner that knows what the preprocessor knows: string and
+ * character literals, comments, and where a line begins. It errs on the
+ * side of refusing: a '#' anywhere outside literals and comments is taken
+ * for a directive (C has no other use for it), and so are the digraph %:
+ * and the trigraph ??=, which some compilers read as '#'.
+ */
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "user-text.h"
+
+/* The headers of the C standard library (C11), which `#include <...>`
+ * may name: they hold declarations only. */
+static const char *const standard_headers[] = {
+  "assert.h", "complex.h", "ctype.h", "errno.h", "fenv.h", "float.h",
+  "inttypes.h", "iso646.h", "limits.h", "locale.h", "math.h", "setjmp.h",
+  "signal.h", "stdalign.h", "stdarg.h", "stdatomic.h", "stdbool.h",
+  "stddef.h", "stdint.h", "stdio.h", "stdlib.h", "stdnoreturn.h",
+  "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h",
+  "wctype.h",
+};
+
+static bool
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static bool
+is_standard_header (const char *name,
+                    size_t      n)
+{
+  for (size_t i = 0; i < sizeof standard_headers / sizeof standard_headers[0]; i++)
+    if (strlen (standard_headers[i]) == n && memcmp (standard_headers[i], name, n) == 0)
+      return true;
+  return false;
+}
+
+/* Whether the directive at @p (just after its '#') is an include of a
+ * standard header alone on its line: "include <math.h>". */
+static bool
+allowed_directive (const char *p)
+{
+  const char *name;
+
+  while (is_space (*p))
+    p++;
+  if (strncmp (p, "include", 7) != 0)
+    return false;
+  p += 7;
+  while (is_space (*p))
+    p++;
+  if (*p != '<')
+    return false;
+  name = ++p;
+  while (*p != '\0' && *p != '>' && *p != '\n')
+    p++;
+  if (*p != '>' || !is_standard_header (name, (size_t) (p - name)))
+    return false;
+  for (p++; is_space (*p); p++)
+    ;
+  return *p == '\0' || *p == '\n';
+}
+
+int
+pb__user_text_check (const char *name,
+                     const char *text,
+                     pb_error   *err)
+{
+  enum { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHARACTER } in = CODE;
+  unsigned line = 1, depth = 0, unary = 0, conditionals = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      char c = *p;
+
+      if (c == '\n')
+        line++;
+      switch (in)
+        {
+        case LINE_COMMENT:
+          if (c == '\n' && p[-1] != '\\')
+            in = CODE;
+          continue;
+        case BLOCK_COMMENT:
+          if (c == '*' && p[1] == '/')
+            {
+              in = CODE;
+              p++;
+            }
+          continue;
+        case STRING:
+        case CHARACTER:
+          if (c == '\\' && p[1] != '\0')
+            {
+              if (p[1] == '\n')
+                line++;
+              p++;
+            }
+          else if (c == (in == STRING ? '"' : '\'') || c == '\n')
+            in = CODE;
+          continue;
+        case CODE:
+          break;
+        }
+
+      if (c == '/' && p[1] == '/')
+        {
+          in = LINE_COMMENT;
+          p++;
+          continue;
+        }
+      if (c == '/' && p[1] == '*')
+        {
+          in = BLOCK_COMMENT;
+          p++;
+          continue;
+        }
+      if (c == '"' || c == '\'')
+        {
+          in = c == '"' ? STRING : CHARACTER;
+          unary = 0;
+          continue;
+        }
+      if (c == '#' || (c == '%' && p[1] == ':') || (c == '?' && p[1] == '?' && p[2] == '='))
+        {
+          if (c == '#' && allowed_directive (p + 1))
+            {
+              /* The rest of its line is the header's name. */
+              while (p[1] != '\0' && p[1] != '\n')
+                p++;
+              continue;
+            }
+          return pb_error_set (err, PB_EINVAL,
+                               _("%s, line %u: preprocessor directives are not allowed "
+                                 "in code, except #include <...> of a standard C header"),
+                               name, line);
+        }
+
+      if (c == '(' || c == '[' || c == '{')
+        depth++;
+      else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+        depth--;
+      if (c == '!' || c == '~' || c == '-' || c == '+' || c == '*' || c == '&')
+        unary++;
+      else if (!is_space (c) && c != '\n' && c != '(')
+        unary = 0;
+      if (c == '?')
+        conditionals++;
+      if (depth > PB_USER_TEXT_MAX_NESTING || unary > PB_USER_TEXT_MAX_NESTING)
+        return pb_error_set (err, PB_EINVAL, _("%s, line %u: nested more than %u levels deep"),
+                             name, line, PB_USER_TEXT_MAX_NESTING);
+      if (conditionals > PB_USER_TEXT_MAX_CONDITIONALS)
+        return pb_error_set (err, PB_EINVAL, _("%s holds more than %u conditional operators"),
+                             name, PB_USER_TEXT_MAX_CONDITIONALS);
+    }
+  return PB_OK;
+}
