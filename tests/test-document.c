@@ -561,9 +561,10 @@ bad_value (Walk                *walk,
     case PB_PARAM_CHOICE:
       return "no-such-choice";
     case PB_PARAM_EXPR:
-      return " \t ";
-    case PB_PARAM_STRING:
+      return g_rand_boolean (walk->rand) ? " \t " : "x\n#include \"/etc/passwd\"";
     case PB_PARAM_CODE:
+      return "/* a macro */ #define A x";
+    case PB_PARAM_STRING:
     default:
       return NULL;
     }
