@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
@@ -73,7 +74,9 @@ struct guard_state
   _Atomic uint64_t      deadline;
   guard_state          *next;      /* in the watchdog's list */
 
-  /* What ended the call, written by the handler before it jumps. */
+  /* What ended the call, written by the handler before it jumps:
+   * a signal, or (signo 0) the name of a function refused. */
+  const char           *refused;
   int                   signo;
   int                   code;
   void                 *address;
@@ -399,6 +402,25 @@ describe (const guard_state *st,
    * the <inttypes.h> macros would make awkward messages to translate. */
   unsigned long at = (unsigned long) (uintptr_t) st->address;
 
+  if (st->signo == 0 && st->refused != NULL)
+    {
+      if (strcmp (st->refused, "fork") == 0 || strcmp (st->refused, "vfork") == 0
+          || strcmp (st->refused, "clone") == 0 || strcmp (st->refused, "daemon") == 0)
+        return pb_error_set (err, PB_EFAILED,
+                             _("called %s(), which would copy the whole application"),
+                             st->refused);
+      if (strncmp (st->refused, "exec", 4) == 0 || strcmp (st->refused, "system") == 0
+          || strcmp (st->refused, "popen") == 0 || strncmp (st->refused, "posix_spawn", 11) == 0)
+        return pb_error_set (err, PB_EFAILED,
+                             _("called %s(), which would run another program"), st->refused);
+      if (strcmp (st->refused, "signal") == 0 || strcmp (st->refused, "sigaction") == 0)
+        return pb_error_set (err, PB_EFAILED,
+                             _("called %s(), which would take the application's signals"),
+                             st->refused);
+      return pb_error_set (err, PB_EFAILED,
+                           _("called %s(), which would end the whole application"), st->refused);
+    }
+
   switch (st->signo)
     {
     case SIGSEGV:
@@ -474,6 +496,8 @@ pb_guard_call (pb_guard_fn  fn,
    * fault path unblocks the guard's signals itself. */
   if (sigsetjmp (st->jump, 0) == 0)
     {
+      st->refused = NULL;
+      st->signo = 0;
       st->inside = 1;
       if (limit_ns > 0)
         {
@@ -491,4 +515,18 @@ pb_guard_call (pb_guard_fn  fn,
   /* The handler ran with the guard's signals blocked, and jumped out. */
   pthread_sigmask (SIG_UNBLOCK, &guard_signals, NULL);
   return describe (st, limit_ns, err);
+}
+
+void
+pb__guard_refuse (const char *what)
+{
+  guard_state *st = &thread_guard;
+
+  if (!st->inside)
+    abort ();
+  st->inside = 0;
+  atomic_store (&st->deadline, 0);
+  st->signo = 0;
+  st->refused = what;
+  siglongjmp (st->jump, 1);
 }

@@ -34,8 +34,10 @@
  * - Only synchronous faults of the calling thread are caught: SIGSEGV
  *   (stack overflow included: each thread runs the handler on an alternate
  *   signal stack), SIGBUS, SIGFPE and SIGILL raised by an instruction.
- *   abort(), exit(), a fault in another thread, or memory corrupted without
- *   a fault are not.
+ *   A fault in another thread, or memory corrupted without a fault, are
+ *   not. Calls that would end or copy the whole process (exit(), fork())
+ *   are caught only where compiled code reaches them through the names
+ *   pb__guard_refuse() stands in for (jit.c).
  * - The limit is wall-clock time (CLOCK_MONOTONIC): time @fn spends
  *   preempted or blocked counts. It is enforced by a POSIX timer per
  *   thread that sends SIGRTMIN + 4 to that thread only.
@@ -79,3 +81,16 @@ int pb_guard_call (pb_guard_fn  fn,
                    uint64_t     limit_ns,
                    int         *result,
                    pb_error    *err);
+
+/*
+ * pb__guard_refuse:
+ * @what: the function the guarded code called, e.g. "exit"; static
+ *
+ * Ends the calling thread's guarded call as a fault would, with the
+ * message "called exit(), which would end the whole application" (or
+ * its like for @what): compiled code calls this in place of functions a
+ * process must not call. Outside a guarded call there is no call to end
+ * and nothing safe to do: it aborts.
+ * Thread safety: any thread, from inside the guarded call.
+ */
+_Noreturn void pb__guard_refuse (const char *what);

@@ -28,6 +28,14 @@
  *
  * - libtcc's built-in library path (CONFIG_TCCDIR) is where the tcc
  *   package puts libtcc1.a and its headers on Debian, so we do not set one.
+ *
+ * - Compiled code runs inside the application. The functions that would
+ *   end it (exit, abort), copy it (fork) or replace it (exec) are defined
+ *   in every unit as traps that end the guarded call instead, with a
+ *   message naming the function (pb__guard_refuse()): a name defined in
+ *   the unit comes before the C library's. Code can still reach the
+ *   system by other ways (syscall(), asm): containing that takes a
+ *   process of its own.
  */
 
 #include <pthread.h>
@@ -41,6 +49,7 @@
 #include <libtcc.h>
 
 #include "clock.h"
+#include "guard.h"
 #include "i18n.h"
 #include "jit.h"
 
@@ -156,6 +165,27 @@ compare_symbols (const void *a,
   return strcmp (((const unit_symbol *) a)->name, ((const unit_symbol *) b)->name);
 }
 
+#define TRAP(name) \
+  static void trap_##name (void) { pb__guard_refuse (#name); }
+TRAP (exit) TRAP (_exit) TRAP (_Exit) TRAP (quick_exit) TRAP (abort)
+TRAP (pthread_exit) TRAP (fork) TRAP (vfork) TRAP (clone) TRAP (daemon)
+TRAP (system) TRAP (popen) TRAP (execl) TRAP (execle) TRAP (execlp)
+TRAP (execv) TRAP (execve) TRAP (execvp) TRAP (execvpe) TRAP (fexecve)
+TRAP (posix_spawn) TRAP (posix_spawnp) TRAP (signal) TRAP (sigaction)
+TRAP (raise) TRAP (kill)
+#undef TRAP
+
+#define TRAP(name) { #name, (void *) trap_##name }
+static const pb_jit_symbol traps[] = {
+  TRAP (exit), TRAP (_exit), TRAP (_Exit), TRAP (quick_exit), TRAP (abort),
+  TRAP (pthread_exit), TRAP (fork), TRAP (vfork), TRAP (clone), TRAP (daemon),
+  TRAP (system), TRAP (popen), TRAP (execl), TRAP (execle), TRAP (execlp),
+  TRAP (execv), TRAP (execve), TRAP (execvp), TRAP (execvpe), TRAP (fexecve),
+  TRAP (posix_spawn), TRAP (posix_spawnp), TRAP (signal), TRAP (sigaction),
+  TRAP (raise), TRAP (kill),
+};
+#undef TRAP
+
 /* Called with tcc_lock held. Fills @unit's image and symbols from @source. */
 static int
 compile_locked (TCCState            *s,
@@ -181,6 +211,9 @@ compile_locked (TCCState            *s,
     return pb_error_set (err, PB_EINVAL, "%s",
                          log->have_first ? log->first : _("the C code does not compile"));
 
+  for (i = 0; i < sizeof traps / sizeof traps[0]; i++)
+    if (tcc_add_symbol (s, traps[i].name, traps[i].address) < 0)
+      return pb_error_set (err, PB_EINVAL, "cannot add host symbol '%s'", traps[i].name);
   for (i = 0; i < n_symbols; i++)
     if (tcc_add_symbol (s, symbols[i].name, symbols[i].address) < 0)
       return pb_error_set (err, PB_EINVAL, _("cannot add host symbol '%s'"),

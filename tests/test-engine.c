@@ -1430,6 +1430,46 @@ test_compile_errors (void)
   run_free (r);
 }
 
+/* Code that would end, copy or replace the whole application fails its
+ * own process instead, with a message naming what it called; the rest
+ * runs on. */
+static void
+test_refused_calls (void)
+{
+  static const struct
+  {
+    const char *code;
+    const char *message;
+  } cases[] = {
+    { "exit (0);", "c0: called exit(), which would end the whole application" },
+    { "_exit (3);", "c0: called _exit(), which would end the whole application" },
+    { "abort ();", "c0: called abort(), which would end the whole application" },
+    { "if (fork () == 0) for (;;);", "c0: called fork(), which would copy the whole application" },
+    { "system (\\\"true\\\");", "c0: called system(), which would run another program" },
+    { "execv (0, 0);", "c0: called execv(), which would run another program" },
+    { "signal (11, 0);", "c0: called signal(), which would take the application's signals" },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("seq from=1 to=10 ! broadcast name=b "
+                                               "! c code=\"if (x == 5) { %s } emit (x);\" "
+                                               "! sum name=bad  b. ! sum name=good",
+                                               cases[i].code);
+      Run *r = run_build (text);
+      pb_process_info info;
+
+      g_test_message ("%s", text);
+      g_assert_cmpint (r->build_rc, ==, PB_OK);
+      g_assert_cmpint (run_go (r), !=, PB_OK);
+      g_assert_cmpstr (r->run_err.message, ==, cases[i].message);
+      info = info_of (r, "c0");
+      g_assert_cmpint (info.state, ==, PB_PROCESS_FAILED);
+      g_assert_cmpstr (result_of (r, "good"), ==, "55");
+      run_free (r);
+    }
+}
+
 static void
 test_fault_division (void)
 {
@@ -2021,6 +2061,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/cycle", test_cycle);
   g_test_add_func ("/Pushback/Engine/compile-errors", test_compile_errors);
   g_test_add_func ("/Pushback/Engine/fault-division", test_fault_division);
+  g_test_add_func ("/Pushback/Engine/refused-calls", test_refused_calls);
   g_test_add_func ("/Pushback/Engine/fault-segv", test_fault_segv);
   g_test_add_func ("/Pushback/Engine/time-limit", test_time_limit);
   g_test_add_func ("/Pushback/Engine/backpressure", test_backpressure);
