@@ -1760,6 +1760,62 @@ c_badge_body (Fixture *fixture)
   g_assert_false (gtk_widget_get_visible (badge));
 }
 
+static gboolean
+message_has (Fixture  *fixture,
+             gpointer  data)
+{
+  const char *message = pb_node_get_message (((gpointer *) data)[0]);
+
+  return message != NULL && strstr (message, ((gpointer *) data)[1]) != NULL;
+}
+
+/* A c process that calls exit(), fork() or system() fails alone, with
+ * a badge that names the call: the editor stays, and so do the other
+ * chains. */
+static void
+c_refused_calls_body (Fixture *fixture)
+{
+  const char *calls[] = { "exit (0);", "if (fork () == 0) for (;;);", "system (0);" };
+  const char *said[] = { "called exit(), which would end the whole application",
+                         "called fork(), which would copy the whole application",
+                         "called system(), which would run another program" };
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *c = add_node (fixture, "c", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *other = add_node (fixture, "clock", 40, 300);
+  PbNode *count = add_node (fixture, "count", 300, 300);
+  gpointer failed[] = { c, GINT_TO_POINTER (TRUE) };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pb_document_set_param (fixture->document, seq, "to", "1000000000000", &error));
+  g_assert_no_error (error);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, c, "in"));
+  drag_wire (fixture, find_socket (fixture, c, "out"), find_socket (fixture, sum, "in"));
+  drag_wire (fixture, find_socket (fixture, other, "out"), find_socket (fixture, count, "in"));
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autofree char *code = g_strdup_printf ("if (x == 1000) { %s }\nemit (x);\n", calls[i]);
+      GtkWidget *badge;
+      gpointer says[] = { c, (gpointer) said[i] };
+
+      g_assert_true (pb_document_set_param (fixture->document, c, "code", code, &error));
+      g_assert_no_error (error);
+      g_assert_true (pb_document_sync (fixture->document, 10000));
+      if (!wait_until (fixture, message_has, says, 30000))
+        g_error ("the c process did not fail with '%s': %s", said[i], pb_node_get_message (c));
+      g_assert_true (view_failed_is (fixture, failed));
+      badge = find_badge (pb_canvas_find_view (fixture->canvas, c));
+      g_assert_true (gtk_widget_get_visible (badge));
+      g_test_message ("badge: %s", gtk_widget_get_tooltip_text (badge));
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (badge), said[i]));
+      /* The other chain runs on. */
+      g_assert_cmpint (pb_node_get_state (count), ==, PB_PROCESS_READY);
+    }
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gui_test_save_png (GTK_WIDGET (fixture->window), "canvas-c-refused-call.png");
+}
+
 /* Probes */
 
 static gboolean
@@ -1931,6 +1987,7 @@ main (int   argc,
   ADD ("paste-foreign", paste_foreign_body);
   ADD ("compile-error", compile_error_body);
   ADD ("probe", probe_body);
+  ADD ("c-refused-calls", c_refused_calls_body);
 
 #undef ADD
 
