@@ -95,6 +95,7 @@ load_proc (pb_engine *e,
   p->addr = addr;
   p->state = PB_PROCESS_READY;
   p->kind = pb_kind_find (kind_name);
+  p->bypassed = pb_graph_get_bypass (e->graph, addr);
   if (name != NULL)
     p->name = strdup (name);
   else
@@ -791,8 +792,8 @@ old_chain_of (const pb_engine *e,
 }
 
 /* Whether chain @c of the plan has what @old was generated from: the
- * same processes, kinds, names, parameters and item types, and as many
- * outputs. Generating a chain's text costs more than compiling a short
+ * same processes, kinds, bypasses, names, parameters and item types,
+ * and as many outputs. Generating a chain's text costs more than compiling a short
  * one, so an edit must not generate the chains it did not touch. */
 static bool
 same_inputs (const pb_engine *e,
@@ -810,7 +811,7 @@ same_inputs (const pb_engine *e,
 
       if (p->addr != q->addr || p->kind != q->kind || p->in_type != q->in_type
           || p->out_type != q->out_type || p->probed != q->probed
-          || strcmp (p->name, q->name) != 0)
+          || p->bypassed != q->bypassed || strcmp (p->name, q->name) != 0)
         return false;
       for (size_t i = 0; i < p->kind->n_params; i++)
         if (strcmp (p->params[i], q->params[i]) != 0)
@@ -859,7 +860,9 @@ generate (plan     *pl,
     {
       proc *p = &pl->procs[c->procs[k]];
 
-      stages[k].kind = p->kind;
+      /* A bypassed process runs as pass: its parameters are its own
+       * kind's, which pass never reads. */
+      stages[k].kind = p->bypassed ? pb_kind_find ("pass") : p->kind;
       stages[k].name = p->name;
       stages[k].params = (const char **) p->params;
       stages[k].in_type = p->in_type;

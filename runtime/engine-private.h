@@ -56,6 +56,7 @@ typedef struct
   pb_item_type      out_type;
   bool              sink;       /* no output: a sink, or c with out=none */
   bool              probed;     /* an output has a probe (pb_engine_set_probe) */
+  bool              bypassed;   /* runs as pass (pb_graph_set_bypass) */
   link_end         *ins;        /* connected inputs, by port */
   size_t            n_ins;
   link_end         *outs;       /* connected outputs, by port */

@@ -9,6 +9,7 @@
 
 #include <pushback/error.h>
 #include <pushback/graph.h>
+#include <pushback/kinds.h>
 
 #include "idtable.h"
 #include "quote.h"
@@ -41,6 +42,7 @@ struct graph_process
   pb_addr        addr; /* port bits 0 */
   char          *kind;
   char          *name;      /* NULL for none, never "" */
+  bool           bypassed;
   graph_process *name_next; /* the next process whose name has its hash */
   port_link     *links;
   size_t         n_links;
@@ -1045,6 +1047,37 @@ name_valid (const char *name)
     if (*c < 0x20 || *c == 0x7f)
       return false;
   return pb_utf8_valid (name, strlen (name));
+}
+
+int
+pb_graph_set_bypass (pb_graph *g,
+                     pb_addr   process,
+                     bool      bypass)
+{
+  graph_process *p = lookup_process (g, process);
+  const pb_kind *kind;
+
+  if (p == NULL)
+    return PB_ENOENT;
+  kind = pb_kind_find (p->kind);
+  if (kind == NULL || !pb_kind_can_bypass (kind))
+    return PB_EINVAL;
+  if (p->bypassed == bypass)
+    return PB_OK;
+  if (g->notifying != 0)
+    return PB_EDEADLK;
+  p->bypassed = bypass;
+  notify (g, PB_GRAPH_PROCESS_CHANGED, p->addr, 0);
+  return PB_OK;
+}
+
+bool
+pb_graph_get_bypass (const pb_graph *g,
+                     pb_addr         a)
+{
+  const graph_process *p = lookup_process (g, a);
+
+  return p != NULL && p->bypassed;
 }
 
 int

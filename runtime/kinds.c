@@ -548,6 +548,12 @@ pb_kind_name (const pb_kind *kind)
   return kind->name;
 }
 
+bool
+pb_kind_can_bypass (const pb_kind *kind)
+{
+  return kind->shape == PB_SHAPE_TRANSFORM && kind->out_rule == PB_OUT_SAME;
+}
+
 const char *
 pb_kind_category (const pb_kind *kind)
 {

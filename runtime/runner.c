@@ -806,6 +806,16 @@ pb_runner_set_name (pb_runner  *r,
 }
 
 int
+pb_runner_set_bypass (pb_runner *r,
+                      pb_addr    process,
+                      bool       bypass)
+{
+  int rc = edit_begin (r);
+
+  return rc != PB_OK ? rc : edit_end (r, pb_graph_set_bypass (r->graph, process, bypass));
+}
+
+int
 pb_runner_set_link_flags (pb_runner *r,
                           pb_addr    a,
                           uint32_t   flags)

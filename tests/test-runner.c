@@ -235,6 +235,51 @@ test_batch (void)
   pb_runner_free (r);
 }
 
+/* Bypassing a process recompiles its chain alone, and its neighbours
+ * keep their states: the sum counts the map's 1s, then adds the items
+ * themselves, from where it was. */
+static void
+test_bypass (void)
+{
+  const char *texts[] = {
+    "seq name=p to=1000000000000 ! map name=m expr=\"1\" ! sum name=total",
+    "seq name=q to=1000000000000 ! discard name=d",
+    NULL,
+  };
+  pb_runner *r = runner_of (texts);
+  pb_rebuild_info info;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+  uint64_t k, n;
+
+  g_assert_cmpint (pb_runner_set_bypass (r, addr_of (r, "p"), true), ==, PB_EINVAL);
+  g_assert_cmpint (pb_runner_set_bypass (r, addr_of (r, "d"), true), ==, PB_EINVAL);
+  start (r);
+  until_items (r, "total", 10000);
+  g_assert_cmpint (pb_runner_pause (r), ==, PB_OK);
+  k = info_now (r, "total").items_in;
+  before = result_now (r, "total");
+  g_assert_cmpuint (g_ascii_strtoull (before, NULL, 10), ==, k);
+
+  g_assert_cmpint (pb_runner_set_bypass (r, addr_of (r, "m"), true), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.recompiled, ==, 1);
+  g_assert_cmpuint (info.kept, ==, 1);
+  /* Setting it again changes nothing. */
+  g_assert_cmpint (pb_runner_set_bypass (r, addr_of (r, "m"), true), ==, PB_OK);
+
+  g_assert_cmpint (pb_runner_resume (r), ==, PB_OK);
+  until_items (r, "total", k + 10000);
+  g_assert_cmpint (pb_runner_pause (r), ==, PB_OK);
+  n = info_now (r, "total").items_in;
+  after = result_now (r, "total");
+  expected = g_strdup_printf ("%" G_GUINT64_FORMAT, k + triangle (n) - triangle (k));
+  g_assert_cmpstr (after, ==, expected);
+  pb_runner_free (r);
+}
+
 static void
 test_incomplete (void)
 {
@@ -821,6 +866,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Runner/edit-while-running", test_edit_while_running);
   g_test_add_func ("/Pushback/Runner/fifty-chains", test_fifty_chains);
   g_test_add_func ("/Pushback/Runner/batch", test_batch);
+  g_test_add_func ("/Pushback/Runner/bypass", test_bypass);
   g_test_add_func ("/Pushback/Runner/incomplete", test_incomplete);
   g_test_add_func ("/Pushback/Runner/waiting-keeps-state", test_waiting_keeps_state);
   g_test_add_func ("/Pushback/Runner/waiting-keeps-items", test_waiting_keeps_items);

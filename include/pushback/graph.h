@@ -337,6 +337,39 @@ int pb_graph_set_name (pb_graph   *g,
                        const char *name);
 
 /**
+ * pb_graph_set_bypass:
+ * @g: a graph
+ * @process: a process (port bits ignored)
+ * @bypass: whether the engine passes the process's input on unchanged
+ *   instead of running it
+ *
+ * Bypasses a process, or runs it again: a bypassed process keeps its
+ * kind, parameters and links, and the engine runs it as `pass` would
+ * (only its chain is compiled again; its own state starts afresh when it
+ * runs again). Only kinds for which pb_kind_can_bypass() holds may be
+ * bypassed.
+ *
+ * Returns: PB_OK (also when unchanged, without an event); PB_ENOENT if
+ *   the process does not exist; PB_EINVAL if its kind is unknown or
+ *   cannot be bypassed; PB_EDEADLK from a listener. A change sends
+ *   PB_GRAPH_PROCESS_CHANGED.
+ * Thread safety: the thread that uses @g.
+ */
+int pb_graph_set_bypass (pb_graph *g,
+                         pb_addr   process,
+                         bool      bypass);
+
+/**
+ * pb_graph_get_bypass:
+ *
+ * Returns: whether the process of @a is bypassed; false if it does not
+ *   exist.
+ * Thread safety: the thread that uses @g.
+ */
+bool pb_graph_get_bypass (const pb_graph *g,
+                          pb_addr         a);
+
+/**
  * pb_graph_process_name:
  *
  * Returns: (transfer none) (nullable): the name of the process of @a, owned

@@ -127,6 +127,17 @@ const char *pb_kind_name (const pb_kind *kind);
 const char *pb_kind_category (const pb_kind *kind);
 
 /**
+ * pb_kind_can_bypass:
+ *
+ * Returns: whether a process of @kind may be bypassed
+ *   (pb_graph_set_bypass()): it has one input and one output, and gives
+ *   items of the type it takes, so passing them on unchanged fits the
+ *   links on both sides.
+ * Thread safety: any thread.
+ */
+bool pb_kind_can_bypass (const pb_kind *kind);
+
+/**
  * pb_kind_description:
  * Returns: one line saying what the kind does, translated as pb_text()
  *   translates.

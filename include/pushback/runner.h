@@ -206,6 +206,9 @@ int pb_runner_set_name       (pb_runner  *r,
 int pb_runner_set_link_flags (pb_runner  *r,
                               pb_addr     a,
                               uint32_t    flags);
+int pb_runner_set_bypass     (pb_runner  *r,
+                              pb_addr     process,
+                              bool        bypass);
 /* Puts a process back at the address it had (undoing a removal keeps
  * every link and document row that names it valid): PB_EEXIST if taken. */
 int pb_runner_insert_process (pb_runner  *r,
