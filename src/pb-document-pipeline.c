@@ -462,7 +462,11 @@ pb_document_dup_pipeline_text (PbDocument  *self,
       return NULL;
     }
 
-  sorted = g_ptr_array_copy (nodes, NULL, NULL);
+  /* A copy that owns nothing: g_ptr_array_copy() would take @nodes's
+   * free function without its references. */
+  sorted = g_ptr_array_sized_new (nodes->len);
+  for (guint i = 0; i < nodes->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (nodes, i));
   g_ptr_array_sort (sorted, compare_by_address);
 
   writer.document = self;
