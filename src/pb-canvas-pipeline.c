@@ -78,8 +78,9 @@ on_pipeline_activate (PbCanvas *self)
     }
   else if (error != NULL)
     {
+      /* The text stays as typed, the cursor where it was, to mend. */
       show_pipeline_error (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->pipeline_entry));
+      gtk_entry_grab_focus_without_selecting (self->pipeline_entry);
     }
 }
 

@@ -282,6 +282,32 @@ static void write_chain (Writer  *writer,
                          GString *text,
                          PbNode  *node);
 
+/* Whether @node's name is worth writing: one a person gave (such as
+ * "slow"), not the kind and a number the parser would give again, and
+ * one the parser reads as a name. */
+static gboolean
+name_is_given (PbNode *node)
+{
+  const char *name = pb_node_get_name (node);
+  const char *kind = pb_node_get_kind_name (node);
+  const char *rest;
+
+  if (name == NULL || name[0] == '\0')
+    return FALSE;
+  for (const char *c = name; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '_' && *c != '-')
+      return FALSE;
+  if (!g_str_has_prefix (name, kind))
+    return TRUE;
+  rest = name + strlen (kind);
+  if (*rest == '\0')
+    return TRUE;
+  for (; *rest != '\0'; rest++)
+    if (!g_ascii_isdigit (*rest))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 write_element (Writer  *writer,
                GString *text,
@@ -291,7 +317,7 @@ write_element (Writer  *writer,
 
   g_ptr_array_add (writer->order, node);
   g_string_append (text, pb_node_get_kind_name (node));
-  if (g_hash_table_contains (writer->tees, node))
+  if (g_hash_table_contains (writer->tees, node) || name_is_given (node))
     {
       g_string_append (text, " name=");
       g_string_append (text, pb_node_get_name (node));
@@ -436,7 +462,9 @@ compare_by_address (gconstpointer a,
  * Writes @nodes as the text `pushback-run -e` takes: a chain as
  * `seq to=10 ! map expr="x*2" ! sum`, several chains one after another,
  * and a process that feeds more than one as a named tee whose further
- * branches follow (`broadcast name=t ! sum  t. ! count`). A process fed
+ * branches follow (`broadcast name=t ! sum  t. ! count`). Names a person
+ * gave are kept (`map name=slow`); names such as map0, which the parser
+ * gives again, are left out. A process fed
  * by more than one link, or links that the parser's port order would not
  * give back, cannot be written so and are refused, saying why.
  *

@@ -213,7 +213,8 @@ pb_minimap_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
   node_color = fg;
-  node_color.alpha = 0.35;
+  node_color.alpha = 0.3;
+  /* Libadwaita's default accent, as the canvas marks a selection. */
   frame_color = (GdkRGBA) { 0.21, 0.52, 0.89, 1 };
 
   gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, width, height), 8);

@@ -265,6 +265,7 @@ test_pipeline_round_trip (void)
     "seq to=10 ! map expr=\"x*2\" ! sum",
     "seq to=5 ! broadcast name=t ! sum  t. ! count",
     "seq to=3 ! sum  seq from=2 to=4 ! count",
+    "seq name=numbers to=3 ! map name=double expr=\"x + x\" ! sum",
   };
 
   for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
