@@ -38,6 +38,7 @@ struct _PbMinimap
   double      press_x;
   double      press_y;
   guint       update_source;
+  guint       n_draws;        /* for tests: how often it has drawn */
 };
 
 G_DEFINE_FINAL_TYPE (PbMinimap, pb_minimap, GTK_TYPE_WIDGET)
@@ -206,6 +207,7 @@ pb_minimap_snapshot (GtkWidget   *widget,
 
   if (self->canvas == NULL || self->document == NULL)
     return;
+  self->n_draws++;
   update_mapping (self);
 
   /* GTK 4.10 calls this gtk_widget_get_color(); 4.8 has only this. */
@@ -350,6 +352,20 @@ pb_minimap_set_enabled (PbMinimap *self,
   self->enabled = enabled;
   update_now (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
+}
+
+/**
+ * pb_minimap_get_n_draws:
+ *
+ * Returns: how many times the minimap has drawn itself, so that a test
+ *   can tell it does not draw for every counter tick
+ */
+guint
+pb_minimap_get_n_draws (PbMinimap *self)
+{
+  g_return_val_if_fail (PB_IS_MINIMAP (self), 0);
+
+  return self->n_draws;
 }
 
 GtkWidget *

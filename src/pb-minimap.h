@@ -23,6 +23,7 @@ void       pb_minimap_set_canvas      (PbMinimap *self,
 gboolean   pb_minimap_get_enabled     (PbMinimap *self);
 void       pb_minimap_set_enabled     (PbMinimap *self,
                                        gboolean   enabled);
+guint      pb_minimap_get_n_draws     (PbMinimap *self);
 void       pb_minimap_to_canvas       (PbMinimap *self,
                                        double     x,
                                        double     y,

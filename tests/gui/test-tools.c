@@ -1012,6 +1012,28 @@ minimap_body (Fixture *fixture)
   g_assert_cmpfloat (fabs (y - want_y), <, 1);
   g_assert_cmpfloat (fabs (x - before_x) + fabs (y - before_y), >, 100);
 
+  /* Running, counters tick ten times a second; the overview does not
+   * draw for them. */
+  {
+    g_autoptr(GPtrArray) nodes = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 end;
+    guint draws;
+
+    nodes = pb_document_add_pipeline (fixture->document, "clock ! sum", x, y, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pb_document_get_run_state (fixture->document), ==, PB_RUN_RUNNING);
+    wait_for_frame (GTK_WIDGET (fixture->canvas));
+    settle ();
+    wait_for_frame (GTK_WIDGET (minimap));
+    draws = pb_minimap_get_n_draws (minimap);
+    end = g_get_monotonic_time () + G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (pb_minimap_get_n_draws (minimap), <=, draws + 1);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+  }
+
   /* Its action hides it, and remembers. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-minimap", NULL);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (minimap)));
