@@ -23,6 +23,7 @@
 
 #include <pushback/graph.h>
 #include <pushback/kinds.h>
+#include <pushback/link.h>
 #include <pushback/pipeline.h>
 
 #include "pb-document-private.h"
@@ -84,7 +85,9 @@ index_of (const pb_addr *processes,
  * Adds the processes and links that @text describes, laid out left to
  * right around (@x, @y), as one step. Each keeps the name the text gives
  * it where no process has that name; otherwise it is named as a new
- * process is. Text that does not parse or build changes nothing.
+ * process is. Text that does not parse or build, or that makes a link
+ * the runtime would refuse (item types that differ, a flow cycle),
+ * changes nothing.
  *
  * Returns: (transfer container) (element-type PbNode) (nullable): the new
  *   nodes, in the order of their addresses; %NULL with @error set
@@ -128,6 +131,24 @@ pb_document_add_pipeline (PbDocument  *self,
   n_links = pb_graph_list_connections (graph, NULL, 0);
   links = g_new0 (pb_connection, n_links + 1);
   pb_graph_list_connections (graph, links, n_links);
+
+  /* The builder checks ports and directions, not item types or cycles:
+   * each link is checked as one a person draws, with all the others
+   * made, and a link the runtime would refuse refuses the text. */
+  for (gsize i = 0; i < n_links; i++)
+    {
+      guint32 flags = pb_graph_link_flags (graph, links[i].a);
+
+      pb_graph_disconnect (graph, links[i].a);
+      rc = pb_link_check (graph, links[i].a, links[i].b, &err);
+      pb_graph_connect (graph, links[i].a, links[i].b);
+      pb_graph_set_link_flags (graph, links[i].a, flags);
+      if (rc != PB_OK)
+        {
+          pb_graph_free (graph);
+          return pb_propagate_result (error, rc, &err), NULL;
+        }
+    }
 
   addresses = g_new0 (pb_addr, n + 1);
   if (!pb_document_reserve_addresses (self, n, addresses))

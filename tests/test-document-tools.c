@@ -328,6 +328,12 @@ test_pipeline_bad_text (void)
   nodes = pb_document_add_pipeline (doc, "seq nosuchkey=1 ! sum", 0, 0, &error);
   g_assert_null (nodes);
   g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* It builds, but bytes do not go into a sum: refused as a drawn link
+   * would be. */
+  nodes = pb_document_add_pipeline (doc, "stdin ! sum", 0, 0, &error);
+  g_assert_null (nodes);
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_ETYPE);
   after = pb_document_dup_graph_text (doc);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpuint (n_nodes (doc), ==, 1);
