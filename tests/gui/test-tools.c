@@ -884,6 +884,94 @@ pipeline_refused_body (Fixture *fixture)
   hide_refusal (fixture);
 }
 
+/* Every action a menu model offers, through its sections and submenus. */
+static void
+collect_actions (GMenuModel *model,
+                 GPtrArray  *actions)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_ptr_array_add (actions, action);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) linked = g_menu_link_iter_get_value (links);
+
+          collect_actions (linked, actions);
+        }
+    }
+}
+
+static gboolean
+offers (GPtrArray  *actions,
+        const char *action)
+{
+  return g_ptr_array_find_with_equal_func (actions, action, g_str_equal, NULL);
+}
+
+static GPtrArray *
+menu_at (Fixture *fixture,
+         double   x,
+         double   y)
+{
+  GtkEventController *click = find_controller (GTK_WIDGET (fixture->canvas),
+                                               GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
+  GtkWidget *menu = gui_test_find (GTK_WIDGET (fixture->canvas), GTK_TYPE_POPOVER_MENU);
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_true (gtk_widget_get_visible (menu));
+  collect_actions (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), actions);
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  return actions;
+}
+
+/* The selection's menu keeps the selection, and offers what fits its
+ * size; bare canvas offers adding text and arranging everything. */
+static void
+selection_menu_body (Fixture *fixture)
+{
+  PbNode *a = add_node (fixture, "seq", 40, 60);
+  PbNode *b = add_node (fixture, "map", 300, 200);
+  PbNode *c = add_node (fixture, "sum", 560, 80);
+  g_autoptr(GPtrArray) one = NULL;
+  g_autoptr(GPtrArray) three = NULL;
+  g_autoptr(GPtrArray) bare = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  grab_point (fixture, b, &x, &y);
+  one = menu_at (fixture, x, y);
+  g_assert_true (offers (one, "canvas.copy-pipeline"));
+  g_assert_true (offers (one, "canvas.arrange"));
+  g_assert_false (offers (one, "canvas.align-left"));
+
+  pb_canvas_select_node (fixture->canvas, a, FALSE);
+  pb_canvas_select_node (fixture->canvas, b, TRUE);
+  pb_canvas_select_node (fixture->canvas, c, TRUE);
+  three = menu_at (fixture, x, y);
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 3);
+  g_assert_true (offers (three, "canvas.align-left"));
+  g_assert_true (offers (three, "canvas.align-right"));
+  g_assert_true (offers (three, "canvas.align-top"));
+  g_assert_true (offers (three, "canvas.align-bottom"));
+  g_assert_true (offers (three, "canvas.align-center-x"));
+  g_assert_true (offers (three, "canvas.align-center-y"));
+  g_assert_true (offers (three, "canvas.distribute-horizontally"));
+  g_assert_true (offers (three, "canvas.distribute-vertically"));
+  g_assert_false (offers (three, "win.show-source"));
+
+  bare = menu_at (fixture, 20, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) - 20.0);
+  g_assert_true (offers (bare, "canvas.add-pipeline"));
+  g_assert_true (offers (bare, "canvas.paste"));
+  g_assert_true (offers (bare, "canvas.arrange"));
+}
+
 /* Arrange, align, distribute, snap */
 
 static void
@@ -1061,6 +1149,7 @@ main (int   argc,
   ADD ("problems", problems_body);
   ADD ("pipeline", pipeline_body);
   ADD ("pipeline-refused", pipeline_refused_body);
+  ADD ("selection-menu", selection_menu_body);
   ADD ("arrange", arrange_body);
   ADD ("minimap", minimap_body);
 
