@@ -994,6 +994,12 @@ arrange_body (Fixture *fixture)
    * as one step. */
   pb_canvas_select_node (fixture->canvas, seq, FALSE);
   pb_node_set_selected (seq, FALSE);
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app),
+                                                                  "win.arrange");
+
+    g_assert_cmpstr (accels[0], ==, "<Shift><Control>l");
+  }
   activate (fixture, "win.arrange");
   g_assert_cmpstr (pb_command_get_label (pb_undo_stack_next_undo (undo)), ==, "Arrange");
   pb_canvas_get_node_size (fixture->canvas, seq, &w, &h);
