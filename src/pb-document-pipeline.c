@@ -386,7 +386,8 @@ write_chain (Writer  *writer,
 }
 
 /* Whether @text, built on a scratch graph, gives processes of the kinds
- * of @order, joined port to port as @links joins them. */
+ * and with the parameters of @order, joined port to port as @links
+ * joins them. */
 static gboolean
 same_graph (PbDocument *self,
             const char *text,
@@ -434,10 +435,23 @@ same_graph (PbDocument *self,
       {
         long e = pb_pipeline_find (pipeline, pb_graph_process_name (graph, processes[i]));
 
-        if (e < 0 || (gsize) e >= order->len
-            || g_strcmp0 (pb_graph_process_kind (graph, processes[i]),
-                          pb_node_get_kind_name (g_ptr_array_index (order, e))) != 0)
+        PbNode *node;
+        const pb_kind *kind;
+
+        if (e < 0 || (gsize) e >= order->len)
           goto out;
+        node = g_ptr_array_index (order, e);
+        kind = pb_node_get_kind (node);
+        if (g_strcmp0 (pb_graph_process_kind (graph, processes[i]), pb_node_get_kind_name (node)) != 0)
+          goto out;
+        /* Every value reads back as it was, quotes and all. */
+        for (size_t k = 0; k < pb_kind_n_params (kind); k++)
+          {
+            const char *key = pb_kind_param (kind, k)->name;
+
+            if (g_strcmp0 (pb_graph_get_param (graph, processes[i], key), pb_node_get_param (node, key)) != 0)
+              goto out;
+          }
       }
     pb_graph_list_connections (graph, built, n_links);
     for (gsize i = 0; i < n_links; i++)

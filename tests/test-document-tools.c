@@ -309,6 +309,29 @@ test_pipeline_round_trip (void)
     }
 }
 
+/* Values with quotes, backslashes and lines come back as they were. */
+static void
+test_pipeline_quoting (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(PbDocument) copy = pb_document_new ();
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *value;
+
+  nodes = pb_document_add_pipeline (doc, "seq ! map expr='x + 1 /* \"a\\b\"\n */' ! sum", 0, 0, &error);
+  g_assert_no_error (error);
+  value = pb_node_get_param (g_ptr_array_index (nodes, 1), "expr");
+  g_assert_cmpstr (value, ==, "x + 1 /* \"a\\b\"\n */");
+  text = pb_document_dup_pipeline_text (doc, nodes, &error);
+  g_assert_no_error (error);
+  again = pb_document_add_pipeline (copy, text, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pb_node_get_param (g_ptr_array_index (again, 1), "expr"), ==, value);
+}
+
 static void
 test_pipeline_bad_text (void)
 {
@@ -465,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/DocumentTools/delete-reconnect-misfit", test_delete_reconnect_misfit);
   g_test_add_func ("/Pushback/DocumentTools/relink", test_relink);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-round-trip", test_pipeline_round_trip);
+  g_test_add_func ("/Pushback/DocumentTools/pipeline-quoting", test_pipeline_quoting);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-bad-text", test_pipeline_bad_text);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-copy-refused", test_pipeline_copy_refused);
   g_test_add_func ("/Pushback/DocumentTools/align", test_align);
