@@ -1056,6 +1056,25 @@ arrange_body (Fixture *fixture)
   activate (fixture, "win.undo");
   g_assert_cmpfloat (pb_node_get_x (map), ==, 60);
   g_assert_cmpfloat (pb_node_get_y (map), ==, 90);
+
+  /* A kind dropped from the palette lands on the grid too. */
+  {
+    GtkEventController *drop = find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_DROP_TARGET, 0);
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GPtrArray) selected = NULL;
+    gboolean accepted = FALSE;
+    PbNode *dropped;
+
+    g_value_init (&value, G_TYPE_STRING);
+    g_value_set_string (&value, "count");
+    g_signal_emit_by_name (drop, "drop", &value, 101.0, 77.0, &accepted);
+    g_assert_true (accepted);
+    selected = pb_canvas_get_selected_nodes (fixture->canvas);
+    g_assert_cmpuint (selected->len, ==, 1);
+    dropped = g_ptr_array_index (selected, 0);
+    g_assert_cmpfloat (fmod (pb_node_get_x (dropped), 24), ==, 0);
+    g_assert_cmpfloat (fmod (pb_node_get_y (dropped), 24), ==, 0);
+  }
   g_settings_set_boolean (settings, "snap-to-grid", FALSE);
   g_assert_false (pb_canvas_get_snap_to_grid (fixture->canvas));
 }
