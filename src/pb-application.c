@@ -317,6 +317,10 @@ pb_application_startup (GApplication *application)
     { "win.zoom-fit", { "<Control>1", NULL } },
     { "win.find", { "<Control>f", NULL } },
     { "win.show-profiler", { "<Control><Shift>p", NULL } },
+    { "win.add-pipeline", { "<Control><Shift>v", NULL } },
+    { "win.copy-pipeline", { "<Control><Shift>c", NULL } },
+    { "win.arrange", { "<Control><Shift>l", NULL } },
+    { "win.show-minimap", { "<Control><Shift>m", NULL } },
   };
 
   G_APPLICATION_CLASS (pb_application_parent_class)->startup (application);

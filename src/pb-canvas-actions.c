@@ -200,10 +200,21 @@ paste_action (GtkWidget  *widget,
 {
   PbCanvas *self = PB_CANVAS (widget);
   static const char *mime_types[] = { PB_CLIPBOARD_MIME_TYPE, NULL };
+  GdkContentFormats *formats;
   Paste *paste;
 
   if (self->document == NULL)
     return;
+
+  /* Text, such as a pipeline copied from a terminal, is read as pipeline
+   * text; processes copied in an editor are pasted as they were. */
+  formats = gdk_clipboard_get_formats (gtk_widget_get_clipboard (widget));
+  if (!gdk_content_formats_contain_mime_type (formats, PB_CLIPBOARD_MIME_TYPE)
+      && gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    {
+      _pb_canvas_paste_text (self);
+      return;
+    }
 
   paste = g_new0 (Paste, 1);
   paste->canvas = g_object_ref (self);

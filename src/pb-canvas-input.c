@@ -367,7 +367,13 @@ on_drag_end (GtkGestureDrag *gesture,
           || !_pb_canvas_drop_on_link (self, g_ptr_array_index (self->moving, 0),
                                        g_array_index (self->moving_from, double, 0),
                                        g_array_index (self->moving_from, double, 1)))
-        pb_document_moved (self->document, self->moving, dx / self->zoom, dy / self->zoom);
+        {
+          double mx = dx / self->zoom, my = dy / self->zoom;
+
+          if (dx != 0 || dy != 0)
+            _pb_canvas_snap_moved (self, self->moving, &mx, &my);
+          pb_document_moved (self->document, self->moving, mx, my);
+        }
       g_ptr_array_set_size (self->moving, 0);
       break;
 
@@ -489,13 +495,27 @@ on_secondary_pressed (GtkGestureClick *gesture,
   if (self->document == NULL || _pb_canvas_on_pin (self, x, y))
     return;
 
-  /* On a node: select it, and offer what can be done with one. */
+  /* On a node: select it, unless it is part of the selection already,
+   * and offer what can be done with them. */
   if ((view = _pb_canvas_view_at (self, x, y)) != NULL)
     {
-      pb_canvas_select_node (self, pb_node_view_get_node (view), FALSE);
-      g_menu_append (menu, _("Show Generated _C"), "win.show-source");
-      g_menu_append (menu, _("_Delete"), "canvas.delete");
-      g_menu_append (menu, _("Delete and _Reconnect"), "canvas.delete-reconnect");
+      PbNode *node = pb_node_view_get_node (view);
+      g_autoptr(GPtrArray) selected = NULL;
+      g_autoptr(GMenu) first = g_menu_new ();
+      g_autoptr(GMenu) text = g_menu_new ();
+
+      if (!pb_node_get_selected (node))
+        pb_canvas_select_node (self, node, FALSE);
+      selected = pb_canvas_get_selected_nodes (self);
+      if (selected->len == 1)
+        g_menu_append (first, _("Show Generated _C"), "win.show-source");
+      g_menu_append (first, _("_Delete"), "canvas.delete");
+      if (selected->len == 1)
+        g_menu_append (first, _("Delete and _Reconnect"), "canvas.delete-reconnect");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
+      g_menu_append (text, _("Copy as _Pipeline"), "canvas.copy-pipeline");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (text));
+      _pb_canvas_append_arrange_menu (self, menu, selected->len);
       gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
       gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
                                    &(GdkRectangle) { (int) x, (int) y, 1, 1 });
@@ -504,8 +524,23 @@ on_secondary_pressed (GtkGestureClick *gesture,
       return;
     }
 
+  /* On bare canvas: what adds to it, or arranges it all. */
   if ((link = _pb_canvas_link_at (self, x, y)) == NULL)
-    return;
+    {
+      g_autoptr(GMenu) add = g_menu_new ();
+
+      _pb_canvas_select_none (self);
+      g_menu_append (add, _("_Paste"), "canvas.paste");
+      g_menu_append (add, _("Add From Pipeline _Text…"), "canvas.add-pipeline");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
+      _pb_canvas_append_arrange_menu (self, menu, 0);
+      gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
+      gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
+                                   &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+      gtk_popover_popup (GTK_POPOVER (self->link_menu));
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
 
   g_set_object (&self->menu_link, link);
   g_menu_append (menu,
@@ -599,6 +634,7 @@ on_drop (GtkDropTarget *target,
     return FALSE;
 
   pb_canvas_to_canvas (self, x, y, &cx, &cy);
+  _pb_canvas_snap_point (self, &cx, &cy);
   node = pb_document_add_node (self->document, g_value_get_string (value), cx, cy, &error);
   if (node == NULL)
     {

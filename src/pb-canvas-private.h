@@ -113,6 +113,16 @@ struct _PbCanvas
   gint64      allocate_us;
   gint64      snapshot_us;
   PbNode     *selected_node;  /* the one node selected, if only one is */
+
+  /* Add From Pipeline Text: an entry, and the parser's message. */
+  GtkWidget  *pipeline_popover;
+  GtkEntry   *pipeline_entry;
+  GtkLabel   *pipeline_error;
+
+  /* Dropped nodes land on the grid's lines. */
+  gboolean    snap_to_grid;
+  int         viewport_width;   /* the size viewport-changed last saw */
+  int         viewport_height;
 };
 
 
@@ -174,6 +184,28 @@ void      _pb_canvas_allocate_pins    (PbCanvas     *self);
 void      _pb_canvas_snapshot_pins    (PbCanvas     *self,
                                        GtkSnapshot  *snapshot);
 void      _pb_canvas_class_add_probes (GtkWidgetClass *widget_class);
+
+/* In pb-canvas-pipeline.c: pipeline text in and out. */
+gboolean  _pb_canvas_add_pipeline_text (PbCanvas    *self,
+                                        const char  *text,
+                                        GError     **error);
+void      _pb_canvas_paste_text       (PbCanvas     *self);
+void      _pb_canvas_pipeline_allocate (PbCanvas    *self);
+void      _pb_canvas_pipeline_dispose (PbCanvas     *self);
+void      _pb_canvas_class_add_pipeline (GtkWidgetClass *widget_class);
+
+/* In pb-canvas-arrange.c: arrange, align, distribute, snap. */
+void      _pb_canvas_snap_moved       (PbCanvas     *self,
+                                       GPtrArray    *nodes,
+                                       double       *dx,
+                                       double       *dy);
+void      _pb_canvas_snap_point       (PbCanvas     *self,
+                                       double       *x,
+                                       double       *y);
+void      _pb_canvas_append_arrange_menu (PbCanvas  *self,
+                                       GMenu        *menu,
+                                       guint         n_selected);
+void      _pb_canvas_class_add_arrange (GtkWidgetClass *widget_class);
 
 /* In pb-canvas-actions.c: the canvas.* actions and their keys. */
 void      _pb_canvas_delete_selection (GtkWidget    *widget,

@@ -32,6 +32,7 @@ enum {
   PROP_DOCUMENT,
   PROP_ZOOM,
   PROP_SELECTED_NODE,
+  PROP_SNAP_TO_GRID,
   N_PROPS
 };
 
@@ -39,6 +40,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   FAILURE_ACTIVATED,
+  VIEWPORT_CHANGED,
   N_SIGNALS
 };
 
@@ -102,6 +104,130 @@ pb_canvas_get_center (PbCanvas *self,
                        gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                        gtk_widget_get_height (GTK_WIDGET (self)) / 2.0,
                        x, y);
+}
+
+/**
+ * pb_canvas_get_node_size:
+ * @width: (out): how wide @node is drawn, in canvas units
+ * @height: (out): how tall
+ *
+ * The size of @node's view as last allocated, or as it would like to be
+ * before its first allocation.
+ */
+void
+pb_canvas_get_node_size (PbCanvas *self,
+                         PbNode   *node,
+                         double   *width,
+                         double   *height)
+{
+  GtkWidget *view;
+  int w = 0, h = 0;
+
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  view = g_hash_table_lookup (self->view_of, node);
+  if (view != NULL)
+    {
+      w = gtk_widget_get_width (view);
+      h = gtk_widget_get_height (view);
+      if (w <= 0 || h <= 0)
+        {
+          gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
+          gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
+        }
+    }
+  *width = MAX (w, 1);
+  *height = MAX (h, 1);
+}
+
+/**
+ * pb_canvas_get_visible_area:
+ * @area: (out): the part of the canvas the view shows, in canvas units
+ */
+void
+pb_canvas_get_visible_area (PbCanvas        *self,
+                            graphene_rect_t *area)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  graphene_rect_init (area, self->origin_x, self->origin_y,
+                      gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom,
+                      gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom);
+}
+
+/**
+ * pb_canvas_get_graph_bounds:
+ * @bounds: (out): the smallest rectangle that holds every node, in canvas
+ *   units; empty at the origin when there are none
+ */
+void
+pb_canvas_get_graph_bounds (PbCanvas        *self,
+                            graphene_rect_t *bounds)
+{
+  gboolean any = FALSE;
+
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  graphene_rect_init (bounds, 0, 0, 0, 0);
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      PbNode *node = pb_node_view_get_node (g_ptr_array_index (self->views, i));
+      graphene_rect_t rect;
+      double w, h;
+
+      pb_canvas_get_node_size (self, node, &w, &h);
+      graphene_rect_init (&rect, pb_node_get_x (node), pb_node_get_y (node), w, h);
+      if (any)
+        graphene_rect_union (bounds, &rect, bounds);
+      else
+        *bounds = rect;
+      any = TRUE;
+    }
+}
+
+/**
+ * pb_canvas_center_on:
+ * @x: the canvas point to show at the middle of the view
+ * @y: likewise
+ *
+ * Pans, at the same zoom, so that (@x, @y) is in the middle.
+ */
+void
+pb_canvas_center_on (PbCanvas *self,
+                     double    x,
+                     double    y)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  _pb_canvas_pan_to (self,
+                     x - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 / self->zoom,
+                     y - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 / self->zoom);
+}
+
+gboolean
+pb_canvas_get_snap_to_grid (PbCanvas *self)
+{
+  g_return_val_if_fail (PB_IS_CANVAS (self), FALSE);
+
+  return self->snap_to_grid;
+}
+
+/**
+ * pb_canvas_set_snap_to_grid:
+ * @snap: whether nodes let go after a drag, or dropped from the palette,
+ *   land with their top-left corner on the grid the canvas draws
+ */
+void
+pb_canvas_set_snap_to_grid (PbCanvas *self,
+                            gboolean  snap)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+
+  snap = !!snap;
+  if (self->snap_to_grid == snap)
+    return;
+  self->snap_to_grid = snap;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAP_TO_GRID]);
 }
 
 /**
@@ -357,6 +483,7 @@ on_pan_rest (gpointer user_data)
 static void
 view_changed (PbCanvas *self)
 {
+  g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_clear_handle_id (&self->rest_timeout, g_source_remove);
   self->rest_timeout = g_timeout_add (PAN_REST_MS, on_pan_rest, self);
@@ -792,6 +919,15 @@ pb_canvas_size_allocate (GtkWidget *widget,
     {
       self->fit_pending = FALSE;
       fit (self, width, height);
+      self->viewport_width = -1;
+    }
+  /* Only a new size moves what is visible: counters that reallocate the
+   * nodes do not. */
+  if (width != self->viewport_width || height != self->viewport_height)
+    {
+      self->viewport_width = width;
+      self->viewport_height = height;
+      g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
     }
   self->alloc_origin_x = self->origin_x;
   self->alloc_origin_y = self->origin_y;
@@ -824,6 +960,7 @@ pb_canvas_size_allocate (GtkWidget *widget,
 
   gtk_popover_present (GTK_POPOVER (self->refusal));
   gtk_popover_present (GTK_POPOVER (self->link_menu));
+  _pb_canvas_pipeline_allocate (self);
   self->allocate_us += g_get_monotonic_time () - start;
 }
 
@@ -1119,6 +1256,7 @@ pb_canvas_dispose (GObject *object)
   g_clear_pointer (&self->refusal, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
   _pb_canvas_tools_dispose (self);
+  _pb_canvas_pipeline_dispose (self);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->dispose (object);
 }
@@ -1158,6 +1296,9 @@ pb_canvas_get_property (GObject    *object,
     case PROP_SELECTED_NODE:
       g_value_set_object (value, self->selected_node);
       break;
+    case PROP_SNAP_TO_GRID:
+      g_value_set_boolean (value, self->snap_to_grid);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1175,6 +1316,9 @@ pb_canvas_set_property (GObject      *object,
     {
     case PROP_DOCUMENT:
       pb_canvas_set_document (self, g_value_get_object (value));
+      break;
+    case PROP_SNAP_TO_GRID:
+      pb_canvas_set_snap_to_grid (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1205,6 +1349,9 @@ pb_canvas_class_init (PbCanvasClass *klass)
   properties[PROP_SELECTED_NODE] =
     g_param_spec_object ("selected-node", NULL, NULL, PB_TYPE_NODE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SNAP_TO_GRID] =
+    g_param_spec_boolean ("snap-to-grid", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1217,9 +1364,20 @@ pb_canvas_class_init (PbCanvasClass *klass)
     g_signal_new ("failure-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, PB_TYPE_NODE);
 
+  /**
+   * PbCanvas::viewport-changed:
+   *
+   * The view panned, zoomed or changed size: what is visible moved.
+   */
+  signals[VIEWPORT_CHANGED] =
+    g_signal_new ("viewport-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   _pb_canvas_class_add_actions (widget_class);
   _pb_canvas_class_add_tools (widget_class);
   _pb_canvas_class_add_probes (widget_class);
+  _pb_canvas_class_add_pipeline (widget_class);
+  _pb_canvas_class_add_arrange (widget_class);
 
 
   gtk_widget_class_set_css_name (widget_class, "canvas");

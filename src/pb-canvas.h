@@ -52,6 +52,26 @@ GtkWidget  *pb_canvas_find_view          (PbCanvas   *self,
 void        pb_canvas_reveal_node        (PbCanvas   *self,
                                           PbNode     *node);
 
+void        pb_canvas_get_node_size      (PbCanvas   *self,
+                                          PbNode     *node,
+                                          double     *width,
+                                          double     *height);
+void        pb_canvas_get_visible_area   (PbCanvas   *self,
+                                          graphene_rect_t *area);
+void        pb_canvas_get_graph_bounds   (PbCanvas   *self,
+                                          graphene_rect_t *bounds);
+void        pb_canvas_center_on          (PbCanvas   *self,
+                                          double      x,
+                                          double      y);
+gboolean    pb_canvas_get_snap_to_grid   (PbCanvas   *self);
+void        pb_canvas_set_snap_to_grid   (PbCanvas   *self,
+                                          gboolean    snap);
+
+/* In pb-canvas-pipeline.c: pipeline text in and out. */
+void        pb_canvas_begin_add_pipeline (PbCanvas   *self);
+char       *pb_canvas_copy_as_pipeline   (PbCanvas   *self,
+                                          GError    **error);
+
 /* In pb-canvas-probes.c: probes pinned on wires. */
 GtkWidget  *pb_canvas_pin_probe          (PbCanvas   *self,
                                           PbLink     *link);

@@ -163,6 +163,56 @@ gboolean     pb_document_relink           (PbDocument  *self,
                                            pb_addr      keep,
                                            pb_addr      to,
                                            GError     **error);
+/* In pb-document-pipeline.c: pipeline text in and out. */
+GPtrArray   *pb_document_add_pipeline     (PbDocument  *self,
+                                           const char  *text,
+                                           double       x,
+                                           double       y,
+                                           GError     **error);
+char        *pb_document_dup_pipeline_text (PbDocument *self,
+                                           GPtrArray   *nodes,
+                                           GError     **error);
+
+/* In pb-document-arrange.c: moving several nodes as one step. */
+/**
+ * PbAlign:
+ * @PB_ALIGN_LEFT: left edges on the leftmost
+ * @PB_ALIGN_RIGHT: right edges on the rightmost
+ * @PB_ALIGN_TOP: top edges on the topmost
+ * @PB_ALIGN_BOTTOM: bottom edges on the lowest
+ * @PB_ALIGN_CENTER_X: centres in a column: on one vertical line, the
+ *   middle of them all
+ * @PB_ALIGN_CENTER_Y: centres in a row: on one horizontal line
+ */
+typedef enum
+{
+  PB_ALIGN_LEFT,
+  PB_ALIGN_RIGHT,
+  PB_ALIGN_TOP,
+  PB_ALIGN_BOTTOM,
+  PB_ALIGN_CENTER_X,
+  PB_ALIGN_CENTER_Y,
+} PbAlign;
+
+gboolean     pb_document_move_nodes       (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           const double *positions,
+                                           const char  *label,
+                                           GError     **error);
+gboolean     pb_document_arrange          (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           const double *sizes,
+                                           GError     **error);
+gboolean     pb_document_align            (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           const double *sizes,
+                                           PbAlign      how,
+                                           GError     **error);
+gboolean     pb_document_distribute       (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           const double *sizes,
+                                           gboolean     vertically,
+                                           GError     **error);
 GListModel  *pb_document_get_runs         (PbDocument  *self);
 PbRecordedRun *pb_document_record_run     (PbDocument  *self,
                                            GError     **error);

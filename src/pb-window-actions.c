@@ -357,6 +357,38 @@ find_action (GtkWidget  *widget,
   pb_find_bar_begin (PB_WINDOW (widget)->find_bar);
 }
 
+static void
+add_pipeline_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  pb_canvas_begin_add_pipeline (PB_WINDOW (widget)->canvas);
+}
+
+/* Copies the selection as pipeline text, and says so, or why not. */
+static void
+copy_pipeline_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PbWindow *self = PB_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = pb_canvas_copy_as_pipeline (self->canvas, &error);
+
+  if (text != NULL)
+    toast (self, _("Copied as pipeline text"));
+  else
+    report (self, error);
+}
+
+static void
+arrange_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  gtk_widget_activate_action (GTK_WIDGET (PB_WINDOW (widget)->canvas), "canvas.arrange", NULL);
+}
+
 /**
  * _pb_window_class_add_actions:
  *
@@ -379,6 +411,9 @@ _pb_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-source", NULL, show_source_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.add-pipeline", NULL, add_pipeline_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-pipeline", NULL, copy_pipeline_action);
+  gtk_widget_class_install_action (widget_class, "win.arrange", NULL, arrange_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-profiler", "show-profiler");
   /* Never enabled: the menu item that says there is nothing to open. */
   gtk_widget_class_install_action (widget_class, "win.nothing", NULL, NULL);

@@ -11,6 +11,7 @@
 #include "pb-find-bar.h"
 #include "pb-problems.h"
 #include "pb-inspector.h"
+#include "pb-minimap.h"
 #include "pb-palette.h"
 #include "pb-profiler.h"
 #include "pb-window.h"
@@ -39,6 +40,7 @@ struct _PbWindow
   PbCanvas             *canvas;
   GtkWidget            *empty_page;
   PbFindBar            *find_bar;
+  PbMinimap            *minimap;
   GtkRevealer          *profiler_revealer;
   PbProfiler           *profiler;
 };

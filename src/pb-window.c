@@ -502,6 +502,14 @@ pb_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (pb_document_get_undo_stack (self->document), self);
       g_signal_handlers_disconnect_by_data (pb_document_get_nodes (self->document), self);
     }
+  /* The settings' actions keep the settings alive as long as the
+   * window's action group: nothing of the window may hear from them. */
+  if (self->settings != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->settings, self);
+      g_settings_unbind (self->canvas, "snap-to-grid");
+      g_settings_unbind (self->minimap, "enabled");
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_WINDOW);
   g_clear_object (&self->autosave);
   g_clear_object (&self->document);
@@ -575,6 +583,7 @@ pb_window_class_init (PbWindowClass *klass)
 
   g_type_ensure (PB_TYPE_CANVAS);
   g_type_ensure (PB_TYPE_FIND_BAR);
+  g_type_ensure (PB_TYPE_MINIMAP);
   g_type_ensure (PB_TYPE_PROBLEMS);
   g_type_ensure (PB_TYPE_INSPECTOR);
   g_type_ensure (PB_TYPE_PALETTE);
@@ -597,6 +606,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler_revealer);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler);
   gtk_widget_class_bind_template_callback (widget_class, on_profiler_node_selected);
@@ -622,6 +632,18 @@ pb_window_init (PbWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Snapping and the overview are preferences: their actions are the
+   * settings' own, so a toggle is remembered for the next window. */
+  g_settings_bind (self->settings, "snap-to-grid", self->canvas, "snap-to-grid", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-minimap", self->minimap, "enabled", G_SETTINGS_BIND_GET);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (self->settings,
+                                                            i == 0 ? "snap-to-grid" : "show-minimap");
+
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
 
   g_signal_connect_swapped (self->settings, "changed::recent-files",
                             G_CALLBACK (update_recent_menu), self);

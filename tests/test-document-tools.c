@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "pb-document.h"
@@ -250,6 +251,230 @@ test_relink (void)
   g_assert_cmpuint (n_links (doc), ==, 1);
 }
 
+static guint
+n_nodes (PbDocument *doc)
+{
+  return g_list_model_get_n_items (pb_document_get_nodes (doc));
+}
+
+/* Pipeline text pasted is one step; copied back it reads the same. */
+static void
+test_pipeline_round_trip (void)
+{
+  static const char *texts[] = {
+    "seq to=10 ! map expr=\"x*2\" ! sum",
+    "seq to=5 ! broadcast name=t ! sum  t. ! count",
+    "seq to=3 ! sum  seq from=2 to=4 ! count",
+    "seq name=numbers to=3 ! map name=double expr=\"x + x\" ! sum",
+  };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_autoptr(PbDocument) doc = pb_document_new ();
+      g_autoptr(PbDocument) copy = pb_document_new ();
+      g_autoptr(GPtrArray) nodes = NULL;
+      g_autoptr(GPtrArray) again = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *copied = NULL;
+
+      add (doc, "clock");
+      nodes = pb_document_add_pipeline (doc, texts[t], 500, 300, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (nodes);
+      g_assert_cmpuint (n_nodes (doc), ==, nodes->len + 1);
+
+      text = pb_document_dup_pipeline_text (doc, nodes, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (text, ==, texts[t]);
+
+      /* The same text pasted elsewhere makes the same graph. */
+      again = pb_document_add_pipeline (copy, text, 0, 0, &error);
+      g_assert_no_error (error);
+      copied = pb_document_dup_pipeline_text (copy, again, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (copied, ==, texts[t]);
+
+      /* Placed around the middle asked for, in one undo step. */
+      for (guint i = 0; i < nodes->len; i++)
+        {
+          PbNode *node = g_ptr_array_index (nodes, i);
+
+          g_assert_cmpfloat (fabs (pb_node_get_x (node) - 500), <, 600);
+          g_assert_cmpfloat (fabs (pb_node_get_y (node) - 300), <, 400);
+        }
+      undo (doc);
+      g_assert_cmpuint (n_nodes (doc), ==, 1);
+      g_assert_cmpuint (n_links (doc), ==, 0);
+    }
+}
+
+/* Values with quotes, backslashes and lines come back as they were. */
+static void
+test_pipeline_quoting (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(PbDocument) copy = pb_document_new ();
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *value;
+
+  nodes = pb_document_add_pipeline (doc, "seq ! map expr='x + 1 /* \"a\\b\"\n */' ! sum", 0, 0, &error);
+  g_assert_no_error (error);
+  value = pb_node_get_param (g_ptr_array_index (nodes, 1), "expr");
+  g_assert_cmpstr (value, ==, "x + 1 /* \"a\\b\"\n */");
+  text = pb_document_dup_pipeline_text (doc, nodes, &error);
+  g_assert_no_error (error);
+  again = pb_document_add_pipeline (copy, text, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pb_node_get_param (g_ptr_array_index (again, 1), "expr"), ==, value);
+}
+
+static void
+test_pipeline_bad_text (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  add (doc, "seq");
+  before = pb_document_dup_graph_text (doc);
+  nodes = pb_document_add_pipeline (doc, "seq to=10 ! ! sum", 0, 0, &error);
+  g_assert_null (nodes);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "!"));
+  g_clear_error (&error);
+  nodes = pb_document_add_pipeline (doc, "seq nosuchkey=1 ! sum", 0, 0, &error);
+  g_assert_null (nodes);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* It builds, but bytes do not go into a sum: refused as a drawn link
+   * would be. */
+  nodes = pb_document_add_pipeline (doc, "stdin ! sum", 0, 0, &error);
+  g_assert_null (nodes);
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_ETYPE);
+  after = pb_document_dup_graph_text (doc);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (n_nodes (doc), ==, 1);
+}
+
+/* A merge cannot be written as pipeline text without names: it says so. */
+static void
+test_pipeline_copy_refused (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autofree char *text = NULL;
+
+  nodes = pb_document_add_pipeline (doc, "seq ! merge name=m ! sum  seq ! m.", 0, 0, &error);
+  g_assert_no_error (error);
+  text = pb_document_dup_pipeline_text (doc, nodes, &error);
+  g_assert_null (text);
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_EINVAL);
+  g_assert_nonnull (strstr (error->message, "m"));
+}
+
+static GPtrArray *
+three_nodes (PbDocument *doc)
+{
+  GPtrArray *nodes = g_ptr_array_new ();
+  PbNode *a = add (doc, "seq"), *b = add (doc, "map"), *c = add (doc, "sum");
+
+  pb_node_set_position (a, 0, 0);
+  pb_node_set_position (b, 100, 50);
+  pb_node_set_position (c, 500, 20);
+  g_ptr_array_add (nodes, a);
+  g_ptr_array_add (nodes, b);
+  g_ptr_array_add (nodes, c);
+  return nodes;
+}
+
+static void
+test_align (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GPtrArray) nodes = three_nodes (doc);
+  g_autoptr(GError) error = NULL;
+  double sizes[] = { 100, 40, 200, 60, 100, 100 };
+
+  g_assert_true (pb_document_align (doc, nodes, sizes, PB_ALIGN_RIGHT, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 0)), ==, 500);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 1)), ==, 400);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 2)), ==, 500);
+  g_assert_cmpfloat (pb_node_get_y (g_ptr_array_index (nodes, 1)), ==, 50);
+  undo (doc);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 1)), ==, 100);
+
+  g_assert_true (pb_document_align (doc, nodes, sizes, PB_ALIGN_TOP, &error));
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpfloat (pb_node_get_y (g_ptr_array_index (nodes, i)), ==, 0);
+  undo (doc);
+
+  /* Centres on the middle of the group: 0 to 120 high. */
+  g_assert_true (pb_document_align (doc, nodes, sizes, PB_ALIGN_CENTER_Y, &error));
+  g_assert_cmpfloat (pb_node_get_y (g_ptr_array_index (nodes, 0)), ==, 40);
+  g_assert_cmpfloat (pb_node_get_y (g_ptr_array_index (nodes, 2)), ==, 10);
+  undo (doc);
+
+  g_ptr_array_set_size (nodes, 1);
+  g_assert_false (pb_document_align (doc, nodes, sizes, PB_ALIGN_LEFT, &error));
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_EINVAL);
+}
+
+static void
+test_distribute (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GPtrArray) nodes = three_nodes (doc);
+  g_autoptr(GError) error = NULL;
+  double sizes[] = { 100, 40, 200, 60, 100, 100 };
+
+  /* 0..600 holds 400 of nodes: two gaps of 100. */
+  g_assert_true (pb_document_distribute (doc, nodes, sizes, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 0)), ==, 0);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 1)), ==, 200);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 2)), ==, 500);
+  undo (doc);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 1)), ==, 100);
+
+  g_ptr_array_set_size (nodes, 2);
+  g_assert_false (pb_document_distribute (doc, nodes, sizes, TRUE, &error));
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_EINVAL);
+}
+
+static void
+test_arrange (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GError) error = NULL;
+  double sizes[] = { 150, 80, 150, 80, 150, 80 };
+  double x[3];
+
+  nodes = pb_document_add_pipeline (doc, "seq ! map expr=x ! sum", 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    pb_node_set_position (g_ptr_array_index (nodes, i), 10 + 30 * (2 - i), 20 + 5 * i);
+
+  g_assert_true (pb_document_arrange (doc, nodes, sizes, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    x[i] = pb_node_get_x (g_ptr_array_index (nodes, i));
+  /* Left to right along the flow, from the group's old corner. */
+  g_assert_cmpfloat (x[0] + 150, <=, x[1]);
+  g_assert_cmpfloat (x[1] + 150, <=, x[2]);
+  g_assert_cmpfloat (x[0], ==, 10);
+  undo (doc);
+  g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 0)), ==, 70);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,6 +487,13 @@ main (int   argc,
   g_test_add_func ("/Pushback/DocumentTools/delete-reconnect", test_delete_reconnect);
   g_test_add_func ("/Pushback/DocumentTools/delete-reconnect-misfit", test_delete_reconnect_misfit);
   g_test_add_func ("/Pushback/DocumentTools/relink", test_relink);
+  g_test_add_func ("/Pushback/DocumentTools/pipeline-round-trip", test_pipeline_round_trip);
+  g_test_add_func ("/Pushback/DocumentTools/pipeline-quoting", test_pipeline_quoting);
+  g_test_add_func ("/Pushback/DocumentTools/pipeline-bad-text", test_pipeline_bad_text);
+  g_test_add_func ("/Pushback/DocumentTools/pipeline-copy-refused", test_pipeline_copy_refused);
+  g_test_add_func ("/Pushback/DocumentTools/align", test_align);
+  g_test_add_func ("/Pushback/DocumentTools/distribute", test_distribute);
+  g_test_add_func ("/Pushback/DocumentTools/arrange", test_arrange);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "pb-clipboard.h"
 #include "pb-document.h"
 #include "pb-find-bar.h"
+#include "pb-minimap.h"
 #include "pb-problems.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
@@ -733,6 +734,426 @@ problems_body (Fixture *fixture)
   g_assert_cmpuint (pb_problems_get_n_problems (problems), ==, 1);
 }
 
+/* Pipeline text */
+
+static void
+wait_until_nodes (Fixture *fixture,
+                  guint    n)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (n_nodes (fixture) != n && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (n_nodes (fixture), ==, n);
+}
+
+static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static char *
+clipboard_text (Fixture *fixture)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (fixture->canvas)), NULL,
+                                 on_text_read, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return text;
+}
+
+/* Typed in the popover, pasted, copied back: the text round-trips, and
+ * text that does not parse says why and adds nothing. */
+static void
+pipeline_body (Fixture *fixture)
+{
+  static const char *chain = "seq to=10 ! map expr=\"x*2\" ! sum";
+  GtkPopover *popover;
+  GtkEditable *entry;
+  GtkLabel *message;
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *on_clipboard = NULL;
+  double cx, cy, left = G_MAXDOUBLE, right = -G_MAXDOUBLE;
+
+  activate (fixture, "win.add-pipeline");
+  popover = find_popover (fixture, "pipeline-text");
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  entry = GTK_EDITABLE (gui_test_find (GTK_WIDGET (popover), GTK_TYPE_ENTRY));
+  message = GTK_LABEL (gui_test_find (GTK_WIDGET (popover), GTK_TYPE_LABEL));
+  /* The first label is the title; the message is the one styled so. */
+  {
+    g_autoptr(GPtrArray) labels = gui_test_find_all (GTK_WIDGET (popover), GTK_TYPE_LABEL);
+
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "error"))
+        message = g_ptr_array_index (labels, i);
+  }
+
+  gtk_editable_set_text (entry, "seq to=10 ! ! sum");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
+  g_assert_nonnull (strstr (gtk_label_get_label (message), "!"));
+  g_assert_cmpuint (n_nodes (fixture), ==, 0);
+  g_assert_false (pb_undo_stack_can_undo (pb_document_get_undo_stack (fixture->document)));
+
+  /* Mended, it adds the chain around the middle of the view, selected. */
+  gtk_editable_set_text (entry, chain);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 3);
+  pb_canvas_get_center (fixture->canvas, &cx, &cy);
+  for (guint i = 0; i < selected->len; i++)
+    {
+      left = MIN (left, pb_node_get_x (g_ptr_array_index (selected, i)));
+      right = MAX (right, pb_node_get_x (g_ptr_array_index (selected, i)));
+    }
+  g_assert_cmpfloat (left, <, cx);
+  g_assert_cmpfloat (right, >, cx - 200);
+
+  /* Copied back, it is the same text, on the clipboard too. */
+  copied = pb_canvas_copy_as_pipeline (fixture->canvas, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copied, ==, chain);
+  on_clipboard = clipboard_text (fixture);
+  g_assert_cmpstr (on_clipboard, ==, chain);
+
+  /* Pasted as text, the same again: three more, one step. */
+  activate (fixture, "canvas.paste");
+  wait_until_nodes (fixture, 6);
+  g_assert_cmpuint (n_links (fixture), ==, 4);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 3);
+  g_clear_pointer (&copied, g_free);
+  copied = pb_canvas_copy_as_pipeline (fixture->canvas, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copied, ==, chain);
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+
+  /* Text that is no pipeline says so where it was pasted. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (fixture->canvas)), "hello, world");
+  activate (fixture, "canvas.paste");
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (refusal_text (fixture) == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_nonnull (refusal_text (fixture));
+  g_assert_nonnull (strstr (refusal_text (fixture), "not a pipeline"));
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  hide_refusal (fixture);
+}
+
+/* A merge cannot be written as a chain: the window says why. */
+static void
+pipeline_refused_body (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copied = NULL;
+
+  nodes = pb_document_add_pipeline (fixture->document, "seq ! merge name=m ! sum  seq ! m.", 0, 0, &error);
+  g_assert_no_error (error);
+  activate (fixture, "canvas.select-all");
+  copied = pb_canvas_copy_as_pipeline (fixture->canvas, &error);
+  g_assert_null (copied);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "more than one"));
+  activate (fixture, "canvas.copy-pipeline");
+  g_assert_nonnull (refusal_text (fixture));
+  g_assert_nonnull (strstr (refusal_text (fixture), "more than one"));
+  hide_refusal (fixture);
+}
+
+/* Every action a menu model offers, through its sections and submenus. */
+static void
+collect_actions (GMenuModel *model,
+                 GPtrArray  *actions)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_ptr_array_add (actions, action);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) linked = g_menu_link_iter_get_value (links);
+
+          collect_actions (linked, actions);
+        }
+    }
+}
+
+static gboolean
+offers (GPtrArray  *actions,
+        const char *action)
+{
+  return g_ptr_array_find_with_equal_func (actions, action, g_str_equal, NULL);
+}
+
+static GPtrArray *
+menu_at (Fixture *fixture,
+         double   x,
+         double   y)
+{
+  GtkEventController *click = find_controller (GTK_WIDGET (fixture->canvas),
+                                               GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
+  GtkWidget *menu = gui_test_find (GTK_WIDGET (fixture->canvas), GTK_TYPE_POPOVER_MENU);
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_true (gtk_widget_get_visible (menu));
+  collect_actions (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), actions);
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  return actions;
+}
+
+/* The selection's menu keeps the selection, and offers what fits its
+ * size; bare canvas offers adding text and arranging everything. */
+static void
+selection_menu_body (Fixture *fixture)
+{
+  PbNode *a = add_node (fixture, "seq", 40, 60);
+  PbNode *b = add_node (fixture, "map", 300, 200);
+  PbNode *c = add_node (fixture, "sum", 560, 80);
+  g_autoptr(GPtrArray) one = NULL;
+  g_autoptr(GPtrArray) three = NULL;
+  g_autoptr(GPtrArray) bare = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  grab_point (fixture, b, &x, &y);
+  one = menu_at (fixture, x, y);
+  g_assert_true (offers (one, "canvas.copy-pipeline"));
+  g_assert_true (offers (one, "canvas.arrange"));
+  g_assert_false (offers (one, "canvas.align-left"));
+
+  pb_canvas_select_node (fixture->canvas, a, FALSE);
+  pb_canvas_select_node (fixture->canvas, b, TRUE);
+  pb_canvas_select_node (fixture->canvas, c, TRUE);
+  three = menu_at (fixture, x, y);
+  selected = pb_canvas_get_selected_nodes (fixture->canvas);
+  g_assert_cmpuint (selected->len, ==, 3);
+  g_assert_true (offers (three, "canvas.align-left"));
+  g_assert_true (offers (three, "canvas.align-right"));
+  g_assert_true (offers (three, "canvas.align-top"));
+  g_assert_true (offers (three, "canvas.align-bottom"));
+  g_assert_true (offers (three, "canvas.align-center-x"));
+  g_assert_true (offers (three, "canvas.align-center-y"));
+  g_assert_true (offers (three, "canvas.distribute-horizontally"));
+  g_assert_true (offers (three, "canvas.distribute-vertically"));
+  g_assert_false (offers (three, "win.show-source"));
+
+  bare = menu_at (fixture, 20, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) - 20.0);
+  g_assert_true (offers (bare, "canvas.add-pipeline"));
+  g_assert_true (offers (bare, "canvas.paste"));
+  g_assert_true (offers (bare, "canvas.arrange"));
+}
+
+/* Arrange, align, distribute, snap */
+
+static void
+arrange_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 400, 300);
+  PbNode *map = add_node (fixture, "map", 60, 90);
+  PbNode *sum = add_node (fixture, "sum", 250, 500);
+  PbUndoStack *undo = pb_document_get_undo_stack (fixture->document);
+  g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
+  g_autoptr(GVariant) state = NULL;
+  double x, y, w, h;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, map, "in"));
+  drag_wire (fixture, find_socket (fixture, map, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+
+  /* Nothing selected: arrange lays the whole graph out along the flow,
+   * as one step. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_node_set_selected (seq, FALSE);
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app),
+                                                                  "win.arrange");
+
+    g_assert_cmpstr (accels[0], ==, "<Shift><Control>l");
+  }
+  activate (fixture, "win.arrange");
+  g_assert_cmpstr (pb_command_get_label (pb_undo_stack_next_undo (undo)), ==, "Arrange");
+  pb_canvas_get_node_size (fixture->canvas, seq, &w, &h);
+  g_assert_cmpfloat (pb_node_get_x (seq) + w, <=, pb_node_get_x (map));
+  pb_canvas_get_node_size (fixture->canvas, map, &w, &h);
+  g_assert_cmpfloat (pb_node_get_x (map) + w, <=, pb_node_get_x (sum));
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat (pb_node_get_x (seq), ==, 400);
+  g_assert_cmpfloat (pb_node_get_y (sum), ==, 500);
+
+  /* Align the tops of two, by the keyboard's action. */
+  pb_canvas_select_node (fixture->canvas, seq, FALSE);
+  pb_canvas_select_node (fixture->canvas, sum, TRUE);
+  activate (fixture, "canvas.align-top");
+  g_assert_cmpfloat (pb_node_get_y (seq), ==, 300);
+  g_assert_cmpfloat (pb_node_get_y (sum), ==, 300);
+  g_assert_cmpfloat (pb_node_get_y (map), ==, 90);
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat (pb_node_get_y (sum), ==, 500);
+
+  /* Distributing needs three: with two it says so. */
+  activate (fixture, "canvas.distribute-horizontally");
+  g_assert_nonnull (refusal_text (fixture));
+  hide_refusal (fixture);
+  activate (fixture, "canvas.select-all");
+  activate (fixture, "canvas.distribute-vertically");
+  {
+    double gap1, gap2;
+    double hm, hs;
+
+    pb_canvas_get_node_size (fixture->canvas, map, &w, &hm);
+    pb_canvas_get_node_size (fixture->canvas, seq, &w, &hs);
+    gap1 = pb_node_get_y (seq) - (pb_node_get_y (map) + hm);
+    gap2 = pb_node_get_y (sum) - (pb_node_get_y (seq) + hs);
+    g_assert_cmpfloat (fabs (gap1 - gap2), <, 0.001);
+    g_assert_cmpfloat (pb_node_get_y (map), ==, 90);
+    g_assert_cmpfloat (pb_node_get_y (sum), ==, 500);
+  }
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat (pb_node_get_y (seq), ==, 300);
+
+  /* Snap to Grid is a setting's action; on, a node let go lands on the
+   * grid. */
+  state = g_action_group_get_action_state (G_ACTION_GROUP (fixture->window), "snap-to-grid");
+  g_assert_false (g_variant_get_boolean (state));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "snap-to-grid", NULL);
+  g_assert_true (g_settings_get_boolean (settings, "snap-to-grid"));
+  g_assert_true (pb_canvas_get_snap_to_grid (fixture->canvas));
+  pb_canvas_select_node (fixture->canvas, map, FALSE);
+  grab_point (fixture, map, &x, &y);
+  drag (fixture, x, y, x + 37, y + 13);
+  g_assert_cmpfloat (fmod (pb_node_get_x (map), 24), ==, 0);
+  g_assert_cmpfloat (fmod (pb_node_get_y (map), 24), ==, 0);
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat (pb_node_get_x (map), ==, 60);
+  g_assert_cmpfloat (pb_node_get_y (map), ==, 90);
+
+  /* A kind dropped from the palette lands on the grid too. */
+  {
+    GtkEventController *drop = find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_DROP_TARGET, 0);
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GPtrArray) selected = NULL;
+    gboolean accepted = FALSE;
+    PbNode *dropped;
+
+    g_value_init (&value, G_TYPE_STRING);
+    g_value_set_string (&value, "count");
+    g_signal_emit_by_name (drop, "drop", &value, 101.0, 77.0, &accepted);
+    g_assert_true (accepted);
+    selected = pb_canvas_get_selected_nodes (fixture->canvas);
+    g_assert_cmpuint (selected->len, ==, 1);
+    dropped = g_ptr_array_index (selected, 0);
+    g_assert_cmpfloat (fmod (pb_node_get_x (dropped), 24), ==, 0);
+    g_assert_cmpfloat (fmod (pb_node_get_y (dropped), 24), ==, 0);
+  }
+  g_settings_set_boolean (settings, "snap-to-grid", FALSE);
+  g_assert_false (pb_canvas_get_snap_to_grid (fixture->canvas));
+}
+
+/* The overview */
+
+/* Runs what waits for the main loop, such as the overview's answer to a
+ * change of view. */
+static void
+settle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+minimap_body (Fixture *fixture)
+{
+  PbMinimap *minimap = PB_MINIMAP (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_MINIMAP));
+  GtkEventController *gesture;
+  double before_x, before_y, x, y, want_x, want_y;
+
+  g_assert_nonnull (minimap);
+  add_node (fixture, "seq", 0, 0);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  settle ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+
+  /* A graph bigger than the view shows it. */
+  add_node (fixture, "sum", 5000, 3000);
+  pb_canvas_set_zoom (fixture->canvas, 1.0, 0, 0);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  settle ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+  wait_for_frame (GTK_WIDGET (minimap));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (minimap)), >, 100);
+
+  /* Dragging in it pans the canvas to where the pointer is. */
+  pb_canvas_get_center (fixture->canvas, &before_x, &before_y);
+  gesture = find_controller (GTK_WIDGET (minimap), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
+  pb_minimap_to_canvas (minimap, 150, 100, &want_x, &want_y);
+  g_signal_emit_by_name (gesture, "drag-begin", 20.0, 20.0);
+  g_signal_emit_by_name (gesture, "drag-update", 65.0, 40.0);
+  g_signal_emit_by_name (gesture, "drag-update", 130.0, 80.0);
+  g_signal_emit_by_name (gesture, "drag-end", 130.0, 80.0);
+  pb_canvas_get_center (fixture->canvas, &x, &y);
+  g_assert_cmpfloat (fabs (x - want_x), <, 1);
+  g_assert_cmpfloat (fabs (y - want_y), <, 1);
+  g_assert_cmpfloat (fabs (x - before_x) + fabs (y - before_y), >, 100);
+
+  /* Running, counters tick ten times a second; the overview does not
+   * draw for them. */
+  {
+    g_autoptr(GPtrArray) nodes = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 end;
+    guint draws;
+
+    nodes = pb_document_add_pipeline (fixture->document, "clock ! sum", x, y, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pb_document_get_run_state (fixture->document), ==, PB_RUN_RUNNING);
+    wait_for_frame (GTK_WIDGET (fixture->canvas));
+    settle ();
+    wait_for_frame (GTK_WIDGET (minimap));
+    draws = pb_minimap_get_n_draws (minimap);
+    end = g_get_monotonic_time () + G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (pb_minimap_get_n_draws (minimap), <=, draws + 1);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+  }
+
+  /* Its action hides it, and remembers. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-minimap", NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-minimap", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +1172,11 @@ main (int   argc,
   ADD ("relink", relink_body);
   ADD ("find", find_body);
   ADD ("problems", problems_body);
+  ADD ("pipeline", pipeline_body);
+  ADD ("pipeline-refused", pipeline_refused_body);
+  ADD ("selection-menu", selection_menu_body);
+  ADD ("arrange", arrange_body);
+  ADD ("minimap", minimap_body);
 
 #undef ADD
 
