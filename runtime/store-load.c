@@ -69,12 +69,12 @@ load_processes (pb_store         *s,
   sqlite3_stmt *st = NULL;
   pb_store_layout *lay = NULL;
   size_t n = 0, capacity = 0;
-  int rc = pb_store__prepare (s, db, "SELECT host, id, kind, name, x, y, width, height, collapsed "
-                    "FROM processes ORDER BY host, id", &st, err);
+  int rc = pb_store__prepare (s, db, "SELECT host, id, kind, name, x, y, width, height, "
+                    "collapsed, bypassed FROM processes ORDER BY host, id", &st, err);
 
   while (rc == PB_OK && (rc = pb_store__step (s, st, N_("read the processes"), err)) == SQLITE_ROW)
     {
-      int64_t host, id, collapsed = 0;
+      int64_t host, id, collapsed = 0, bypassed = 0;
       const char *kind, *name;
       pb_store_layout l = { 0 };
       char label[LABEL_MAX], q[PB_QUOTE_MAX];
@@ -115,6 +115,8 @@ load_processes (pb_store         *s,
                                           "negative"), label);
       else if (!pb_store__column_int (st, 8, 0, 1, &collapsed))
         rc = pb_store__bad_row (s, err, _("%s has a collapsed flag that is not 0 or 1"), label);
+      else if (!pb_store__column_int (st, 9, 0, 1, &bypassed))
+        rc = pb_store__bad_row (s, err, _("%s has a bypass flag that is not 0 or 1"), label);
       if (rc != PB_OK)
         break;
       l.collapsed = collapsed != 0;
@@ -131,6 +133,9 @@ load_processes (pb_store         *s,
       else if (grc != PB_OK)
         rc = pb_error_set (err, grc, _("%s: cannot load %s: %s"), s->path, label,
                            pb_strerror (grc));
+      else if (bypassed && pb_graph_set_bypass (g, l.process, true) != PB_OK)
+        rc = pb_store__bad_row (s, err, _("%s is bypassed, which a %s cannot be"), label,
+                                pb_quote (kind, q));
       if (rc != PB_OK)
         break;
 

@@ -55,6 +55,7 @@ typedef struct
   pb_addr                process;
   const char            *kind;
   const char            *name;
+  bool                   bypassed;
   const pb_store_layout *layout;
 } process_row;
 
@@ -212,6 +213,7 @@ check_process (const pb_store *s,
     return pb_error_set (err, PB_EINVAL, _("%s: cannot save %s: its kind '%s' is not in "
                                            "the catalogue"), s->path, label, pb_quote (kind_name, q));
   r->kind = pb_kind_name (kind);
+  r->bypassed = pb_graph_get_bypass (g, r->process);
 
   if (!save_rows_reserve_params (rows, n))
     return pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path);
@@ -330,7 +332,7 @@ column_is_real (sqlite3_stmt *st,
 }
 
 /* Whether the saved row under @st (host, id, kind, name, x, y, width,
- * height, collapsed) already says what @r says. */
+ * height, collapsed, bypassed) already says what @r says. */
 static bool
 process_row_equal (sqlite3_stmt      *st,
                    const process_row *r)
@@ -346,7 +348,9 @@ process_row_equal (sqlite3_stmt      *st,
          && column_is_real (st, 6, l != NULL ? l->width : 0)
          && column_is_real (st, 7, l != NULL ? l->height : 0)
          && sqlite3_column_type (st, 8) == SQLITE_INTEGER
-         && sqlite3_column_int64 (st, 8) == (l != NULL && l->collapsed);
+         && sqlite3_column_int64 (st, 8) == (l != NULL && l->collapsed)
+         && sqlite3_column_type (st, 9) == SQLITE_INTEGER
+         && sqlite3_column_int64 (st, 9) == r->bypassed;
 }
 
 /* The saved process under @st (host, id first), or 0 when its address is
@@ -401,6 +405,7 @@ bind_process (sqlite3_stmt      *st,
   sqlite3_bind_double (st, 7, l != NULL ? l->width : 0);
   sqlite3_bind_double (st, 8, l != NULL ? l->height : 0);
   sqlite3_bind_int (st, 9, l != NULL && l->collapsed);
+  sqlite3_bind_int (st, 10, r->bypassed);
 }
 
 /*
@@ -420,8 +425,8 @@ sync_processes (pb_store        *s,
   u64_list gone = { 0 }, changed = { 0 }, added = { 0 }, unnamed = { 0 };
   size_t i = 0, k;
   bool ok = true;
-  int rc = pb_store__prepare (s, s->db, "SELECT host, id, kind, name, x, y, width, height, collapsed "
-                    "FROM processes ORDER BY host, id", &st, err);
+  int rc = pb_store__prepare (s, s->db, "SELECT host, id, kind, name, x, y, width, height, "
+                    "collapsed, bypassed FROM processes ORDER BY host, id", &st, err);
 
   while (rc == PB_OK && ok && (rc = pb_store__step (s, st, N_("save"), err)) == SQLITE_ROW)
     {
@@ -467,7 +472,8 @@ sync_processes (pb_store        *s,
                            &unnamed, err);
   if (rc == PB_OK && changed.n > 0)
     rc = pb_store__prepare (s, s->db, "UPDATE processes SET kind = ?3, name = ?4, x = ?5, y = ?6, "
-                  "width = ?7, height = ?8, collapsed = ?9 WHERE host = ?1 AND id = ?2",
+                  "width = ?7, height = ?8, collapsed = ?9, bypassed = ?10 "
+                  "WHERE host = ?1 AND id = ?2",
                   &put, err);
   for (k = 0; rc == PB_OK && k < changed.n; k++)
     {
@@ -478,7 +484,8 @@ sync_processes (pb_store        *s,
   put = NULL;
   if (rc == PB_OK && added.n > 0)
     rc = pb_store__prepare (s, s->db, "INSERT INTO processes (host, id, kind, name, x, y, width, "
-                  "height, collapsed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &put, err);
+                  "height, collapsed, bypassed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  &put, err);
   for (k = 0; rc == PB_OK && k < added.n; k++)
     {
       bind_process (put, &rows->processes[added.items[k]]);

@@ -97,8 +97,14 @@ static const char schema_v1[] =
   "  PRIMARY KEY (run, host, id)\n"
   ") STRICT, WITHOUT ROWID;\n";
 
+/* Version 2: a process may be bypassed (pb_graph_set_bypass()). */
+static const char schema_v2[] =
+  "ALTER TABLE processes ADD COLUMN\n"
+  "  bypassed INTEGER NOT NULL DEFAULT 0 CHECK (bypassed IN (0, 1));\n";
+
 static const char *const steps_current[] = {
   schema_v1,
+  schema_v2,
 };
 
 const pb_store_schema pb_store_schema_current = {

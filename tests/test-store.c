@@ -245,9 +245,10 @@ describe_graph (GString        *s,
       g_autofree const char **values = g_new0 (const char *, n_params + 1);
 
       pb_graph_list_params (g, procs[i], keys, values, n_params);
-      g_string_append_printf (s, "%016" G_GINT64_MODIFIER "x %s %s\n", procs[i],
+      g_string_append_printf (s, "%016" G_GINT64_MODIFIER "x %s %s%s\n", procs[i],
                               pb_graph_process_kind (g, procs[i]),
-                              name != NULL ? name : "(unnamed)");
+                              name != NULL ? name : "(unnamed)",
+                              pb_graph_get_bypass (g, procs[i]) ? " bypassed" : "");
       for (j = 0; j < n_params; j++)
         g_string_append_printf (s, "  %s=%s\n", keys[j], values[j]);
     }
@@ -610,7 +611,7 @@ test_new_document (void)
   g_assert_false (sidecar_exists (path, "-wal"));
   g_assert_false (sidecar_exists (path, "-shm"));
   g_assert_cmpint (raw_int (path, "PRAGMA application_id"), ==, 0x50555348);
-  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, PB_STORE_SCHEMA_VERSION);
   {
     g_autoptr (GBytes) bytes = read_file (path);
     const guint8 *header = g_bytes_get_data (bytes, NULL);
@@ -1159,8 +1160,8 @@ test_refuse_versions (void)
 
   sample_document (&d);
   save_document (path, &d);
-  raw_exec (path, "PRAGMA user_version = 2");
-  assert_refused (path, PB_EFORMAT, "newer version of Pushback (schema version 2");
+  raw_exec (path, "PRAGMA user_version = 99");
+  assert_refused (path, PB_EFORMAT, "newer version of Pushback (schema version 99");
   raw_exec (path, "PRAGMA user_version = 0");
   assert_refused (path, PB_EFORMAT, "no schema version");
   raw_exec (path, "PRAGMA user_version = -1");
@@ -1505,9 +1506,9 @@ test_runs (void)
   remove_tree (dir);
 }
 
-/* A second schema version, made up: it proves the migration path on a
+/* The next schema version, made up: it proves the migration path on a
  * document of today's version. */
-static const char migration_v2[] =
+static const char migration_next[] =
   "ALTER TABLE processes ADD COLUMN color TEXT;"
   "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;"
   "INSERT INTO notes (text) VALUES ('migrated');";
@@ -1518,10 +1519,16 @@ test_migrate (void)
   g_autofree char *dir = make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "old.pushback", NULL);
   g_autofree char *want = NULL;
-  const char *steps[2] = { pb_store_schema_current.steps[0], migration_v2 };
-  const pb_store_schema v2 = { steps, 2 };
-  const char *broken_steps[2] = { pb_store_schema_current.steps[0], "CREATE TABLE links (x);" };
-  const pb_store_schema broken = { broken_steps, 2 };
+  const char *steps[PB_STORE_SCHEMA_VERSION + 1];
+  const pb_store_schema v2 = { steps, PB_STORE_SCHEMA_VERSION + 1 };
+  const char *broken_steps[PB_STORE_SCHEMA_VERSION + 1];
+  const pb_store_schema broken = { broken_steps, PB_STORE_SCHEMA_VERSION + 1 };
+  g_autofree char *cannot = g_strdup_printf ("cannot migrate from schema version %d to %d",
+                                             PB_STORE_SCHEMA_VERSION,
+                                             PB_STORE_SCHEMA_VERSION + 1);
+  g_autofree char *newer = g_strdup_printf ("newer version of Pushback (schema version %d; "
+                                            "this one reads up to %d)",
+                                            PB_STORE_SCHEMA_VERSION + 1, PB_STORE_SCHEMA_VERSION);
   document d;
   pb_store *store = NULL;
   pb_graph *g = NULL;
@@ -1530,6 +1537,10 @@ test_migrate (void)
   pb_error err = { 0 };
   snapshot snap;
 
+  for (unsigned i = 0; i < PB_STORE_SCHEMA_VERSION; i++)
+    steps[i] = broken_steps[i] = pb_store_schema_current.steps[i];
+  steps[PB_STORE_SCHEMA_VERSION] = migration_next;
+  broken_steps[PB_STORE_SCHEMA_VERSION] = "CREATE TABLE links (x);";
   sample_document (&d);
   want = describe_document (&d);
   save_document (path, &d);
@@ -1539,7 +1550,7 @@ test_migrate (void)
   snap = take_snapshot (path);
   g_assert_cmpint (pb_store_open_with_schema (path, PB_STORE_READ, &v2, &store, &err), ==, PB_OK);
   g_assert_cmpint (pb_store_get_info (store, &info, &err), ==, PB_OK);
-  g_assert_cmpuint (info.schema_version, ==, 1);
+  g_assert_cmpuint (info.schema_version, ==, PB_STORE_SCHEMA_VERSION);
   g_assert_cmpint (pb_store_load (store, 0, &g, &doc, &err), ==, PB_OK);
   {
     g_autofree char *got = describe_loaded (g, &doc);
@@ -1554,7 +1565,7 @@ test_migrate (void)
   /* A failing step refuses the document, and writes nothing either. */
   snap = take_snapshot (path);
   g_assert_cmpint (pb_store_open_with_schema (path, PB_STORE_WRITE, &broken, &store, &err), ==, PB_EFORMAT);
-  g_assert_nonnull (strstr (err.message, "cannot migrate from schema version 1 to 2"));
+  g_assert_nonnull (strstr (err.message, cannot));
   assert_unchanged (path, &snap);
 
   /* Writing migrates the file, within the first write. */
@@ -1566,17 +1577,17 @@ test_migrate (void)
   g_assert_cmpint (pb_store_open_with_schema (path, PB_STORE_WRITE, &v2, &store, &err), ==, PB_OK);
   g_assert_cmpint (pb_store_save (store, g, document_doc (&d), &err), ==, PB_OK);
   g_assert_cmpint (pb_store_get_info (store, &info, &err), ==, PB_OK);
-  g_assert_cmpuint (info.schema_version, ==, 2);
+  g_assert_cmpuint (info.schema_version, ==, PB_STORE_SCHEMA_VERSION + 1);
   assert_sample_runs (store);
   pb_graph_free (g);
   pb_store_close (store);
-  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, PB_STORE_SCHEMA_VERSION + 1);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM notes WHERE text = 'migrated'"), ==, 1);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM processes WHERE color IS NULL"), ==,
                    (gint64) pb_graph_n_processes (d.graph));
 
   /* Today's version reads no further than its own. */
-  assert_refused (path, PB_EFORMAT, "newer version of Pushback (schema version 2; this one reads up to 1)");
+  assert_refused (path, PB_EFORMAT, newer);
   document_clear (&d);
   remove_tree (dir);
 }
@@ -1905,6 +1916,42 @@ test_refuse_schemas (void)
   remove_tree (dir);
 }
 
+/* A bypassed process stays bypassed through a save and a load, and a
+ * row that bypasses a kind that cannot be is refused. */
+static void
+test_bypass (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "bypass.pushback", NULL);
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  pb_graph *g = pb_graph_new (0);
+  pb_addr seq = insert (g, 0, 1, "seq", "s");
+  pb_addr map = insert (g, 0, 2, "map", "m");
+  document d;
+
+  set_param (g, map, "expr", "x * 2");
+  link_ports (g, pb_addr_with_port (seq, 0), pb_addr_with_port (map, 0), 0);
+  g_assert_cmpint (pb_graph_set_bypass (g, map, true), ==, PB_OK);
+  document_init (&d, g, "bypass");
+  want = describe_document (&d);
+  g_assert_nonnull (strstr (want, "map m bypassed"));
+  save_document (path, &d);
+  got = load_description (path);
+  g_assert_cmpstr (got, ==, want);
+  /* Saving it unbypassed writes the change. */
+  g_assert_cmpint (pb_graph_set_bypass (g, map, false), ==, PB_OK);
+  save_document (path, &d);
+  g_free (got);
+  got = load_description (path);
+  g_assert_null (strstr (got, "bypassed"));
+
+  raw_exec (path, "UPDATE processes SET bypassed = 1 WHERE kind = 'seq'");
+  assert_refused (path, PB_EFORMAT, "is bypassed, which a seq cannot be");
+  document_clear (&d);
+  remove_tree (dir);
+}
+
 /* A document is anyone's text: code in it that would reach the
  * compiling machine through the preprocessor is refused as it loads,
  * naming the process and the line, and the file is left as it was. */
@@ -2166,7 +2213,7 @@ test_write_fixtures (void)
   raw_exec (other, "PRAGMA page_size = 512; PRAGMA application_id = 1234;"
             "CREATE TABLE t (x); INSERT INTO t VALUES (1);");
   copy_file (empty, newer);
-  raw_exec (newer, "PRAGMA user_version = 2");
+  raw_exec (newer, "PRAGMA user_version = 99");
   write_file (text, "seq ! sum\n", 10);
   write_file (nothing, "", 0);
   /* Hostile schemas (test_refuse_schemas()), on the sample with its runs. */
@@ -2221,6 +2268,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Store/concurrent", test_concurrent);
   g_test_add_func ("/Pushback/Store/refuse-schemas", test_refuse_schemas);
   g_test_add_func ("/Pushback/Store/refuse-directives", test_refuse_directives);
+  g_test_add_func ("/Pushback/Store/bypass", test_bypass);
   g_test_add_func ("/Pushback/Store/schema-changed", test_schema_changed);
   g_test_add_func ("/Pushback/Store/save-fails", test_save_fails);
   g_test_add_func ("/Pushback/Store/save-while-reading", test_save_while_reading);

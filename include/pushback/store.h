@@ -96,7 +96,7 @@ typedef struct pb_store pb_store;
 #define PB_STORE_APPLICATION_ID 0x50555348
 
 /** The schema version this library writes, and the newest it reads. */
-#define PB_STORE_SCHEMA_VERSION 1
+#define PB_STORE_SCHEMA_VERSION 2
 
 typedef enum
 {
