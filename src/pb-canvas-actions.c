@@ -49,6 +49,29 @@ delete_link (GtkWidget  *widget,
 
 /* Actions */
 
+/* canvas.toggle-bypass: bypasses the selected nodes, or, when all of them
+ * are bypassed already, runs them again; one step either way. */
+static void
+toggle_bypass (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PbCanvas *self = PB_CANVAS (widget);
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean all = TRUE;
+
+  if (self->document == NULL)
+    return;
+  nodes = pb_canvas_get_selected_nodes (self);
+  if (nodes->len == 0)
+    return;
+  for (guint i = 0; i < nodes->len; i++)
+    all &= pb_node_get_bypassed (g_ptr_array_index (nodes, i));
+  if (!pb_document_set_bypass (self->document, nodes, !all, &error))
+    _pb_canvas_report_error (self, error);
+}
+
 void
 _pb_canvas_delete_selection (GtkWidget  *widget,
                              const char *action_name,
@@ -321,6 +344,7 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "canvas.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "canvas.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "canvas.toggle-inlining", NULL, toggle_inlining);
+  gtk_widget_class_install_action (widget_class, "canvas.toggle-bypass", NULL, toggle_bypass);
   gtk_widget_class_install_action (widget_class, "canvas.delete-link", NULL, delete_link);
   gtk_widget_class_install_action (widget_class, "canvas.show-failure", "t", show_failure);
 
@@ -332,6 +356,7 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, GDK_CONTROL_MASK, "canvas.cut", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "canvas.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "canvas.duplicate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "canvas.toggle-bypass", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);

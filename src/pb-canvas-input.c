@@ -512,6 +512,21 @@ on_secondary_pressed (GtkGestureClick *gesture,
       g_menu_append (first, _("_Delete"), "canvas.delete");
       if (selected->len == 1)
         g_menu_append (first, _("Delete and _Reconnect"), "canvas.delete-reconnect");
+      {
+        gboolean all = TRUE, any = FALSE;
+
+        for (guint i = 0; i < selected->len; i++)
+          {
+            PbNode *n = g_ptr_array_index (selected, i);
+
+            all &= pb_node_get_bypassed (n);
+            any |= pb_kind_can_bypass (pb_node_get_kind (n));
+          }
+        if (all)
+          g_menu_append (first, _("Run _Again"), "canvas.toggle-bypass");
+        else if (any)
+          g_menu_append (first, _("_Bypass"), "canvas.toggle-bypass");
+      }
       g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
       g_menu_append (text, _("Copy as _Pipeline"), "canvas.copy-pipeline");
       g_menu_append_section (menu, NULL, G_MENU_MODEL (text));

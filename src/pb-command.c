@@ -63,6 +63,7 @@ pb_op_reverse (const PbOp *op,
     [PB_OP_SET_NAME] = PB_OP_SET_NAME,
     [PB_OP_SET_FLAGS] = PB_OP_SET_FLAGS,
     [PB_OP_MOVE] = PB_OP_MOVE,
+    [PB_OP_SET_BYPASS] = PB_OP_SET_BYPASS,
   };
 
   *reverse = (PbOp) {
@@ -81,17 +82,20 @@ pb_op_reverse (const PbOp *op,
     .y = op->old_y,
     .old_flags = op->flags,
     .flags = op->old_flags,
+    .old_bypassed = op->bypassed,
+    .bypassed = op->old_bypassed,
   };
 
   /* A link's flags belong to it, not to a change: joining again restores
    * the flags it was broken with. */
   if (op->type == PB_OP_CONNECT || op->type == PB_OP_DISCONNECT)
     reverse->flags = op->flags;
-  /* A process comes back where it was. */
+  /* A process comes back where it was, as it was. */
   if (op->type == PB_OP_ADD || op->type == PB_OP_REMOVE)
     {
       reverse->x = op->x;
       reverse->y = op->y;
+      reverse->bypassed = op->bypassed;
     }
 }
 
@@ -207,8 +211,11 @@ pb_command_add (PbCommand          *self,
  *
  * Appends the removal of process @process, with everything needed to put
  * it back; its links must be broken by earlier ops of the command.
+ *
+ * Returns: (transfer none): the op, whose @bypassed the caller sets when
+ *   the process is bypassed
  */
-void
+PbOp *
 pb_command_remove (PbCommand          *self,
                    pb_addr             process,
                    const char         *kind,
@@ -219,7 +226,7 @@ pb_command_remove (PbCommand          *self,
 {
   PbOp *op;
 
-  g_return_if_fail (PB_IS_COMMAND (self));
+  g_return_val_if_fail (PB_IS_COMMAND (self), NULL);
 
   op = append (self, PB_OP_REMOVE);
   op->a = process;
@@ -228,6 +235,7 @@ pb_command_remove (PbCommand          *self,
   op->params = g_strdupv ((char **) params);
   op->x = x;
   op->y = y;
+  return op;
 }
 
 static void
@@ -280,6 +288,22 @@ pb_command_set_param (PbCommand  *self,
   op->key = g_strdup (key);
   op->old_value = g_strdup (old_value);
   op->new_value = g_strdup (new_value);
+}
+
+void
+pb_command_set_bypass (PbCommand *self,
+                       pb_addr    process,
+                       gboolean   old_bypassed,
+                       gboolean   bypassed)
+{
+  PbOp *op;
+
+  g_return_if_fail (PB_IS_COMMAND (self));
+
+  op = append (self, PB_OP_SET_BYPASS);
+  op->a = process;
+  op->old_bypassed = old_bypassed;
+  op->bypassed = bypassed;
 }
 
 void

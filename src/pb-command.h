@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 /**
  * PbOpType:
- * @PB_OP_ADD: a process appears: @a, @kind, @name, @params, at @x, @y
+ * @PB_OP_ADD: a process appears: @a, @kind, @name, @params, at @x, @y,
+ *   bypassed when @bypassed
  * @PB_OP_REMOVE: the same process goes; its links went in earlier ops
  * @PB_OP_CONNECT: the output port @a is joined to the input port @b, with
  *   @flags
@@ -28,6 +29,8 @@ G_BEGIN_DECLS
  *   @old_flags to @flags
  * @PB_OP_MOVE: the node of process @a goes from (@old_x, @old_y) to
  *   (@x, @y); layout only, the runtime never hears of it
+ * @PB_OP_SET_BYPASS: process @a goes from bypassed when @old_bypassed to
+ *   bypassed when @bypassed
  *
  * Every op carries what its reverse needs, so undoing a command is
  * applying the reverse of each op, last first (pb_op_reverse()).
@@ -42,6 +45,7 @@ typedef enum
   PB_OP_SET_NAME,
   PB_OP_SET_FLAGS,
   PB_OP_MOVE,
+  PB_OP_SET_BYPASS,
 } PbOpType;
 
 typedef struct
@@ -61,6 +65,8 @@ typedef struct
   double     y;
   guint32    old_flags;
   guint32    flags;
+  gboolean   old_bypassed;
+  gboolean   bypassed;
 } PbOp;
 
 void pb_op_clear   (PbOp       *op);
@@ -83,7 +89,7 @@ PbOp       *pb_command_add            (PbCommand   *self,
                                        const char * const *params,
                                        double       x,
                                        double       y);
-void        pb_command_remove         (PbCommand   *self,
+PbOp       *pb_command_remove         (PbCommand   *self,
                                        pb_addr      process,
                                        const char  *kind,
                                        const char  *name,
@@ -103,6 +109,10 @@ void        pb_command_set_param      (PbCommand   *self,
                                        const char  *key,
                                        const char  *old_value,
                                        const char  *new_value);
+void        pb_command_set_bypass     (PbCommand   *self,
+                                       pb_addr      process,
+                                       gboolean     old_bypassed,
+                                       gboolean     bypassed);
 void        pb_command_set_name       (PbCommand   *self,
                                        pb_addr      process,
                                        const char  *old_name,

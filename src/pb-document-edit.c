@@ -68,6 +68,8 @@ apply_op (PbDocument *self,
           rc = pb_runner_set_name (self->runner, op->a, op->name);
         for (guint i = 0; rc == PB_OK && op->params != NULL && op->params[i] != NULL; i += 2)
           rc = pb_runner_set_param (self->runner, op->a, op->params[i], op->params[i + 1]);
+        if (rc == PB_OK && op->bypassed)
+          rc = pb_runner_set_bypass (self->runner, op->a, TRUE);
         if (rc != PB_OK)
           {
             pb_runner_remove_process (self->runner, op->a);
@@ -79,6 +81,7 @@ apply_op (PbDocument *self,
         for (guint i = 0; op->params != NULL && op->params[i] != NULL; i += 2)
           pb_node_set_param (node, op->params[i], op->params[i + 1]);
         pb_node_set_position (node, op->x, op->y);
+        pb_node_set_bypassed (node, op->bypassed);
         g_hash_table_insert (self->node_by_addr, ADDR_KEY (op->a), g_object_ref (node));
         g_list_store_append (self->nodes, node);
         break;
@@ -152,6 +155,13 @@ apply_op (PbDocument *self,
       if (rc != PB_OK)
         return rc;
       pb_node_set_name (pb_document_find_node (self, op->a), op->new_value);
+      break;
+
+    case PB_OP_SET_BYPASS:
+      rc = pb_runner_set_bypass (self->runner, op->a, op->bypassed);
+      if (rc != PB_OK)
+        return rc;
+      pb_node_set_bypassed (pb_document_find_node (self, op->a), op->bypassed);
       break;
 
     case PB_OP_SET_FLAGS:
@@ -605,7 +615,8 @@ pb_document_delete (PbDocument  *self,
 
       pb_command_remove (command, pb_node_get_address (node), pb_node_get_kind_name (node),
                          pb_node_get_name (node), (const char * const *) params,
-                         pb_node_get_x (node), pb_node_get_y (node));
+                         pb_node_get_x (node), pb_node_get_y (node))->bypassed
+        = pb_node_get_bypassed (node);
     }
 
   return pb_document_execute (self, command, error);
@@ -685,6 +696,60 @@ pb_document_rename (PbDocument  *self,
 
   command = pb_command_new (_("Rename"));
   pb_command_set_name (command, pb_node_get_address (node), pb_node_get_name (node), name);
+  return pb_document_execute (self, command, error);
+}
+
+/**
+ * pb_document_set_bypass:
+ * @nodes: (element-type PbNode): the nodes to bypass, or run again
+ * @bypass: whether the runtime passes their items on unchanged
+ *
+ * Bypasses every node of @nodes, or runs them again, as one step. Only
+ * nodes whose kind passes on the type it takes can be bypassed
+ * (pb_kind_can_bypass()); any other refuses the whole step.
+ *
+ * Returns: whether it was done; %FALSE with PB_EINVAL naming the node
+ *   that cannot be bypassed
+ */
+gboolean
+pb_document_set_bypass (PbDocument  *self,
+                        GPtrArray   *nodes,
+                        gboolean     bypass,
+                        GError     **error)
+{
+  g_autoptr(PbCommand) command = NULL;
+
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (nodes != NULL, FALSE);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      PbNode *node = g_ptr_array_index (nodes, i);
+
+      if (bypass && !pb_kind_can_bypass (pb_node_get_kind (node)))
+        {
+          /* Translators: %s is a process, %s its kind, such as "stats". */
+          g_set_error (error, PB_RUNTIME_ERROR, PB_EINVAL,
+                       _("%s cannot be bypassed: a %s does not pass on the items it takes"),
+                       pb_node_get_name (node), pb_node_get_kind_name (node));
+          return FALSE;
+        }
+    }
+
+  command = pb_command_new (bypass ? g_dngettext (GETTEXT_PACKAGE, "Bypass Node", "Bypass Nodes",
+                                                  nodes->len)
+                                   : g_dngettext (GETTEXT_PACKAGE, "Run Node Again",
+                                                  "Run Nodes Again", nodes->len));
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      PbNode *node = g_ptr_array_index (nodes, i);
+
+      if (pb_node_get_bypassed (node) != !!bypass)
+        pb_command_set_bypass (command, pb_node_get_address (node),
+                               pb_node_get_bypassed (node), bypass);
+    }
+  if (pb_command_get_n_ops (command) == 0)
+    return TRUE;
   return pb_document_execute (self, command, error);
 }
 

@@ -93,6 +93,7 @@ try_ops (pb_graph  *graph,
         case PB_OP_SET_PARAM:
         case PB_OP_SET_NAME:
         case PB_OP_SET_FLAGS:
+        case PB_OP_SET_BYPASS:
         case PB_OP_MOVE:
         default:
           break;
@@ -440,7 +441,8 @@ pb_document_delete_reconnect (PbDocument  *self,
     params = g_strv_builder_end (builder);
   }
   pb_command_remove (command, process, pb_node_get_kind_name (node), pb_node_get_name (node),
-                     (const char * const *) params, pb_node_get_x (node), pb_node_get_y (node));
+                     (const char * const *) params, pb_node_get_x (node),
+                     pb_node_get_y (node))->bypassed = pb_node_get_bypassed (node);
 
   if (upstream != 0 && downstream != 0)
     {
@@ -459,7 +461,8 @@ pb_document_delete_reconnect (PbDocument  *self,
                                  pb_link_get_flags (link));
         }
       pb_command_remove (command, process, pb_node_get_kind_name (node), pb_node_get_name (node),
-                         (const char * const *) params, pb_node_get_x (node), pb_node_get_y (node));
+                         (const char * const *) params, pb_node_get_x (node),
+                         pb_node_get_y (node))->bypassed = pb_node_get_bypassed (node);
     }
   return pb_document_execute (self, command, error);
 }

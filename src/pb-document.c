@@ -133,6 +133,7 @@ mirror_graph (PbDocument         *self,
       g_assert (kind != NULL);
       node = pb_node_new (procs[i], kind);
       pb_node_set_name (node, pb_graph_process_name (graph, procs[i]));
+      pb_node_set_bypassed (node, pb_graph_get_bypass (graph, procs[i]));
       pb_graph_list_params (graph, procs[i], keys, values, n_params);
       for (size_t k = 0; k < n_params; k++)
         pb_node_set_param (node, keys[k], values[k]);

@@ -103,6 +103,10 @@ gboolean     pb_document_rename           (PbDocument  *self,
                                            PbNode      *node,
                                            const char  *name,
                                            GError     **error);
+gboolean     pb_document_set_bypass       (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           gboolean     bypass,
+                                           GError     **error);
 gboolean     pb_document_set_link_flags   (PbDocument  *self,
                                            PbLink      *link,
                                            guint32      flags,

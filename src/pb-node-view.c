@@ -117,16 +117,29 @@ rebuild_sockets (PbNodeView *self)
     }
 }
 
+/* A bypassed node is drawn dimmed, and says so under its name. */
 static void
 update_title (PbNodeView *self)
 {
   g_autofree char *label = NULL;
+  g_autofree char *kind = NULL;
 
+  if (pb_node_get_bypassed (self->node))
+    {
+      /* Translators: under a bypassed node's name: its kind ("map"). */
+      kind = g_strdup_printf (_("%s · bypassed"), pb_node_get_kind_name (self->node));
+      gtk_widget_add_css_class (GTK_WIDGET (self), "bypassed");
+    }
+  else
+    {
+      kind = g_strdup (pb_node_get_kind_name (self->node));
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "bypassed");
+    }
   gtk_label_set_label (self->name_label, display_name (self));
-  gtk_label_set_label (self->kind_label, pb_node_get_kind_name (self->node));
+  gtk_label_set_label (self->kind_label, kind);
 
   /* Translators: how a screen reader names a node: "map0, map". */
-  label = g_strdup_printf (_("%s, %s"), display_name (self), pb_node_get_kind_name (self->node));
+  label = g_strdup_printf (_("%s, %s"), display_name (self), kind);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
@@ -410,6 +423,7 @@ pb_node_view_new (PbNode *node)
   self->node = g_object_ref (node);
 
   g_signal_connect_object (node, "notify::name", G_CALLBACK (on_name_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (node, "notify::bypassed", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (node, "notify::state", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (node, "notify::message", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (node, "notify::selected", G_CALLBACK (update_selected), self, G_CONNECT_SWAPPED);

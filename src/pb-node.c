@@ -23,6 +23,7 @@ struct _PbNode
   pb_addr           address;
   const pb_kind    *kind;
   char             *name;
+  gboolean          bypassed;
   GHashTable       *params;
   GListStore       *ports;
 
@@ -60,6 +61,7 @@ enum {
   PROP_STATE,
   PROP_MESSAGE,
   PROP_CHAIN,
+  PROP_BYPASSED,
   N_PROPS
 };
 
@@ -205,6 +207,32 @@ pb_node_get_name (PbNode *self)
 {
   g_return_val_if_fail (PB_IS_NODE (self), NULL);
   return self->name;
+}
+
+/**
+ * pb_node_get_bypassed:
+ *
+ * Returns: whether the process is bypassed: the runtime passes its items
+ *   on unchanged instead of running it
+ */
+gboolean
+pb_node_get_bypassed (PbNode *self)
+{
+  g_return_val_if_fail (PB_IS_NODE (self), FALSE);
+  return self->bypassed;
+}
+
+void
+pb_node_set_bypassed (PbNode   *self,
+                      gboolean  bypassed)
+{
+  g_return_if_fail (PB_IS_NODE (self));
+
+  bypassed = !!bypassed;
+  if (self->bypassed == bypassed)
+    return;
+  self->bypassed = bypassed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYPASSED]);
 }
 
 void
@@ -634,6 +662,9 @@ pb_node_get_property (GObject    *object,
     case PROP_CHAIN:
       g_value_set_uint64 (value, self->chain);
       break;
+    case PROP_BYPASSED:
+      g_value_set_boolean (value, self->bypassed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -694,6 +725,14 @@ pb_node_class_init (PbNodeClass *klass)
   properties[PROP_CHAIN] =
     g_param_spec_uint64 ("chain", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PbNode:bypassed:
+   *
+   * Whether the runtime passes the process's items on unchanged.
+   */
+  properties[PROP_BYPASSED] =
+    g_param_spec_boolean ("bypassed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

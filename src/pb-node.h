@@ -29,6 +29,9 @@ pb_addr           pb_node_get_address  (PbNode            *self);
 const pb_kind    *pb_node_get_kind     (PbNode            *self);
 const char       *pb_node_get_kind_name (PbNode           *self);
 const char       *pb_node_get_name     (PbNode            *self);
+gboolean          pb_node_get_bypassed (PbNode            *self);
+void              pb_node_set_bypassed (PbNode            *self,
+                                        gboolean           bypassed);
 void              pb_node_set_name     (PbNode            *self,
                                         const char        *name);
 double            pb_node_get_x        (PbNode            *self);

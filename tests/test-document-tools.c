@@ -14,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "pb-document.h"
 #include "pb-error.h"
 
@@ -475,6 +477,92 @@ test_arrange (void)
   g_assert_cmpfloat (pb_node_get_x (g_ptr_array_index (nodes, 0)), ==, 70);
 }
 
+static PbNode *
+named (PbDocument *doc,
+       const char *name)
+{
+  GListModel *nodes = pb_document_get_nodes (doc);
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
+        return node;
+    }
+  g_error ("no node %s", name);
+  return NULL;
+}
+
+/* Bypass: one undoable step, refused for a kind that changes what it
+ * takes, restored with a deleted node, saved, and run as pass. */
+static void
+test_bypass (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PbDocument) doc = pb_document_new_from_pipeline (
+    "seq to=100 ! map name=m expr=\"x * 10\" ! sum name=total", &error);
+  g_autoptr(PbDocument) again = NULL;
+  g_autoptr(GPtrArray) maps = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autofree char *dir = g_dir_make_tmp ("pushback-bypass-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bypass.pushback", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  PbNode *m, *total;
+  const char *value = NULL;
+
+  g_assert_no_error (error);
+  m = named (doc, "m");
+  total = named (doc, "total");
+  g_ptr_array_add (maps, g_object_ref (m));
+  g_ptr_array_add (sums, g_object_ref (total));
+
+  g_assert_true (pb_document_set_bypass (doc, maps, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_node_get_bypassed (m));
+  g_assert_false (pb_document_set_bypass (doc, sums, TRUE, &error));
+  g_assert_error (error, PB_RUNTIME_ERROR, PB_EINVAL);
+  g_assert_cmpstr (error->message, ==, "total cannot be bypassed: a sum does not pass on the items it takes");
+  g_clear_error (&error);
+  g_assert_false (pb_node_get_bypassed (total));
+
+  g_assert_true (pb_document_undo (doc, &error));
+  g_assert_false (pb_node_get_bypassed (m));
+  g_assert_true (pb_document_redo (doc, &error));
+  g_assert_true (pb_node_get_bypassed (m));
+
+  /* Deleted and put back, it is bypassed still. */
+  g_assert_true (pb_document_delete (doc, maps, none, &error));
+  g_assert_no_error (error);
+  g_assert_null (pb_document_find_node (doc, pb_node_get_address (m)));
+  g_assert_true (pb_document_undo (doc, &error));
+  m = named (doc, "m");
+  g_assert_true (pb_node_get_bypassed (m));
+
+  g_assert_true (pb_document_save (doc, file, &error));
+  g_assert_no_error (error);
+  again = pb_document_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_node_get_bypassed (named (again, "m")));
+  g_assert_false (pb_node_get_bypassed (named (again, "total")));
+
+  /* It runs as pass: the sum is of the items, not of ten times them. */
+  g_assert_true (pb_document_run (doc, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_document_sync (doc, 10000));
+  for (int i = 0; i < 500 && g_strcmp0 (value, "5050") != 0; i++)
+    {
+      g_usleep (10000);
+      pb_document_refresh_status (doc);
+      pb_node_get_live (named (doc, "total"), NULL, &value);
+    }
+  g_assert_cmpstr (value, ==, "5050");
+  pb_document_stop (doc);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -482,6 +570,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Pushback/DocumentTools/joinable-kinds", test_joinable_kinds);
+  g_test_add_func ("/Pushback/DocumentTools/bypass", test_bypass);
   g_test_add_func ("/Pushback/DocumentTools/quick-add", test_quick_add);
   g_test_add_func ("/Pushback/DocumentTools/insert-on-link", test_insert_on_link);
   g_test_add_func ("/Pushback/DocumentTools/delete-reconnect", test_delete_reconnect);

@@ -972,6 +972,53 @@ selection_menu_body (Fixture *fixture)
   g_assert_true (offers (bare, "canvas.arrange"));
 }
 
+/* Bypass: from the node's menu, dimmed and labelled, undone in a step;
+ * a sink's menu does not offer it. */
+static void
+bypass_body (Fixture *fixture)
+{
+  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *map = add_node (fixture, "map", 300, 60);
+  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  GtkWidget *view = pb_canvas_find_view (fixture->canvas, map);
+  g_autoptr(GPtrArray) menu = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  double x, y;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  grab_point (fixture, map, &x, &y);
+  menu = menu_at (fixture, x, y);
+  g_assert_true (offers (menu, "canvas.toggle-bypass"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), "canvas.toggle-bypass", NULL));
+  g_assert_true (pb_node_get_bypassed (map));
+  g_assert_true (gtk_widget_has_css_class (view, "bypassed"));
+  {
+    g_autoptr(GPtrArray) labels = gui_test_find_all (view, GTK_TYPE_LABEL);
+    gboolean said = FALSE;
+
+    for (guint i = 0; i < labels->len; i++)
+      said |= g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), "map · bypassed") == 0;
+    g_assert_true (said);
+  }
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gui_test_save_png (GTK_WIDGET (fixture->window), "tools-bypass.png");
+
+  /* Its menu now runs it again. */
+  again = menu_at (fixture, x, y);
+  g_assert_true (offers (again, "canvas.toggle-bypass"));
+  g_assert_true (pb_document_undo (fixture->document, &error));
+  g_assert_no_error (error);
+  g_assert_false (pb_node_get_bypassed (map));
+  g_assert_false (gtk_widget_has_css_class (view, "bypassed"));
+
+  grab_point (fixture, sum, &x, &y);
+  sink = menu_at (fixture, x, y);
+  g_assert_false (offers (sink, "canvas.toggle-bypass"));
+  g_assert_false (pb_node_get_bypassed (seq));
+}
+
 /* Arrange, align, distribute, snap */
 
 static void
@@ -1175,6 +1222,7 @@ main (int   argc,
   ADD ("pipeline", pipeline_body);
   ADD ("pipeline-refused", pipeline_refused_body);
   ADD ("selection-menu", selection_menu_body);
+  ADD ("bypass", bypass_body);
   ADD ("arrange", arrange_body);
   ADD ("minimap", minimap_body);
 
