@@ -18,7 +18,7 @@
 #include "pb-canvas-private.h"
 #include "pb-probe-view.h"
 
-/* How far under the wire's middle a card's top sits, in pixels. */
+/* How far under the nodes a card's top sits, in pixels. */
 #define PIN_GAP 10.0
 
 /* "wave.out → fan.in": the ports a link joins, by their nodes' names. */
@@ -177,9 +177,32 @@ _pb_canvas_prune_pins (PbCanvas *self)
       }
 }
 
-/* Places each card, at its natural size, centred under its wire's
- * middle. Cards keep their size at every zoom: a probe is read, and a
- * few pixels of text are not. A wire off its nodes hides its card. */
+/* The lowest edge of the node views @link joins, in the canvas's
+ * allocation: a card goes under both, so that it never hides the
+ * figures of the nodes whose wire it watches. */
+static double
+below_ends (PbCanvas *self,
+            PbLink   *link,
+            double    y)
+{
+  pb_addr ends[] = { pb_link_get_source (link), pb_link_get_sink (link) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      PbNode *node = pb_document_find_node (self->document, ends[i]);
+      GtkWidget *view = node != NULL ? pb_canvas_find_view (self, node) : NULL;
+      graphene_rect_t bounds;
+
+      if (view != NULL && gtk_widget_compute_bounds (view, GTK_WIDGET (self), &bounds))
+        y = MAX (y, bounds.origin.y + bounds.size.height);
+    }
+  return y;
+}
+
+/* Places each card, at its natural size, centred on its wire's middle
+ * and under the nodes it joins. Cards keep their size at every zoom: a
+ * probe is read, and a few pixels of text are not. A wire off its
+ * nodes hides its card. */
 void
 _pb_canvas_allocate_pins (PbCanvas *self)
 {
@@ -197,6 +220,7 @@ _pb_canvas_allocate_pins (PbCanvas *self)
       if (!gtk_widget_get_child_visible (card))
         continue;
       pb_wire_point (&wire, 0.5, &x, &y);
+      y = below_ends (self, link, y);
       gtk_widget_measure (card, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
       gtk_widget_measure (card, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
       gtk_widget_allocate (card, w, h, -1,

@@ -1910,14 +1910,26 @@ probe_body (Fixture *fixture)
   g_assert_true (gtk_widget_get_mapped (probe));
   g_assert_true (pb_document_is_watched (fixture->document, link));
 
-  /* Under the wire, where a person looks for it. */
+  /* Under the wire, where a person looks for it, and under the nodes it
+   * joins, whose figures it must not hide. */
   {
-    double x;
+    graphene_rect_t card, ends[2];
+    double x, wire_x1, y1;
 
     pb_socket_get_center (find_socket (fixture, map, "out"), GTK_WIDGET (fixture->canvas), &x, &wire_y);
-    g_assert_true (gtk_widget_translate_coordinates (probe, GTK_WIDGET (fixture->canvas), 0, 0, &x, &card_y));
+    pb_socket_get_center (find_socket (fixture, sum, "in"), GTK_WIDGET (fixture->canvas), &wire_x1, &y1);
+    g_assert_true (gtk_widget_compute_bounds (gtk_widget_get_parent (probe), GTK_WIDGET (fixture->canvas), &card));
+    g_assert_true (gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, map),
+                                              GTK_WIDGET (fixture->canvas), &ends[0]));
+    g_assert_true (gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, sum),
+                                              GTK_WIDGET (fixture->canvas), &ends[1]));
+    card_y = card.origin.y;
     g_assert_cmpfloat (card_y, >, wire_y);
-    g_assert_cmpfloat (card_y, <, wire_y + 80);
+    for (guint i = 0; i < 2; i++)
+      g_assert_false (graphene_rect_intersection (&card, &ends[i], NULL));
+    g_assert_cmpfloat (card_y, <, ends[0].origin.y + ends[0].size.height + 40);
+    /* Centred on the wire's middle. */
+    g_assert_cmpfloat (fabs (card.origin.x + card.size.width / 2 - (x + wire_x1) / 2), <, 2);
   }
 
   if (!wait_until (fixture, probe_lists_values, probe, 30000))
