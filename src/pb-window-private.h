@@ -41,8 +41,9 @@ struct _PbWindow
   GtkWidget            *empty_page;
   PbFindBar            *find_bar;
   PbMinimap            *minimap;
-  GtkRevealer          *profiler_revealer;
+  GtkPaned             *profiler_paned;
   PbProfiler           *profiler;
+  int                   profiler_height; /* as the handle last left it */
 };
 
 void _pb_window_class_add_actions (GtkWidgetClass *widget_class);

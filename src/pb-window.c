@@ -531,12 +531,48 @@ pb_window_get_property (GObject    *object,
     case PROP_SHOW_PROFILER:
       /* The action asks for its state until the window is finalized,
        * after dispose dropped the template's children. */
-      g_value_set_boolean (value, self->profiler_revealer != NULL
-                                  && gtk_revealer_get_reveal_child (self->profiler_revealer));
+      g_value_set_boolean (value, self->profiler != NULL
+                                  && gtk_widget_get_visible (GTK_WIDGET (self->profiler)));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static gboolean
+place_profiler (GtkWidget     *paned,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  PbWindow *self = data;
+  int height = gtk_widget_get_height (paned);
+
+  /* Laid out with both children first: until then, the paned still
+   * counts from the size it had with one, and would move the handle. */
+  if (gtk_widget_get_height (GTK_WIDGET (self->profiler)) == 0)
+    return G_SOURCE_CONTINUE;
+  gtk_paned_set_position (GTK_PANED (paned), MAX (height / 3, height - self->profiler_height));
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the profiler pane at the height it was left at, or hides it,
+ * keeping that height for next time. */
+static void
+show_profiler (PbWindow *self,
+               gboolean  show)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->profiler_paned));
+
+  if (!show)
+    {
+      if (height > 0)
+        self->profiler_height = height - gtk_paned_get_position (self->profiler_paned);
+      gtk_widget_set_visible (GTK_WIDGET (self->profiler), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->profiler), TRUE);
+  /* After the paned has laid out its new child at its natural height. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->profiler_paned), place_profiler, self, NULL);
 }
 
 static void
@@ -550,10 +586,10 @@ pb_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SHOW_PROFILER:
-      if (self->profiler_revealer != NULL
-          && gtk_revealer_get_reveal_child (self->profiler_revealer) != g_value_get_boolean (value))
+      if (self->profiler != NULL
+          && gtk_widget_get_visible (GTK_WIDGET (self->profiler)) != g_value_get_boolean (value))
         {
-          gtk_revealer_set_reveal_child (self->profiler_revealer, g_value_get_boolean (value));
+          show_profiler (self, g_value_get_boolean (value));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -607,7 +643,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, find_bar);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, minimap);
-  gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler_paned);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler);
   gtk_widget_class_bind_template_callback (widget_class, on_profiler_node_selected);
 
@@ -620,6 +656,7 @@ pb_window_init (PbWindow *self)
   g_autoptr(PbDocument) document = pb_document_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->profiler_height = 300;
   g_signal_connect_swapped (self->canvas, "failure-activated",
                             G_CALLBACK (on_failure_activated), self);
   g_signal_connect_swapped (self->canvas, "notify::selected-node",

@@ -451,6 +451,31 @@ export_body (Fixture *fixture)
   g_assert_cmpstr (csv_read, ==, expected_csv);
 }
 
+/* The pane opens 300 px high, its handle sets its height, and hiding
+ * and showing it again keeps what the handle set. */
+static void
+resize_body (Fixture *fixture)
+{
+  GtkPaned *paned = GTK_PANED (gtk_widget_get_parent (GTK_WIDGET (fixture->profiler)));
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  int height = gtk_widget_get_height (GTK_WIDGET (paned));
+
+  g_assert_true (GTK_IS_PANED (paned));
+  g_assert_cmpint (abs (gtk_widget_get_height (GTK_WIDGET (fixture->profiler)) - 300), <=, 2);
+  gtk_paned_set_position (paned, height - 200);
+  gui_test_wait_for_draw (window);
+  g_assert_cmpint (abs (gtk_widget_get_height (GTK_WIDGET (fixture->profiler)) - 200), <=, 2);
+  g_assert_true (gtk_widget_activate_action (window, "win.show-profiler", NULL));
+  gui_test_wait_for_draw (window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->profiler)));
+  g_assert_true (gtk_widget_activate_action (window, "win.show-profiler", NULL));
+  gui_test_wait_for_draw (window);
+  spin (200);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->profiler)));
+  g_assert_cmpint (abs (gtk_widget_get_height (GTK_WIDGET (fixture->profiler)) - 200), <=, 2);
+  gui_test_save_png (window, "profiler-resized.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -469,6 +494,7 @@ main (int   argc,
   ADD ("show-source", source_body);
   ADD ("compare", compare_body);
   ADD ("export", export_body);
+  ADD ("resize", resize_body);
 
 #undef ADD
 
