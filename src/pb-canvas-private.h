@@ -127,6 +127,11 @@ struct _PbCanvas
 
 
 /* In pb-canvas.c: the view itself. */
+void      _pb_canvas_to_allocated     (PbCanvas     *self,
+                                       double        x,
+                                       double        y,
+                                       double       *ax,
+                                       double       *ay);
 PbSocket *_pb_canvas_find_socket      (PbCanvas     *self,
                                        pb_addr       port);
 gboolean  _pb_canvas_link_wire        (PbCanvas     *self,
@@ -152,6 +157,10 @@ void      _pb_canvas_pan_to           (PbCanvas     *self,
                                        double        origin_x,
                                        double        origin_y);
 void      _pb_canvas_redraw_wires     (PbCanvas     *self);
+
+/* In pb-canvas-draw.c: what the canvas draws itself. */
+void      _pb_canvas_snapshot         (GtkWidget    *widget,
+                                       GtkSnapshot  *snapshot);
 
 /* In pb-canvas-input.c: what the pointer and the keys ask. */
 void      _pb_canvas_show_refusal     (PbCanvas     *self,
