@@ -200,6 +200,10 @@ struct pb_engine
   bool       profile_elsewhere;
   size_t     last_compiled;
   size_t     last_kept;
+  size_t     last_planned; /* processes the last plan read from the graph */
+  /* The process whose failure `failure` reports (0 for none): a plan of
+   * part of the topology keeps a failure of the rest. */
+  pb_addr    failure_proc;
   size_t     n_waiting;   /* chains that may be waiting on time or input */
   uint64_t   progress;
   pb_error   failure;
@@ -233,6 +237,26 @@ typedef struct pb__plan pb__plan;
 int   pb__plan_new          (pb_engine   *e,
                              pb__plan   **pl,
                              pb_error    *err);
+
+/*
+ * A plan of part of the topology: pb__plan_new_scoped() plans only the
+ * processes linked, directly or not, to one of @dirty (process addresses,
+ * in any order, repeats allowed), through the links of the graph or of the
+ * engine; it reads no other process. Every link of such a part stays
+ * inside it, so the rest of the engine cannot change: pb__plan_swap()
+ * then keeps every other process, chain and ring as it is (their states,
+ * counters, rings and code), and replaces only those of the part. Its
+ * work follows the size of the part, but for a pass over the engine's
+ * arrays without allocation (merging them, and scheduling).
+ *
+ * A strict engine (not lenient) refuses a topology as a whole: plan it
+ * whole. Returns: as pb__plan_new().
+ */
+int   pb__plan_new_scoped   (pb_engine     *e,
+                             const pb_addr *dirty,
+                             size_t         n_dirty,
+                             pb__plan     **pl,
+                             pb_error      *err);
 int   pb__plan_compile      (pb_engine   *e,
                              pb__plan    *pl,
                              pb_error    *err);

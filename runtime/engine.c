@@ -266,7 +266,10 @@ chain_fail (pb_engine  *e,
 
   pb__proc_fail (culprit, message);
   if (e->failure.code == PB_OK)
-    pb_error_set (&e->failure, PB_EFAILED, "%s: %s", culprit->name, message);
+    {
+      pb_error_set (&e->failure, PB_EFAILED, "%s: %s", culprit->name, message);
+      e->failure_proc = culprit->addr;
+    }
   snprintf (why, sizeof why, "stopped: %s failed", culprit->name);
   pb__chain_end (e, c, CHAIN_FAILED, why);
 }

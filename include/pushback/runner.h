@@ -72,6 +72,16 @@ typedef enum
  * @recompiled: chains it compiled (or tried to: one that fails counts)
  * @kept: chains that kept their compiled code
  * @latency_ns: from the first of those edits to the engine built
+ * @planned: processes the build read from the graph and planned: those
+ *   linked, directly or not, to a process that the edits changed; the
+ *   whole topology (but processes of other hosts) for the first build
+ *   after pb_runner_start(), for a build after one that could not be
+ *   made (out of memory, a topology a headless runner refused), for one
+ *   that joins chains once a ring has drained, and for a headless
+ *   runner. Every other process, chain and ring is kept as it was.
+ *
+ * A copy: pb_runner_last_rebuild() fills it under the runner's lock, so
+ * its fields are of one build.
  */
 typedef struct
 {
@@ -79,6 +89,7 @@ typedef struct
   size_t   recompiled;
   size_t   kept;
   uint64_t latency_ns;
+  size_t   planned;
 } pb_rebuild_info;
 
 /**
