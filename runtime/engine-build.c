@@ -2255,6 +2255,8 @@ struct pb__profile
   unsigned     *index;
   uint64_t     *ns;          /* each one's share of its unit's compile */
   size_t        n;
+  size_t        next;        /* the chain the next pass starts from */
+  bool          more;        /* chains from there on want theirs */
 };
 
 void
@@ -2294,10 +2296,20 @@ pb__profile_compile (pb_engine    *e,
     rc = PB_ENOMEM;
   /* Only what a swap changes is read here (engine-private.h): a chain with
    * code and a unit, but not the profiling variant. */
-  for (size_t i = 0; i < e->n_chains && rc == PB_OK; i++)
+  /* A pass compiles one unit's worth, so that an edit coming meanwhile
+   * waits for that much at most; the next pass goes on from where this
+   * one stopped, and a chain whose variant did not compile is not tried
+   * again until the next swap. */
+  for (size_t i = e->profile_next; i < e->n_chains && rc == PB_OK; i++)
     {
       chain *c = e->chains[i];
 
+      if (n == BATCH_CHAINS)
+        {
+          pf->more = true;
+          break;
+        }
+      pf->next = i + 1;
       if (c->unit != NULL && c->run_prof == NULL && c->code != NULL
           && c->layout.lean_length < strlen (c->code->text))
         pf->chains[n++] = c;
@@ -2314,7 +2326,7 @@ pb__profile_compile (pb_engine    *e,
         pf->ns[pf->n++] = pf->ns[i];
       }
   free (errs);
-  if (rc != PB_OK || pf->n == 0)
+  if (rc != PB_OK || (pf->n == 0 && !pf->more))
     {
       pb__profile_free (pf);
       return rc;
@@ -2341,6 +2353,8 @@ pb__profile_swap (pb_engine   *e,
           chain_set_unit (pf->chains[i], pf->units[i], pf->index[i], pf->ns[i]);
           pf->units[i] = NULL;
         }
+      e->profile_next = pf->next;
+      e->profile_due |= pf->more;
     }
   else
     e->profile_due = true;
@@ -2574,6 +2588,7 @@ pb__plan_swap (pb_engine *e,
   e->last_kept = pl->kept;
   e->last_planned = pl->n_procs;
   e->generation++;
+  e->profile_next = 0;
   e->profile_due |= pl->compiled > 0;
   for (size_t i = 0; i < pl->n_procs; i++)
     if (pl->procs[i].state == PB_PROCESS_WAITING)

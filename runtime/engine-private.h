@@ -198,6 +198,7 @@ struct pb_engine
    * build thread. */
   bool       profile_due;
   bool       profile_elsewhere;
+  size_t     profile_next; /* the chain the next profiling pass starts at */
   size_t     last_compiled;
   size_t     last_kept;
   size_t     last_planned; /* processes the last plan read from the graph */
@@ -205,6 +206,9 @@ struct pb_engine
    * part of the topology keeps a failure of the rest. */
   pb_addr    failure_proc;
   size_t     n_waiting;   /* chains that may be waiting on time or input */
+  /* Asked between two chain calls of a step: see pb__engine_set_yield(). */
+  pb_mux_yield_fn yield;
+  void      *yield_data;
   uint64_t   progress;
   pb_error   failure;
 };
@@ -270,11 +274,13 @@ void  pb__plan_free         (pb__plan    *pl);
  * after the swap, since a swap needs only pb_run: an edit goes live in
  * half the compile.
  *
- * - pb__profile_compile() compiles the whole text of every chain of @e
- *   that runs without it. Like pb__plan_compile() it reads only what a
- *   swap changes, so it may run on a build thread while another steps
- *   the engine, as long as no swap (of a plan or of profiles) overlaps
- *   it. Returns: PB_OK with *@pf NULL when there is nothing to compile;
+ * - pb__profile_compile() compiles the whole text of the chains of @e
+ *   that run without it, one unit's worth (64 chains) a pass, so that an
+ *   edit waits for that much at most: pb__profile_swap() sets
+ *   e->profile_due again while chains remain. Like pb__plan_compile() it
+ *   reads only what a swap changes, so it may run on a build thread while
+ *   another steps the engine, as long as no swap (of a plan or of
+ *   profiles) overlaps it. Returns: PB_OK with *@pf NULL when there is nothing to compile;
  *   PB_ENOMEM. A chain whose whole text does not compile runs on,
  *   unprofiled.
  * - pb__profile_swap() gives the chains their new units, on the thread
@@ -316,6 +322,12 @@ proc *pb__find_proc         (proc        *procs,
 void  pb__engine_release    (pb_engine   *e);
 
 /* In engine.c. */
+/* Lets pb_engine_step() return between two chain calls when @fn says so,
+ * rather than after a call of every runnable chain (pb_mux_set_yield()):
+ * a runner swaps in new code that much sooner. Kept across builds. */
+void  pb__engine_set_yield  (pb_engine       *e,
+                             pb_mux_yield_fn  fn,
+                             void            *data);
 /* The generated C of chain @i (nullable), for a snapshot to keep. */
 pb_source *pb__engine_chain_code (const pb_engine *e,
                                   size_t           i);

@@ -606,6 +606,7 @@ pb__engine_schedule (pb_engine *e,
   if (mux == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
   pb_mux_on_fail (mux, on_mux_fail, e);
+  pb_mux_set_yield (mux, e->yield, e->yield_data);
   pb_mux_free (e->mux);
   e->mux = mux;
 
@@ -663,6 +664,16 @@ pb__engine_schedule (pb_engine *e,
   for (size_t i = 0; i < e->n_rings; i++)
     update_writer_bit (e, e->rings[i]);
   return PB_OK;
+}
+
+void
+pb__engine_set_yield (pb_engine       *e,
+                      pb_mux_yield_fn  fn,
+                      void            *data)
+{
+  e->yield = fn;
+  e->yield_data = data;
+  pb_mux_set_yield (e->mux, fn, data);
 }
 
 pb_engine *
@@ -828,6 +839,7 @@ bool
 pb_engine_step (pb_engine *e)
 {
   uint64_t before = e->progress;
+  bool resumed;
 
   if (e->compile_only)
     return false;
@@ -842,8 +854,11 @@ pb_engine_step (pb_engine *e)
         pb__profile_swap (e, pf);
     }
   wake_waiting (e, 0, -1);
+  /* A step that goes on with one that yielded runs only what that one
+   * had listed: it cannot tell that nothing else can run. */
+  resumed = pb_mux_yielded (e->mux);
   pb_mux_step (e->mux);
-  return e->progress != before;
+  return e->progress != before || resumed || pb_mux_yielded (e->mux);
 }
 
 bool

@@ -81,6 +81,8 @@ struct pb_runner
   bool               need_plan;   /* ... nor planned */
   pthread_t          thread;
   pthread_t          builder;
+  /* The runner thread's: the attention it last saw (see should_yield()). */
+  uint64_t           seen;
   pb_engine         *engine;      /* the runner thread's, but for plans */
 
   /* Events the graph sent, under graph_lock: an edit that sent none
@@ -289,7 +291,9 @@ swap_in (pb_runner *r)
   /* The build thread waits for the swap before it plans again. */
   pthread_cond_broadcast (&r->changed);
   pthread_mutex_unlock (&r->lock);
-  publish (r);
+  /* No snapshot is taken here: a copy of every process costs milliseconds
+   * at 10,000 of them, and the next swap would wait for it. Whoever wants
+   * one asks (pb_runner_snapshot()), and gets it at the next boundary. */
 }
 
 /* On the runner thread, between two steps: gives the chains the
@@ -441,6 +445,18 @@ builder_main (void *data)
   return NULL;
 }
 
+/* On the runner thread, between two chain calls of a step: whether it
+ * has been asked to look at something else. A step of a thousand running
+ * chains calls each once, which takes tens of milliseconds: an edit
+ * waiting to be swapped in does not wait for all of them. */
+static bool
+should_yield (void *data)
+{
+  pb_runner *r = data;
+
+  return atomic_load_explicit (&r->attention, memory_order_relaxed) != r->seen;
+}
+
 /* On the runner thread: steps until asked to look at something else, the
  * run ends, or nothing can move; then sleeps until something can, or it is
  * asked. */
@@ -450,6 +466,7 @@ run (pb_runner *r,
 {
   pb_engine *e = r->engine;
 
+  r->seen = seen;
   while (atomic_load_explicit (&r->attention, memory_order_relaxed) == seen)
     {
       if (pb_engine_step (e))
@@ -640,6 +657,7 @@ pb_runner_start (pb_runner *r,
   pb_engine_set_hold_failed_input (e, !r->headless);
   /* Compiled on the build thread, not on the one running the chains. */
   e->profile_elsewhere = true;
+  pb__engine_set_yield (e, should_yield, r);
   pb_error_clear (&r->refused);
   r->engine = e;
   r->started = true;
