@@ -479,6 +479,8 @@ struct pb__plan
    * NULL for a plan of the whole. */
   pb_addr  *scope;
   size_t    n_scope;
+  pb_addr  *probes;   /* the engine's, when it was made */
+  size_t    n_probes;
 };
 
 typedef struct pb__plan plan;
@@ -510,6 +512,7 @@ plan_clear (plan *pl)
     ring_free (pl->parked[i]);
   free (pl->parked);
   free (pl->scope);
+  free (pl->probes);
   memset (pl, 0, sizeof *pl);
 }
 
@@ -1952,7 +1955,8 @@ plan_processes (pb_engine     *e,
   int rc = PB_OK;
 
   pl->procs = calloc (n_all + 1, sizeof *pl->procs);
-  if (pl->procs == NULL)
+  if (pl->procs == NULL
+      || pb__probe_set_copy (&pl->probes, &pl->n_probes, e->probes, e->n_probes) != PB_OK)
     rc = pb_error_set (err, PB_ENOMEM, "out of memory");
   for (size_t i = 0; i < n_all && rc == PB_OK; i++)
     if (pb_addr_host (addrs[i]) == host
@@ -2664,6 +2668,10 @@ pb__plan_swap (pb_engine *e,
       e->n_parked = pl->n_parked;
     }
   e->rejoin_due |= pl->rejoin;
+  free (e->built_probes);
+  e->built_probes = pl->probes;
+  e->n_built_probes = pl->n_probes;
+  pl->probes = NULL;
   /* Out of memory for the list, the rings still drain (their writers are
    * held by the ring's flag) and only wait longer to be joined. */
   free (e->draining);

@@ -185,6 +185,11 @@ struct pb_engine
    * guard as the graph. */
   pb_addr   *probes;
   size_t     n_probes;
+  /* The probes that the swapped-in chains were built with, for snapshots:
+   * only swaps change it, on the thread that steps the engine, while a
+   * build thread may be changing `probes` for its next plan. */
+  pb_addr   *built_probes;
+  size_t     n_built_probes;
   uint64_t   time_limit_ns;
   uint64_t   batch;
   bool       lenient;     /* incomplete parts wait instead of refusing */

@@ -703,6 +703,7 @@ pb_engine_free (pb_engine *e)
   pb__engine_release (e);
   pb_mux_free (e->mux);
   free (e->probes);
+  free (e->built_probes);
   free (e);
 }
 

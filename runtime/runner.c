@@ -97,7 +97,7 @@ struct pb_runner
   size_t             n_dirty;
   size_t             dirty_room;
   bool               dirty_all;
-  bool               whole_next;  /* under `lock`: a swap ran out of memory */
+  bool               whole_next;  /* under `lock`: a plan or swap failed */
   /* Probed output ports, under graph_lock; each plan gives the engine
    * a copy (pb_runner_set_probe()). */
   pb_addr           *probes;
@@ -401,10 +401,8 @@ builder_main (void *data)
       else if ((whole ? pb__plan_new (r->engine, &pl, &perr)
                 : pb__plan_new_scoped (r->engine, r->dirty, r->n_dirty, &pl, &perr)) != PB_OK)
         pl = NULL;
-      /* A plan that failed leaves the engine as it was: the next one
-       * takes the whole graph, since this part may be the one it lacks. */
       r->n_dirty = 0;
-      r->dirty_all = pl == NULL;
+      r->dirty_all = false;
       pthread_mutex_unlock (&r->graph_lock);
       if (pl != NULL && pb__plan_compile (r->engine, pl, NULL) != PB_OK)
         {
@@ -427,7 +425,9 @@ builder_main (void *data)
         {
           /* Out of memory, or a headless runner's topology refused: the
            * engine stays as it was, the edits count as live (sync
-           * returns), and the next edit tries again. */
+           * returns), and the next edit tries again, planning the whole
+           * graph, since the part these edits changed is not built. */
+          r->whole_next = true;
           if (r->headless && perr.code != PB_ENOMEM)
             {
               r->refused = perr;
