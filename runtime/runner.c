@@ -10,12 +10,17 @@
  * never stalls the chains an edit did not touch. A build goes:
  *
  * 1. the build thread, holding the graph lock, reads the graph into a
- *    plan (a few microseconds per process: edits wait that long);
+ *    plan (a few microseconds per process: edits wait that long): only
+ *    the part of it linked to the processes the edits changed, which the
+ *    graph's events name, so that an edit costs what it touched; the
+ *    whole graph after a start, a join, or a plan that failed;
  * 2. it generates and compiles the chains whose code changed, with no
  *    lock held, while the runner thread keeps stepping the old engine;
  * 3. it hands the plan over and pokes the runner thread, which swaps it
- *    in between two steps. Only the runner thread runs chain code, so the
- *    units of the old chains, freed by the swap, have no thread inside.
+ *    in between two chain calls (its engine's steps yield when poked),
+ *    keeping every chain outside the planned part as it is. Only the
+ *    runner thread runs chain code, so the units of the old chains, freed
+ *    by the swap, have no thread inside.
  *
  * The build thread starts no plan while one waits to be swapped in: the
  * compile step reads the engine's chains, which only a swap changes.

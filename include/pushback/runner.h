@@ -24,8 +24,11 @@
  * accepted edit is built by a second thread of the runner, the build
  * thread, as pb_engine_build() would: only the chains whose code changed
  * are compiled, and meanwhile the runner thread keeps running every
- * chain. The new code is swapped in at the runner thread's next step
- * boundary, where states and the items in rings are kept; the old code is
+ * chain. Only the part of the topology linked, directly or not, to the
+ * processes an edit changed is planned again (pb_rebuild_info.planned);
+ * every other chain is kept as it runs. The new code is swapped in at the
+ * runner thread's next step boundary, or between two chain calls of a
+ * step, where states and the items in rings are kept; the old code is
  * freed there, since no other thread runs chain code.
  *
  * The engine is lenient (pb_engine_set_lenient()): a part of the topology
