@@ -1516,8 +1516,9 @@ park (plan *pl,
 static bool in_scope (const plan *pl,
                       pb_addr     addr);
 
-/* Whether ring @r of the engine belongs to the part @pl plans: its
- * writer and reader are linked, so one in it means both are. */
+/* Whether ring @r of the engine belongs to the part @pl plans. Its
+ * writer and reader were linked, so a part that holds one holds the
+ * other; either will do, since a parked ring's link may be gone. */
 static bool
 ring_in_scope (const plan *pl,
                const ring *r)
