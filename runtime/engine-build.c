@@ -473,7 +473,15 @@ struct pb__plan
   size_t    compiled;
   size_t    kept;
   pb_error  first;    /* the first chain that failed to compile */
+  pb_addr   first_proc; /* ... the process it names */
   pb_error  waiting;  /* the first problem a lenient build set aside */
+  /* A plan of part of the topology (pb__plan_new_scoped()): the processes
+   * of the part, whether the graph still has them or not, ascending;
+   * NULL for a plan of the whole. */
+  pb_addr  *scope;
+  size_t    n_scope;
+  pb_addr  *probes;   /* the engine's, when it was made */
+  size_t    n_probes;
 };
 
 typedef struct pb__plan plan;
@@ -504,6 +512,8 @@ plan_clear (plan *pl)
   for (size_t i = 0; i < pl->n_parked; i++)
     ring_free (pl->parked[i]);
   free (pl->parked);
+  free (pl->scope);
+  free (pl->probes);
   memset (pl, 0, sizeof *pl);
 }
 
@@ -1506,6 +1516,19 @@ park (plan *pl,
   return PB_OK;
 }
 
+static bool in_scope (const plan *pl,
+                      pb_addr     addr);
+
+/* Whether ring @r of the engine belongs to the part @pl plans. Its
+ * writer and reader were linked, so a part that holds one holds the
+ * other; either will do, since a parked ring's link may be gone. */
+static bool
+ring_in_scope (const plan *pl,
+               const ring *r)
+{
+  return in_scope (pl, r->writer) || in_scope (pl, r->reader);
+}
+
 static int
 plan_rings (pb_engine *e,
             plan      *pl,
@@ -1519,14 +1542,18 @@ plan_rings (pb_engine *e,
 
   if (by_writer == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
-  if (n_old > 0)
+  /* A plan of part of the topology takes only the rings of that part:
+   * the others stay in the engine as they are. */
+  n_old = 0;
+  for (size_t i = 0; i < e->n_rings + e->n_parked; i++)
     {
-      if (e->n_rings > 0)
-        memcpy (by_writer, e->rings, e->n_rings * sizeof *by_writer);
-      if (e->n_parked > 0)
-        memcpy (by_writer + e->n_rings, e->parked, e->n_parked * sizeof *by_writer);
-      qsort (by_writer, n_old, sizeof *by_writer, compare_ring_writer);
+      ring *old = i < e->n_rings ? e->rings[i] : e->parked[i - e->n_rings];
+
+      if (ring_in_scope (pl, old))
+        by_writer[n_old++] = old;
     }
+  if (n_old > 1)
+    qsort (by_writer, n_old, sizeof *by_writer, compare_ring_writer);
   for (size_t i = 0; i < pl->n_rings && rc == PB_OK; i++)
     {
       ring *r = pl->rings[i];
@@ -1695,7 +1722,10 @@ fail_at_build (plan     *pl,
         pb__set_text (&pl->procs[c->procs[k]].message, why);
       }
   if (first->code == PB_OK)
-    pb_error_set (first, code == PB_ECOMPILE ? PB_ECOMPILE : PB_EFAILED, "%s", cerr->message);
+    {
+      pb_error_set (first, code == PB_ECOMPILE ? PB_ECOMPILE : PB_EFAILED, "%s", cerr->message);
+      pl->first_proc = pl->procs[c->procs[culprit]].addr;
+    }
 }
 
 static bool
@@ -1916,30 +1946,25 @@ mark_draining (const pb_engine *e,
     }
 }
 
-int
-pb__plan_new (pb_engine  *e,
-              pb__plan  **out,
-              pb_error   *err)
+/* Reads the processes @addrs (ascending; those of other hosts, or that
+ * the graph no longer has, are skipped) into @pl, and plans them. */
+static int
+plan_processes (pb_engine     *e,
+                plan          *pl,
+                const pb_addr *addrs,
+                size_t         n_all,
+                pb_error      *err)
 {
-  size_t n_all = pb_graph_n_processes (e->graph);
-  pb_addr *addrs = calloc (n_all + 1, sizeof *addrs);
   uint32_t host = pb_graph_local_host (e->graph);
-  plan *pl = calloc (1, sizeof *pl);
   int rc = PB_OK;
 
-  *out = NULL;
-  if (addrs == NULL || pl == NULL)
-    {
-      free (addrs);
-      free (pl);
-      return pb_error_set (err, PB_ENOMEM, "out of memory");
-    }
-  pb_graph_list_processes (e->graph, addrs, n_all);
   pl->procs = calloc (n_all + 1, sizeof *pl->procs);
-  if (pl->procs == NULL)
+  if (pl->procs == NULL
+      || pb__probe_set_copy (&pl->probes, &pl->n_probes, e->probes, e->n_probes) != PB_OK)
     rc = pb_error_set (err, PB_ENOMEM, "out of memory");
   for (size_t i = 0; i < n_all && rc == PB_OK; i++)
-    if (pb_addr_host (addrs[i]) == host)
+    if (pb_addr_host (addrs[i]) == host
+        && (pl->scope == NULL || pb_graph_has_process (e->graph, addrs[i])))
       {
         proc *p = &pl->procs[pl->n_procs++];
         pb_error perr = { PB_OK, "" };
@@ -1959,7 +1984,6 @@ pb__plan_new (pb_engine  *e,
         else if (rc != PB_OK && err != NULL)
           *err = perr;
       }
-  free (addrs);
   if (rc == PB_OK)
     mark_draining (e, pl);
   for (size_t i = 0; i < pl->n_procs && rc == PB_OK; i++)
@@ -1968,6 +1992,201 @@ pb__plan_new (pb_engine  *e,
 
   if (rc == PB_OK)
     rc = plan_topology (e, pl, err);
+  e->last_planned = pl->n_procs;
+  return rc;
+}
+
+int
+pb__plan_new (pb_engine  *e,
+              pb__plan  **out,
+              pb_error   *err)
+{
+  size_t n_all = pb_graph_n_processes (e->graph);
+  pb_addr *addrs = calloc (n_all + 1, sizeof *addrs);
+  plan *pl = calloc (1, sizeof *pl);
+  int rc;
+
+  *out = NULL;
+  if (addrs == NULL || pl == NULL)
+    {
+      free (addrs);
+      free (pl);
+      return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
+  pb_graph_list_processes (e->graph, addrs, n_all);
+  rc = plan_processes (e, pl, addrs, n_all, err);
+  free (addrs);
+  if (rc != PB_OK)
+    {
+      pb__plan_free (pl);
+      return rc;
+    }
+  *out = pl;
+  return PB_OK;
+}
+
+/* A set of process addresses, open-addressed: the part a scoped plan
+ * covers, found by a walk that must not revisit. */
+typedef struct
+{
+  pb_addr *slots;  /* 0: empty (process IDs are nonzero) */
+  size_t   room;   /* a power of two */
+  pb_addr *list;   /* the members, in the order they came */
+  size_t   n;
+} addr_set;
+
+static size_t
+addr_slot (pb_addr addr,
+           size_t  room)
+{
+  return (size_t) ((addr * UINT64_C (0x9E3779B97F4A7C15)) >> 17) & (room - 1);
+}
+
+/* Adds process @addr to @set. Returns: PB_OK (also when it was in it),
+ * PB_ENOMEM. */
+static int
+addr_set_add (addr_set *set,
+              pb_addr   addr)
+{
+  size_t slot;
+
+  addr = pb_addr_process_of (addr);
+  if (addr == 0)
+    return PB_OK;
+  if (2 * (set->n + 1) > set->room)
+    {
+      size_t room = set->room ? 2 * set->room : 64;
+      pb_addr *slots = calloc (room, sizeof *slots);
+      pb_addr *list = realloc (set->list, room * sizeof *list);
+
+      if (list != NULL)
+        set->list = list;
+      if (slots == NULL || list == NULL)
+        {
+          free (slots);
+          return PB_ENOMEM;
+        }
+      for (size_t i = 0; i < set->n; i++)
+        {
+          size_t k = addr_slot (set->list[i], room);
+
+          while (slots[k] != 0)
+            k = (k + 1) & (room - 1);
+          slots[k] = set->list[i];
+        }
+      free (set->slots);
+      set->slots = slots;
+      set->room = room;
+    }
+  slot = addr_slot (addr, set->room);
+  while (set->slots[slot] != 0 && set->slots[slot] != addr)
+    slot = (slot + 1) & (set->room - 1);
+  if (set->slots[slot] == addr)
+    return PB_OK;
+  set->slots[slot] = addr;
+  set->list[set->n++] = addr;
+  return PB_OK;
+}
+
+static int
+compare_addr (const void *a,
+              const void *b)
+{
+  pb_addr x = *(const pb_addr *) a, y = *(const pb_addr *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Whether process @addr is in the part @pl plans (any, for a plan of the
+ * whole). */
+static bool
+in_scope (const plan *pl,
+          pb_addr     addr)
+{
+  addr = pb_addr_process_of (addr);
+  return pl->scope == NULL
+         || bsearch (&addr, pl->scope, pl->n_scope, sizeof addr, compare_addr) != NULL;
+}
+
+/* Grows @set, which holds the processes an edit changed, to every process
+ * linked to one of them through a link of the graph, or of the engine (a
+ * link just removed, a process just removed). Its list is a queue: each
+ * member is visited once, when the walk comes to it. */
+static int
+close_scope (pb_engine *e,
+             addr_set  *set)
+{
+  pb_connection *ports = NULL;
+  size_t room = 0;
+  int rc = PB_OK;
+
+  for (size_t i = 0; i < set->n && rc == PB_OK; i++)
+    {
+      pb_addr a = set->list[i];
+      const proc *old = pb__find_proc (e->procs, e->n_procs, a);
+      size_t n_ports = pb_graph_has_process (e->graph, a)
+                       ? pb_graph_list_ports (e->graph, a, NULL, 0) : 0;
+
+      if (n_ports > room)
+        {
+          pb_connection *more = realloc (ports, n_ports * sizeof *more);
+
+          if (more == NULL)
+            {
+              rc = PB_ENOMEM;
+              break;
+            }
+          ports = more;
+          room = n_ports;
+        }
+      if (n_ports > 0)
+        pb_graph_list_ports (e->graph, a, ports, n_ports);
+      for (size_t j = 0; j < n_ports && rc == PB_OK; j++)
+        rc = addr_set_add (set, ports[j].b);
+      for (size_t j = 0; old != NULL && j < old->n_ins && rc == PB_OK; j++)
+        rc = addr_set_add (set, old->ins[j].peer);
+      for (size_t j = 0; old != NULL && j < old->n_outs && rc == PB_OK; j++)
+        rc = addr_set_add (set, old->outs[j].peer);
+    }
+  free (ports);
+  return rc;
+}
+
+int
+pb__plan_new_scoped (pb_engine     *e,
+                     const pb_addr *dirty,
+                     size_t         n_dirty,
+                     pb__plan     **out,
+                     pb_error      *err)
+{
+  addr_set set = { NULL, 0, NULL, 0 };
+  plan *pl;
+  int rc = PB_OK;
+
+  *out = NULL;
+  if (!e->lenient)
+    return pb__plan_new (e, out, err);
+  for (size_t i = 0; i < n_dirty && rc == PB_OK; i++)
+    rc = addr_set_add (&set, dirty[i]);
+  if (rc == PB_OK)
+    rc = close_scope (e, &set);
+  pl = calloc (1, sizeof *pl);
+  if (rc != PB_OK || pl == NULL)
+    {
+      free (set.slots);
+      free (set.list);
+      free (pl);
+      return pb_error_set (err, PB_ENOMEM, "out of memory");
+    }
+  free (set.slots);
+  qsort (set.list, set.n, sizeof *set.list, compare_addr);
+  /* Never NULL, even for an empty part: NULL means the whole. */
+  pl->scope = set.list != NULL ? set.list : calloc (1, sizeof *pl->scope);
+  pl->n_scope = set.n;
+  if (pl->scope == NULL)
+    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+  else
+    rc = plan_processes (e, pl, pl->scope, pl->n_scope, err);
   if (rc != PB_OK)
     {
       pb__plan_free (pl);
@@ -2044,6 +2263,8 @@ struct pb__profile
   unsigned     *index;
   uint64_t     *ns;          /* each one's share of its unit's compile */
   size_t        n;
+  size_t        next;        /* the chain the next pass starts from */
+  bool          more;        /* chains from there on want theirs */
 };
 
 void
@@ -2083,10 +2304,20 @@ pb__profile_compile (pb_engine    *e,
     rc = PB_ENOMEM;
   /* Only what a swap changes is read here (engine-private.h): a chain with
    * code and a unit, but not the profiling variant. */
-  for (size_t i = 0; i < e->n_chains && rc == PB_OK; i++)
+  /* A pass compiles one unit's worth, so that an edit coming meanwhile
+   * waits for that much at most; the next pass goes on from where this
+   * one stopped, and a chain whose variant did not compile is not tried
+   * again until the next swap. */
+  for (size_t i = e->profile_next; i < e->n_chains && rc == PB_OK; i++)
     {
       chain *c = e->chains[i];
 
+      if (n == BATCH_CHAINS)
+        {
+          pf->more = true;
+          break;
+        }
+      pf->next = i + 1;
       if (c->unit != NULL && c->run_prof == NULL && c->code != NULL
           && c->layout.lean_length < strlen (c->code->text))
         pf->chains[n++] = c;
@@ -2103,7 +2334,7 @@ pb__profile_compile (pb_engine    *e,
         pf->ns[pf->n++] = pf->ns[i];
       }
   free (errs);
-  if (rc != PB_OK || pf->n == 0)
+  if (rc != PB_OK || (pf->n == 0 && !pf->more))
     {
       pb__profile_free (pf);
       return rc;
@@ -2130,6 +2361,8 @@ pb__profile_swap (pb_engine   *e,
           chain_set_unit (pf->chains[i], pf->units[i], pf->index[i], pf->ns[i]);
           pf->units[i] = NULL;
         }
+      e->profile_next = pf->next;
+      e->profile_due |= pf->more;
     }
   else
     e->profile_due = true;
@@ -2145,6 +2378,202 @@ pb__plan_free (pb__plan *pl)
   free (pl);
 }
 
+/* The arrays of an engine that a plan of part of it is merged into,
+ * allocated before anything changes. */
+typedef struct
+{
+  proc    *procs;
+  size_t   n_procs;
+  chain  **chains;
+  size_t   n_chains;
+  ring   **rings;
+  size_t   n_rings;
+  ring   **parked;
+  size_t   n_parked;
+  size_t  *proc_map;   /* old index of a process, or of a chain, to new */
+  size_t  *chain_map;
+  size_t  *part_proc_map;
+  size_t  *part_chain_map;
+} merge_space;
+
+static void
+merge_space_free (merge_space *m)
+{
+  free (m->procs);
+  free (m->chains);
+  free (m->rings);
+  free (m->parked);
+  free (m->proc_map);
+  free (m->chain_map);
+  free (m->part_proc_map);
+  free (m->part_chain_map);
+  memset (m, 0, sizeof *m);
+}
+
+/* Sizes and allocates what merge_part() needs, changing nothing.
+ * Returns: PB_OK, PB_ENOMEM. */
+static int
+merge_prepare (const pb_engine *e,
+               const plan      *pl,
+               merge_space     *m,
+               pb_error        *err)
+{
+  size_t n_procs = pl->n_procs, n_chains = pl->n_chains;
+  size_t n_rings = pl->n_rings, n_parked = pl->n_parked;
+
+  m->proc_map = calloc (e->n_procs + 1, sizeof *m->proc_map);
+  m->chain_map = calloc (e->n_chains + 1, sizeof *m->chain_map);
+  m->part_proc_map = calloc (pl->n_procs + 1, sizeof *m->part_proc_map);
+  m->part_chain_map = calloc (pl->n_chains + 1, sizeof *m->part_chain_map);
+  if (m->proc_map == NULL || m->chain_map == NULL || m->part_proc_map == NULL
+      || m->part_chain_map == NULL)
+    goto oom;
+  for (size_t i = 0; i < e->n_procs; i++)
+    {
+      m->proc_map[i] = in_scope (pl, e->procs[i].addr) ? SIZE_MAX : 0;
+      n_procs += m->proc_map[i] == 0;
+    }
+  for (size_t i = 0; i < e->n_chains; i++)
+    {
+      m->chain_map[i] = m->proc_map[e->chains[i]->procs[0]];
+      n_chains += m->chain_map[i] == 0;
+    }
+  for (size_t i = 0; i < e->n_rings; i++)
+    n_rings += !ring_in_scope (pl, e->rings[i]);
+  for (size_t i = 0; i < e->n_parked; i++)
+    n_parked += !ring_in_scope (pl, e->parked[i]);
+  m->procs = calloc (n_procs + 1, sizeof *m->procs);
+  m->chains = calloc (n_chains + 1, sizeof *m->chains);
+  m->rings = calloc (n_rings + 1, sizeof *m->rings);
+  m->parked = calloc (n_parked + 1, sizeof *m->parked);
+  if (m->procs == NULL || m->chains == NULL || m->rings == NULL || m->parked == NULL)
+    goto oom;
+  return PB_OK;
+
+oom:
+  merge_space_free (m);
+  return pb_error_set (err, PB_ENOMEM, "out of memory");
+}
+
+/*
+ * Brings the part that @pl planned into the engine and keeps the rest as
+ * it is: the part's old chains, rings and processes are freed (what the
+ * plan took over from them was moved out already), and the arrays are
+ * merged, processes in address order and chains in the order of their
+ * heads, as a plan of the whole would have them. Indices into the arrays
+ * (a chain's processes, a process's chain, a ring's chains) follow.
+ * Costs a pass over the engine's arrays, with no allocation but @m's.
+ */
+static void
+merge_part (pb_engine   *e,
+            plan        *pl,
+            merge_space *m)
+{
+  size_t i, j, n;
+
+  /* Chains first: a state holds its own reference to the code that
+   * releases it. */
+  for (i = 0; i < e->n_chains; i++)
+    if (m->chain_map[i] == SIZE_MAX)
+      chain_free (e->chains[i]);
+  for (i = 0, n = 0; i < e->n_rings; i++)
+    if (ring_in_scope (pl, e->rings[i]))
+      ring_free (e->rings[i]);
+    else
+      m->rings[n++] = e->rings[i];
+  for (j = 0; j < pl->n_rings; j++)
+    m->rings[n++] = pl->rings[j];
+  m->n_rings = n;
+  for (i = 0, n = 0; i < e->n_parked; i++)
+    if (ring_in_scope (pl, e->parked[i]))
+      ring_free (e->parked[i]);
+    else
+      m->parked[n++] = e->parked[i];
+  for (j = 0; j < pl->n_parked; j++)
+    m->parked[n++] = pl->parked[j];
+  m->n_parked = n;
+
+  /* Processes, by address: the old ones of the part go. */
+  for (i = 0, j = 0, n = 0; i < e->n_procs || j < pl->n_procs;)
+    {
+      if (i < e->n_procs && m->proc_map[i] == SIZE_MAX)
+        {
+          proc_clear (&e->procs[i++]);
+          continue;
+        }
+      if (j >= pl->n_procs || (i < e->n_procs && e->procs[i].addr < pl->procs[j].addr))
+        {
+          m->proc_map[i] = n;
+          m->procs[n++] = e->procs[i++];
+        }
+      else
+        {
+          m->part_proc_map[j] = n;
+          m->procs[n++] = pl->procs[j++];
+        }
+    }
+  m->n_procs = n;
+
+  /* Chains, by the address of their head. */
+  for (i = 0, j = 0, n = 0; i < e->n_chains || j < pl->n_chains;)
+    {
+      chain *c;
+      const size_t *map;
+
+      if (i < e->n_chains && m->chain_map[i] == SIZE_MAX)
+        {
+          i++;
+          continue;
+        }
+      if (j >= pl->n_chains
+          || (i < e->n_chains && e->chains[i]->addrs[0] < pl->chains[j]->addrs[0]))
+        {
+          m->chain_map[i] = n;
+          c = e->chains[i++];
+          map = m->proc_map;
+        }
+      else
+        {
+          m->part_chain_map[j] = n;
+          c = pl->chains[j++];
+          map = m->part_proc_map;
+        }
+      for (size_t k = 0; k < c->n_procs; k++)
+        {
+          c->procs[k] = map[c->procs[k]];
+          m->procs[c->procs[k]].chain = n;
+        }
+      m->chains[n++] = c;
+    }
+  m->n_chains = n;
+  for (i = 0; i < m->n_rings; i++)
+    {
+      ring *r = m->rings[i];
+      const size_t *map = i < m->n_rings - pl->n_rings ? m->chain_map : m->part_chain_map;
+
+      r->writer_chain = map[r->writer_chain];
+      r->reader_chain = map[r->reader_chain];
+    }
+
+  free (e->procs);
+  free (e->chains);
+  free (e->rings);
+  free (e->parked);
+  e->procs = m->procs;
+  e->n_procs = m->n_procs;
+  e->chains = m->chains;
+  e->n_chains = m->n_chains;
+  e->rings = m->rings;
+  e->n_rings = m->n_rings;
+  e->parked = m->parked;
+  e->n_parked = m->n_parked;
+  m->procs = NULL;
+  m->chains = NULL;
+  m->rings = NULL;
+  m->parked = NULL;
+  merge_space_free (m);
+}
+
 int
 pb__plan_swap (pb_engine *e,
                pb__plan  *pl,
@@ -2152,6 +2581,11 @@ pb__plan_swap (pb_engine *e,
 {
   int rc = PB_OK;
   size_t n_draining = 0;
+  merge_space merged = { 0 };
+  bool keep_failure;
+  pb_error kept_failure = { PB_OK, "" };
+  chain **fresh;
+  size_t n_fresh;
 
   if (defer_joins (e, pl) > 0)
     {
@@ -2160,7 +2594,9 @@ pb__plan_swap (pb_engine *e,
     }
   e->last_compiled = pl->compiled;
   e->last_kept = pl->kept;
+  e->last_planned = pl->n_procs;
   e->generation++;
+  e->profile_next = 0;
   e->profile_due |= pl->compiled > 0;
   for (size_t i = 0; i < pl->n_procs; i++)
     if (pl->procs[i].state == PB_PROCESS_WAITING)
@@ -2189,6 +2625,8 @@ pb__plan_swap (pb_engine *e,
     }
   if (rc == PB_OK)
     rc = plan_rings (e, pl, err);
+  if (rc == PB_OK && pl->scope != NULL)
+    rc = merge_prepare (e, pl, &merged, err);
   if (rc != PB_OK)
     {
       /* Out of memory half-way: the old engine is restored as it was. The
@@ -2209,27 +2647,52 @@ pb__plan_swap (pb_engine *e,
 
   /* Only the thread that runs the engine swaps, between two steps: no
    * thread is inside the old chains' code when their units go. */
-  for (size_t i = 0; i < pl->n_rings; i++)
-    n_draining += pl->rings[i]->draining;
-  pb__engine_release (e);
-  e->procs = pl->procs;
-  e->n_procs = pl->n_procs;
-  e->chains = pl->chains;
-  e->n_chains = pl->n_chains;
-  e->rings = pl->rings;
-  e->n_rings = pl->n_rings;
-  e->parked = pl->parked;
-  e->n_parked = pl->n_parked;
+  keep_failure = pl->scope != NULL && e->failure.code != PB_OK
+                 && !in_scope (pl, e->failure_proc);
+  if (keep_failure)
+    kept_failure = e->failure;
+  fresh = pl->chains;
+  n_fresh = pl->n_chains;
+  if (pl->scope != NULL)
+    {
+      merge_part (e, pl, &merged);
+      /* The chains outside the part kept their code too. */
+      e->last_kept += e->n_chains - n_fresh;
+    }
+  else
+    {
+      pb__engine_release (e);
+      e->procs = pl->procs;
+      e->n_procs = pl->n_procs;
+      e->chains = pl->chains;
+      e->n_chains = pl->n_chains;
+      e->rings = pl->rings;
+      e->n_rings = pl->n_rings;
+      e->parked = pl->parked;
+      e->n_parked = pl->n_parked;
+    }
   e->rejoin_due |= pl->rejoin;
+  free (e->built_probes);
+  e->built_probes = pl->probes;
+  e->n_built_probes = pl->n_probes;
+  pl->probes = NULL;
   /* Out of memory for the list, the rings still drain (their writers are
    * held by the ring's flag) and only wait longer to be joined. */
+  free (e->draining);
+  e->n_draining = 0;
+  for (size_t i = 0; i < e->n_rings; i++)
+    n_draining += e->rings[i]->draining;
   e->draining = calloc (n_draining + 1, sizeof *e->draining);
-  for (size_t i = 0; i < pl->n_rings && e->draining != NULL; i++)
-    if (pl->rings[i]->draining)
-      e->draining[e->n_draining++] = pl->rings[i];
+  for (size_t i = 0; i < e->n_rings && e->draining != NULL; i++)
+    if (e->rings[i]->draining)
+      e->draining[e->n_draining++] = e->rings[i];
   pb_error_clear (&e->failure);
+  e->failure_proc = 0;
   if (pl->first.code != PB_OK)
-    e->failure = pl->first;
+    {
+      e->failure = pl->first;
+      e->failure_proc = pl->first_proc;
+    }
   rc = pb__engine_schedule (e, err);
   if (rc == PB_OK)
     {
@@ -2238,17 +2701,30 @@ pb__plan_swap (pb_engine *e,
       else if (pl->waiting.code != PB_OK)
         rc = pb_error_set (err, pl->waiting.code, "%s", pl->waiting.message);
     }
+  if (pl->scope != NULL)
+    {
+      /* Its arrays were merged into the engine's; the chains of the
+       * part are still to be ended below. */
+      free (pl->procs);
+      free (pl->rings);
+      free (pl->parked);
+      free (pl->scope);
+    }
   free (pl);
   if (rc == PB_ENOMEM)
-    return rc;
+    {
+      if (fresh != e->chains)
+        free (fresh);
+      return rc;
+    }
 
   /* A chain that failed to build ends now, so its readers see an error
    * end-of-stream and nothing waits on it; so does a chain that stays
    * ended, whose processes keep how they ended (no result twice, no
    * finish code run again). */
-  for (size_t i = 0; i < e->n_chains; i++)
+  for (size_t i = 0; i < n_fresh; i++)
     {
-      chain *c = e->chains[i];
+      chain *c = fresh[i];
 
       if (c->status == CHAIN_FAILED)
         {
@@ -2264,12 +2740,20 @@ pb__plan_swap (pb_engine *e,
               const proc *p = &e->procs[c->procs[k]];
 
               if (p->state == PB_PROCESS_FAILED)
-                pb_error_set (f, PB_EFAILED, "%s: %s", p->name,
-                              p->message ? p->message : "failed");
+                {
+                  pb_error_set (f, PB_EFAILED, "%s: %s", p->name,
+                                p->message ? p->message : "failed");
+                  e->failure_proc = p->addr;
+                }
             }
           pb__chain_end (e, c, c->inherit, NULL);
         }
     }
+  /* A failure of the rest of the topology is still how the run stands. */
+  if (keep_failure && e->failure.code == PB_OK)
+    e->failure = kept_failure;
+  if (fresh != e->chains)
+    free (fresh);
   return rc;
 }
 

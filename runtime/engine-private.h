@@ -186,6 +186,11 @@ struct pb_engine
    * guard as the graph. */
   pb_addr   *probes;
   size_t     n_probes;
+  /* The probes that the swapped-in chains were built with, for snapshots:
+   * only swaps change it, on the thread that steps the engine, while a
+   * build thread may be changing `probes` for its next plan. */
+  pb_addr   *built_probes;
+  size_t     n_built_probes;
   uint64_t   time_limit_ns;
   uint64_t   batch;
   bool       lenient;     /* incomplete parts wait instead of refusing */
@@ -199,9 +204,17 @@ struct pb_engine
    * build thread. */
   bool       profile_due;
   bool       profile_elsewhere;
+  size_t     profile_next; /* the chain the next profiling pass starts at */
   size_t     last_compiled;
   size_t     last_kept;
+  size_t     last_planned; /* processes the last plan read from the graph */
+  /* The process whose failure `failure` reports (0 for none): a plan of
+   * part of the topology keeps a failure of the rest. */
+  pb_addr    failure_proc;
   size_t     n_waiting;   /* chains that may be waiting on time or input */
+  /* Asked between two chain calls of a step: see pb__engine_set_yield(). */
+  pb_mux_yield_fn yield;
+  void      *yield_data;
   uint64_t   progress;
   pb_error   failure;
 };
@@ -234,6 +247,26 @@ typedef struct pb__plan pb__plan;
 int   pb__plan_new          (pb_engine   *e,
                              pb__plan   **pl,
                              pb_error    *err);
+
+/*
+ * A plan of part of the topology: pb__plan_new_scoped() plans only the
+ * processes linked, directly or not, to one of @dirty (process addresses,
+ * in any order, repeats allowed), through the links of the graph or of the
+ * engine; it reads no other process. Every link of such a part stays
+ * inside it, so the rest of the engine cannot change: pb__plan_swap()
+ * then keeps every other process, chain and ring as it is (their states,
+ * counters, rings and code), and replaces only those of the part. Its
+ * work follows the size of the part, but for a pass over the engine's
+ * arrays without allocation (merging them, and scheduling).
+ *
+ * A strict engine (not lenient) refuses a topology as a whole: plan it
+ * whole. Returns: as pb__plan_new().
+ */
+int   pb__plan_new_scoped   (pb_engine     *e,
+                             const pb_addr *dirty,
+                             size_t         n_dirty,
+                             pb__plan     **pl,
+                             pb_error      *err);
 int   pb__plan_compile      (pb_engine   *e,
                              pb__plan    *pl,
                              pb_error    *err);
@@ -247,11 +280,13 @@ void  pb__plan_free         (pb__plan    *pl);
  * after the swap, since a swap needs only pb_run: an edit goes live in
  * half the compile.
  *
- * - pb__profile_compile() compiles the whole text of every chain of @e
- *   that runs without it. Like pb__plan_compile() it reads only what a
- *   swap changes, so it may run on a build thread while another steps
- *   the engine, as long as no swap (of a plan or of profiles) overlaps
- *   it. Returns: PB_OK with *@pf NULL when there is nothing to compile;
+ * - pb__profile_compile() compiles the whole text of the chains of @e
+ *   that run without it, one unit's worth (64 chains) a pass, so that an
+ *   edit waits for that much at most: pb__profile_swap() sets
+ *   e->profile_due again while chains remain. Like pb__plan_compile() it
+ *   reads only what a swap changes, so it may run on a build thread while
+ *   another steps the engine, as long as no swap (of a plan or of
+ *   profiles) overlaps it. Returns: PB_OK with *@pf NULL when there is nothing to compile;
  *   PB_ENOMEM. A chain whose whole text does not compile runs on,
  *   unprofiled.
  * - pb__profile_swap() gives the chains their new units, on the thread
@@ -293,6 +328,12 @@ proc *pb__find_proc         (proc        *procs,
 void  pb__engine_release    (pb_engine   *e);
 
 /* In engine.c. */
+/* Lets pb_engine_step() return between two chain calls when @fn says so,
+ * rather than after a call of every runnable chain (pb_mux_set_yield()):
+ * a runner swaps in new code that much sooner. Kept across builds. */
+void  pb__engine_set_yield  (pb_engine       *e,
+                             pb_mux_yield_fn  fn,
+                             void            *data);
 /* The generated C of chain @i (nullable), for a snapshot to keep. */
 pb_source *pb__engine_chain_code (const pb_engine *e,
                                   size_t           i);

@@ -266,7 +266,10 @@ chain_fail (pb_engine  *e,
 
   pb__proc_fail (culprit, message);
   if (e->failure.code == PB_OK)
-    pb_error_set (&e->failure, PB_EFAILED, "%s: %s", culprit->name, message);
+    {
+      pb_error_set (&e->failure, PB_EFAILED, "%s: %s", culprit->name, message);
+      e->failure_proc = culprit->addr;
+    }
   snprintf (why, sizeof why, "stopped: %s failed", culprit->name);
   pb__chain_end (e, c, CHAIN_FAILED, why);
 }
@@ -603,6 +606,7 @@ pb__engine_schedule (pb_engine *e,
   if (mux == NULL)
     return pb_error_set (err, PB_ENOMEM, "out of memory");
   pb_mux_on_fail (mux, on_mux_fail, e);
+  pb_mux_set_yield (mux, e->yield, e->yield_data);
   pb_mux_free (e->mux);
   e->mux = mux;
 
@@ -662,6 +666,16 @@ pb__engine_schedule (pb_engine *e,
   return PB_OK;
 }
 
+void
+pb__engine_set_yield (pb_engine       *e,
+                      pb_mux_yield_fn  fn,
+                      void            *data)
+{
+  e->yield = fn;
+  e->yield_data = data;
+  pb_mux_set_yield (e->mux, fn, data);
+}
+
 pb_engine *
 pb_engine_new (pb_graph *graph)
 {
@@ -689,6 +703,7 @@ pb_engine_free (pb_engine *e)
   pb__engine_release (e);
   pb_mux_free (e->mux);
   free (e->probes);
+  free (e->built_probes);
   free (e);
 }
 
@@ -825,6 +840,7 @@ bool
 pb_engine_step (pb_engine *e)
 {
   uint64_t before = e->progress;
+  bool resumed;
 
   if (e->compile_only)
     return false;
@@ -839,8 +855,11 @@ pb_engine_step (pb_engine *e)
         pb__profile_swap (e, pf);
     }
   wake_waiting (e, 0, -1);
+  /* A step that goes on with one that yielded runs only what that one
+   * had listed: it cannot tell that nothing else can run. */
+  resumed = pb_mux_yielded (e->mux);
   pb_mux_step (e->mux);
-  return e->progress != before;
+  return e->progress != before || resumed || pb_mux_yielded (e->mux);
 }
 
 bool

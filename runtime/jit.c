@@ -20,11 +20,19 @@
  *   mapping: with TCC_RELOCATE_AUTO it mallocs the image and mprotects the
  *   surrounding heap pages too.
  *
- * - No -nostdlib: with it, libtcc 0.9.27 does not resolve undefined names
+ * - With -nostdlib, libtcc 0.9.27 does not resolve undefined names
  *   against the libraries the process has loaded, so generated code could
  *   not call memcpy or sqrt. Without it, relocation links libtcc1.a (from
  *   the tcc package) and reads libc's linker script, libc.so (from
- *   libc6-dev): both are run-time requirements of the engine.
+ *   libc6-dev): both are run-time requirements of the engine. That
+ *   loading (the script, libc.so.6's symbol table, libc_nonshared.a) is
+ *   about 0.4 ms of every compile, as much as compiling a short chain.
+ *   So a compile first goes lean: -nostdlib, libtcc1.a added by hand
+ *   (PB_LIBTCC1, found when the build is configured), and every libc name
+ *   an earlier compile needed, resolved once with dlsym() as libtcc itself
+ *   would. A lean compile that leaves names undefined learns them (when
+ *   dlsym() finds them all) and goes lean again; one that still does not
+ *   link is compiled the default way, which reports the error.
  *
  * - libtcc's built-in library path (CONFIG_TCCDIR) is where the tcc
  *   package puts libtcc1.a and its headers on Debian, so we do not set one.
@@ -38,7 +46,9 @@
  *   process of its own.
  */
 
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -77,7 +87,23 @@ typedef struct
 {
   char first[2 * PB_ERROR_MESSAGE_MAX];
   int  have_first;
+  /* The names a lean compile left undefined, as libtcc reports them. */
+  char undefined[16][64];
+  int  n_undefined;
+  bool overflow;           /* more, or longer, than fit */
 } compile_log;
+
+/* The libc names lean compiles resolve by hand (see the top), learned from
+ * the compiles that needed them; under tcc_lock. */
+typedef struct
+{
+  char *name;
+  void *address;
+} known_symbol;
+
+static known_symbol *known;
+static size_t n_known;
+static uint64_t lean_compiles, full_compiles;
 
 /* Collects the symbol table of a freshly relocated unit. */
 typedef struct
@@ -109,6 +135,20 @@ on_tcc_message (void       *opaque,
    * included from ...") of which the last names the place of the error
    * itself; pb_error holds one line. */
   line = line != NULL ? line + 1 : message;
+
+  {
+    const char *name = strstr (line, "undefined symbol '");
+    const char *end = name != NULL ? strchr (name + 18, '\'') : NULL;
+
+    if (end != NULL && log->n_undefined < 16 && end - (name + 18) < 64)
+      {
+        snprintf (log->undefined[log->n_undefined], 64, "%.*s",
+                  (int) (end - (name + 18)), name + 18);
+        log->n_undefined++;
+      }
+    else if (name != NULL)
+      log->overflow = true;
+  }
 
   /* Warnings reach the same callback; they do not fail a compile. */
   if (log->have_first || strstr (line, ": warning: ") != NULL)
@@ -186,13 +226,17 @@ static const pb_jit_symbol traps[] = {
 };
 #undef TRAP
 
-/* Called with tcc_lock held. Fills @unit's image and symbols from @source. */
+/* Called with tcc_lock held. Fills @unit's image and symbols from @source:
+ * @lean without libc's linker script (see the top); *@linking tells
+ * whether it got past compiling. */
 static int
 compile_locked (TCCState            *s,
                 compile_log         *log,
                 const char          *source,
                 const pb_jit_symbol *symbols,
                 size_t               n_symbols,
+                bool                 lean,
+                bool                *linking,
                 pb_jit_unit         *unit,
                 pb_error            *err)
 {
@@ -204,6 +248,8 @@ compile_locked (TCCState            *s,
   global_label_stack = NULL;
   local_label_stack = NULL;
   tcc_set_error_func (s, log, on_tcc_message);
+  if (lean)
+    tcc_set_options (s, "-nostdlib");
   if (tcc_set_output_type (s, TCC_OUTPUT_MEMORY) < 0)
     return pb_error_set (err, PB_EINVAL, _("libtcc cannot compile to memory"));
 
@@ -211,13 +257,24 @@ compile_locked (TCCState            *s,
     return pb_error_set (err, PB_EINVAL, "%s",
                          log->have_first ? log->first : _("the C code does not compile"));
 
+  *linking = true;
   for (i = 0; i < sizeof traps / sizeof traps[0]; i++)
     if (tcc_add_symbol (s, traps[i].name, traps[i].address) < 0)
-      return pb_error_set (err, PB_EINVAL, "cannot add host symbol '%s'", traps[i].name);
+      return pb_error_set (err, PB_EINVAL, _("cannot add host symbol '%s'"), traps[i].name);
   for (i = 0; i < n_symbols; i++)
     if (tcc_add_symbol (s, symbols[i].name, symbols[i].address) < 0)
       return pb_error_set (err, PB_EINVAL, _("cannot add host symbol '%s'"),
                            symbols[i].name);
+#ifdef PB_LIBTCC1
+  if (lean)
+    {
+      if (tcc_add_file (s, PB_LIBTCC1) < 0)
+        return pb_error_set (err, PB_EINVAL, "cannot add %s", PB_LIBTCC1);
+      for (i = 0; i < n_known; i++)
+        if (tcc_add_symbol (s, known[i].name, known[i].address) < 0)
+          return pb_error_set (err, PB_EINVAL, "cannot add '%s'", known[i].name);
+    }
+#endif
 
   /* Sizing the image links it: undefined names are reported here. */
   size = tcc_relocate (s, NULL);
@@ -253,6 +310,91 @@ compile_locked (TCCState            *s,
   return PB_OK;
 }
 
+/* Called with tcc_lock held: one compile of @source into @u, lean or
+ * not, from a fresh state and log. */
+static int
+attempt (const char          *source,
+         const pb_jit_symbol *symbols,
+         size_t               n_symbols,
+         bool                 lean,
+         compile_log         *log,
+         bool                *linking,
+         pb_jit_unit         *u,
+         pb_error            *err)
+{
+  TCCState *s = tcc_new ();
+  int rc;
+
+  memset (log, 0, sizeof *log);
+  *linking = false;
+  if (s == NULL)
+    return pb_error_set (err, PB_ENOMEM, "libtcc could not start a compile");
+  rc = compile_locked (s, log, source, symbols, n_symbols, lean, linking, u, err);
+  tcc_delete (s);
+  /* A compile that failed in its last relocation leaves its pages: the
+   * next attempt maps its own. */
+  if (rc != PB_OK && u->image != NULL)
+    {
+      munmap (u->image, u->mapped_bytes);
+      u->image = NULL;
+    }
+  if (rc == PB_OK)
+    {
+      if (lean)
+        lean_compiles++;
+      else
+        full_compiles++;
+    }
+  return rc;
+}
+
+#ifdef PB_LIBTCC1
+/* Called with tcc_lock held: adds the names a lean compile left undefined
+ * to those lean compiles resolve by hand. Returns: whether it did, every
+ * one of them having an address (else a lean compile cannot link it). */
+static bool
+learn (const compile_log *log)
+{
+  void *addresses[16];
+  known_symbol *more;
+
+  if (log->n_undefined == 0 || log->overflow)
+    return false;
+  for (int i = 0; i < log->n_undefined; i++)
+    {
+      for (size_t k = 0; k < n_known; k++)
+        if (strcmp (known[k].name, log->undefined[i]) == 0)
+          return false; /* known, yet undefined: something else is wrong */
+      addresses[i] = dlsym (RTLD_DEFAULT, log->undefined[i]);
+      if (addresses[i] == NULL)
+        return false;
+    }
+  more = realloc (known, (n_known + (size_t) log->n_undefined) * sizeof *more);
+  if (more == NULL)
+    return false;
+  known = more;
+  for (int i = 0; i < log->n_undefined; i++)
+    {
+      char *name = strdup (log->undefined[i]);
+
+      if (name == NULL)
+        return false;
+      known[n_known++] = (known_symbol) { name, addresses[i] };
+    }
+  return true;
+}
+#endif
+
+void
+pb_jit_counts (uint64_t *lean,
+               uint64_t *full)
+{
+  pthread_mutex_lock (&tcc_lock);
+  *lean = lean_compiles;
+  *full = full_compiles;
+  pthread_mutex_unlock (&tcc_lock);
+}
+
 int
 pb_jit_compile (const char          *source,
                 const pb_jit_symbol *symbols,
@@ -262,7 +404,7 @@ pb_jit_compile (const char          *source,
 {
   compile_log log;
   pb_jit_unit *u;
-  TCCState *s;
+  bool linking;
   uint64_t t0;
   int rc;
 
@@ -276,19 +418,17 @@ pb_jit_compile (const char          *source,
   if (u == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory for a compiled unit"));
 
-  log.first[0] = '\0';
-  log.have_first = 0;
-
   pthread_mutex_lock (&tcc_lock);
   t0 = pb_clock_now_ns ();
-  s = tcc_new ();
-  if (s == NULL)
-    rc = pb_error_set (err, PB_ENOMEM, _("libtcc could not start a compile"));
-  else
-    {
-      rc = compile_locked (s, &log, source, symbols, n_symbols, u, err);
-      tcc_delete (s);
-    }
+#ifdef PB_LIBTCC1
+  rc = attempt (source, symbols, n_symbols, true, &log, &linking, u, err);
+  if (rc == PB_EINVAL && linking && learn (&log))
+    rc = attempt (source, symbols, n_symbols, true, &log, &linking, u, err);
+  if (rc == PB_EINVAL && linking)
+    rc = attempt (source, symbols, n_symbols, false, &log, &linking, u, err);
+#else
+  rc = attempt (source, symbols, n_symbols, false, &log, &linking, u, err);
+#endif
   u->compile_ns = pb_clock_now_ns () - t0;
   pthread_mutex_unlock (&tcc_lock);
 

@@ -55,6 +55,17 @@ int pb_jit_compile (const char          *source,
                     pb_error            *err);
 
 /*
+ * pb_jit_counts:
+ * @lean: (out): compiles that linked without libc's linker script
+ * @full: (out): compiles that linked with it (libtcc's default way)
+ *
+ * Counts the successful compiles of the process so far, by how they
+ * linked (see jit.c): a test of the lean way, and a measure of it.
+ */
+void pb_jit_counts (uint64_t *lean,
+                    uint64_t *full);
+
+/*
  * pb_jit_unit_symbol:
  * Returns: the address of global symbol @name in @unit, or NULL if it has
  *   none. The address is valid while a reference to @unit is held.

@@ -87,6 +87,12 @@ struct pb_mux
   uint32_t        stamp;        /* the last stamp a step has used */
   uint32_t        pass;         /* the stamp of the running pass */
   bool            stepping;
+  /* A step that yielded: which pass it stopped in (0: none, 1: the
+   * availability pass, 2: the error pass), and the next candidate. */
+  int             resume_phase;
+  size_t          resume;
+  pb_mux_yield_fn yield;
+  void           *yield_data;
 
   pb_mux_fail_fn  on_fail;
   void           *on_fail_data;
@@ -571,23 +577,29 @@ call (pb_mux   *m,
     remove_slot (m, pid);
 }
 
-/*
- * Lists the candidates of the set bits of @v, then runs those still there;
- * with @recheck, only those whose dependencies are all available now. The
- * list cannot overflow: a process is listed once per pass, and the list has
- * room for one more than the most processes the mux ever held. It is read
- * through @m at each turn because a body adding a process can move it.
- */
-static size_t
-run_pass (pb_mux          *m,
-          const pb_bitvec *v,
-          bool             recheck)
+/* Lists the candidates of the set bits of @v, for the pass to run. */
+static void
+gather (pb_mux          *m,
+        const pb_bitvec *v)
 {
-  size_t ran = 0;
-
   m->n_cand = 0;
+  m->resume = 0;
   pb_bitvec_foreach (v, gather_resource, m);
-  for (size_t i = 0; i < m->n_cand; i++)
+}
+
+/*
+ * Runs the candidates of the pass under way that are still there, from
+ * m->resume on; rechecks each one's dependencies first when @recheck.
+ * Reads the candidates through @m at each turn because a body adding a
+ * process can move them. Returns: whether the yield function asked to
+ * stop (m->resume then says where to go on); adds to *@ran the bodies run.
+ */
+static bool
+run_candidates (pb_mux *m,
+                bool    recheck,
+                size_t *ran)
+{
+  for (size_t i = m->resume; i < m->n_cand; i++)
     {
       uint32_t pid = m->cand[i];
 
@@ -595,9 +607,14 @@ run_pass (pb_mux          *m,
           || (recheck && !deps_ready (&m->avail, &m->procs[pid])))
         continue;
       call (m, pid);
-      ran++;
+      (*ran)++;
+      if (m->yield != NULL && m->yield (m->yield_data))
+        {
+          m->resume = i + 1;
+          return true;
+        }
     }
-  return ran;
+  return false;
 }
 
 /*
@@ -608,7 +625,8 @@ run_pass (pb_mux          *m,
  * 0, and one added during a pass gets the stamp after that of the pass: so
  * one added in the first pass is already "listed" for the error pass, and
  * one added in the error pass (the third stamp) is new to the next step.
- * Outside steps, new processes get 0.
+ * Outside steps, new processes get 0. A step that yielded keeps its
+ * stamps: the next call goes on with it (pb_mux_set_yield()).
  */
 size_t
 pb_mux_step (pb_mux *m)
@@ -619,26 +637,56 @@ pb_mux_step (pb_mux *m)
     return 0;
   m->stepping = true;
 
-  /* After a billion steps or so the stamps run out; forgetting them all
-   * is then correct, as no step is running. */
-  if (m->stamp > UINT32_MAX - 3)
+  if (m->resume_phase == 0)
     {
-      for (size_t pid = 0; pid < m->procs_len; pid++)
-        m->stamps[pid] = 0;
-      m->stamp = 0;
+      /* After a billion steps or so the stamps run out; forgetting them
+       * all is then correct, as no step is running. */
+      if (m->stamp > UINT32_MAX - 3)
+        {
+          for (size_t pid = 0; pid < m->procs_len; pid++)
+            m->stamps[pid] = 0;
+          m->stamp = 0;
+        }
+      m->pass = m->stamp + 1;
+      m->stamp += 3;
+      m->resume_phase = 1;
+      m->n_cand = m->resume = 0;
+      if (m->avail.count > 0)
+        gather (m, &m->avail);
     }
-  m->pass = m->stamp + 1;
-  m->stamp += 3;
-  if (m->avail.count > 0)
-    ran += run_pass (m, &m->avail, true);
-
-  /* The first pass may have set or cleared error bits: the count is read
-   * only now. */
-  m->pass++;
-  if (m->error.count > 0)
-    ran += run_pass (m, &m->error, false);
+  if (m->resume_phase == 1)
+    {
+      if (run_candidates (m, true, &ran))
+        goto yielded;
+      /* The first pass may have set or cleared error bits: the count is
+       * read only now. */
+      m->pass++;
+      m->resume_phase = 2;
+      m->n_cand = m->resume = 0;
+      if (m->error.count > 0)
+        gather (m, &m->error);
+    }
+  if (run_candidates (m, false, &ran))
+    goto yielded;
+  m->resume_phase = 0;
+yielded:
   m->stepping = false;
   return ran;
+}
+
+bool
+pb_mux_yielded (const pb_mux *m)
+{
+  return m->resume_phase != 0;
+}
+
+void
+pb_mux_set_yield (pb_mux          *m,
+                  pb_mux_yield_fn  fn,
+                  void            *data)
+{
+  m->yield = fn;
+  m->yield_data = data;
 }
 
 void

@@ -10,12 +10,17 @@
  * never stalls the chains an edit did not touch. A build goes:
  *
  * 1. the build thread, holding the graph lock, reads the graph into a
- *    plan (a few microseconds per process: edits wait that long);
+ *    plan (a few microseconds per process: edits wait that long): only
+ *    the part of it linked to the processes the edits changed, which the
+ *    graph's events name, so that an edit costs what it touched; the
+ *    whole graph after a start, a join, or a plan that failed;
  * 2. it generates and compiles the chains whose code changed, with no
  *    lock held, while the runner thread keeps stepping the old engine;
  * 3. it hands the plan over and pokes the runner thread, which swaps it
- *    in between two steps. Only the runner thread runs chain code, so the
- *    units of the old chains, freed by the swap, have no thread inside.
+ *    in between two chain calls (its engine's steps yield when poked),
+ *    keeping every chain outside the planned part as it is. Only the
+ *    runner thread runs chain code, so the units of the old chains, freed
+ *    by the swap, have no thread inside.
  *
  * The build thread starts no plan while one waits to be swapped in: the
  * compile step reads the engine's chains, which only a swap changes.
@@ -81,12 +86,23 @@ struct pb_runner
   bool               need_plan;   /* ... nor planned */
   pthread_t          thread;
   pthread_t          builder;
+  /* The runner thread's: the attention it last saw (see should_yield()). */
+  uint64_t           seen;
   pb_engine         *engine;      /* the runner thread's, but for plans */
 
   /* Events the graph sent, under graph_lock: an edit that sent none
    * changed nothing (a parameter set to its value) and is not counted. */
   uint64_t           graph_events;
   uint64_t           events_before;
+  /* The processes those events named, under graph_lock, since the last
+   * plan: the build thread plans only their part of the topology
+   * (pb__plan_new_scoped()). `dirty_all` when that part is not known, or
+   * is large: the next plan takes the whole graph. */
+  pb_addr           *dirty;
+  size_t             n_dirty;
+  size_t             dirty_room;
+  bool               dirty_all;
+  bool               whole_next;  /* under `lock`: a plan or swap failed */
   /* Probed output ports, under graph_lock; each plan gives the engine
    * a copy (pb_runner_set_probe()). */
   pb_addr           *probes;
@@ -231,6 +247,7 @@ swap_in (pb_runner *r)
   pb__plan *pl;
   uint64_t target, since, edits;
   size_t compiled, kept;
+  int rc;
 
   pthread_mutex_lock (&r->lock);
   pl = r->pending;
@@ -240,11 +257,13 @@ swap_in (pb_runner *r)
   pthread_mutex_unlock (&r->lock);
   /* Problems show in the processes' states and messages; out of memory,
    * the engine stays as it was and the next edit tries again. */
-  if (pb__plan_swap (r->engine, pl, NULL) == PB_EAGAIN)
+  rc = pb__plan_swap (r->engine, pl, NULL);
+  if (rc == PB_EAGAIN)
     {
       /* The plan joins two chains across a ring that still holds items:
        * the engine keeps that ring now, and the same edits are planned
-       * again, keeping the two apart until it has drained. */
+       * again, keeping the two apart until it has drained. The next plan
+       * takes the whole graph (need_plan). */
       pthread_mutex_lock (&r->lock);
       r->pending = NULL;
       r->planned = r->live;
@@ -258,13 +277,17 @@ swap_in (pb_runner *r)
   plan_rejoin (r);
 
   pthread_mutex_lock (&r->lock);
+  /* Out of memory, the engine may not have all of the plan: the next plan
+   * takes the whole graph. */
+  r->whole_next |= rc == PB_ENOMEM;
   /* Cleared only now: until the swap is over, the build thread must not
    * start its next compile, which reads the chains being swapped. */
   r->pending = NULL;
   r->live = target;
   r->need_build = false;
   r->have_rebuild = true;
-  r->rebuild = (pb_rebuild_info) { edits, compiled, kept, pb_clock_now_ns () - since };
+  r->rebuild = (pb_rebuild_info) { edits, compiled, kept, pb_clock_now_ns () - since,
+                                   r->engine->last_planned };
   r->profile_wanted |= r->engine->profile_due;
   r->engine->profile_due = false;
   /* With the edits live, whether the run has ended must be true of the
@@ -273,7 +296,9 @@ swap_in (pb_runner *r)
   /* The build thread waits for the swap before it plans again. */
   pthread_cond_broadcast (&r->changed);
   pthread_mutex_unlock (&r->lock);
-  publish (r);
+  /* No snapshot is taken here: a copy of every process costs milliseconds
+   * at 10,000 of them, and the next swap would wait for it. Whoever wants
+   * one asks (pb_runner_snapshot()), and gets it at the next boundary. */
 }
 
 /* On the runner thread, between two steps: gives the chains the
@@ -327,6 +352,7 @@ builder_main (void *data)
       pb__plan *pl = NULL;
       pb_error perr = { PB_OK, "" };
       uint64_t target, since;
+      bool whole;
 
       while (!r->quit && !plan_due (r))
         {
@@ -368,11 +394,20 @@ builder_main (void *data)
         }
       target = r->edits;
       since = r->first_pending_ns;
+      /* A fresh engine, a join whose ring has drained and a plan that
+       * could not be made or swapped in (need_plan) take the whole graph;
+       * edits, only their part of it. */
+      whole = r->need_plan || r->whole_next || r->dirty_all;
+      r->whole_next = false;
       pthread_mutex_unlock (&r->lock);
       if (pb__probe_set_copy (&r->engine->probes, &r->engine->n_probes,
-                              r->probes, r->n_probes) != PB_OK
-          || pb__plan_new (r->engine, &pl, &perr) != PB_OK)
+                              r->probes, r->n_probes) != PB_OK)
         pl = NULL;
+      else if ((whole ? pb__plan_new (r->engine, &pl, &perr)
+                : pb__plan_new_scoped (r->engine, r->dirty, r->n_dirty, &pl, &perr)) != PB_OK)
+        pl = NULL;
+      r->n_dirty = 0;
+      r->dirty_all = false;
       pthread_mutex_unlock (&r->graph_lock);
       if (pl != NULL && pb__plan_compile (r->engine, pl, NULL) != PB_OK)
         {
@@ -395,7 +430,9 @@ builder_main (void *data)
         {
           /* Out of memory, or a headless runner's topology refused: the
            * engine stays as it was, the edits count as live (sync
-           * returns), and the next edit tries again. */
+           * returns), and the next edit tries again, planning the whole
+           * graph, since the part these edits changed is not built. */
+          r->whole_next = true;
           if (r->headless && perr.code != PB_ENOMEM)
             {
               r->refused = perr;
@@ -413,6 +450,18 @@ builder_main (void *data)
   return NULL;
 }
 
+/* On the runner thread, between two chain calls of a step: whether it
+ * has been asked to look at something else. A step of a thousand running
+ * chains calls each once, which takes tens of milliseconds: an edit
+ * waiting to be swapped in does not wait for all of them. */
+static bool
+should_yield (void *data)
+{
+  pb_runner *r = data;
+
+  return atomic_load_explicit (&r->attention, memory_order_relaxed) != r->seen;
+}
+
 /* On the runner thread: steps until asked to look at something else, the
  * run ends, or nothing can move; then sleeps until something can, or it is
  * asked. */
@@ -422,6 +471,7 @@ run (pb_runner *r,
 {
   pb_engine *e = r->engine;
 
+  r->seen = seen;
   while (atomic_load_explicit (&r->attention, memory_order_relaxed) == seen)
     {
       if (pb_engine_step (e))
@@ -485,6 +535,39 @@ runner_main (void *data)
   return NULL;
 }
 
+/* Beyond this many processes named since the last plan, planning the
+ * whole graph costs little more than finding their part of it. */
+#define DIRTY_MAX 4096
+
+/* Under graph_lock: notes that the process of @addr (0: none) changed. */
+static void
+mark_dirty (pb_runner *r,
+            pb_addr    addr)
+{
+  addr = pb_addr_process_of (addr);
+  if (addr == 0 || r->dirty_all)
+    return;
+  if (r->n_dirty == DIRTY_MAX)
+    {
+      r->dirty_all = true;
+      return;
+    }
+  if (r->n_dirty == r->dirty_room)
+    {
+      size_t room = r->dirty_room ? 2 * r->dirty_room : 16;
+      pb_addr *more = realloc (r->dirty, room * sizeof *more);
+
+      if (more == NULL)
+        {
+          r->dirty_all = true; /* out of memory: plan everything */
+          return;
+        }
+      r->dirty = more;
+      r->dirty_room = room;
+    }
+  r->dirty[r->n_dirty++] = addr;
+}
+
 /* On the thread that edits, under graph_lock (edits through the runner
  * hold it; see pb_runner_lock_graph()). */
 static void
@@ -495,6 +578,8 @@ count_event (const pb_graph       *graph,
   pb_runner *r = data;
 
   r->graph_events++;
+  mark_dirty (r, event->a);
+  mark_dirty (r, event->b);
 }
 
 pb_runner *
@@ -549,6 +634,7 @@ pb_runner_free (pb_runner *r)
     pb_graph_remove_listener (r->graph, r->listener);
   pb_graph_free (r->graph);
   free (r->probes);
+  free (r->dirty);
   free (r);
 }
 
@@ -576,6 +662,7 @@ pb_runner_start (pb_runner *r,
   pb_engine_set_hold_failed_input (e, !r->headless);
   /* Compiled on the build thread, not on the one running the chains. */
   e->profile_elsewhere = true;
+  pb__engine_set_yield (e, should_yield, r);
   pb_error_clear (&r->refused);
   r->engine = e;
   r->started = true;
@@ -842,7 +929,10 @@ pb_runner_set_probe (pb_runner *r,
   /* Counted as an edit of the graph, so that pb_runner_sync() waits for
    * the chain compiled with (or without) its probe. */
   if (rc == PB_OK && had != on)
-    r->graph_events++;
+    {
+      r->graph_events++;
+      mark_dirty (r, output);
+    }
   return edit_end (r, rc);
 }
 

@@ -159,13 +159,13 @@ static int
 take_probes (pb_snapshot *s,
              pb_engine   *e)
 {
-  if (e->n_probes == 0)
+  if (e->n_built_probes == 0)
     return PB_OK;
-  s->probes = calloc (e->n_probes, sizeof *s->probes);
+  s->probes = calloc (e->n_built_probes, sizeof *s->probes);
   if (s->probes == NULL)
     return PB_ENOMEM;
-  for (size_t i = 0; i < e->n_probes; i++)
-    if (pb_engine_probe (e, e->probes[i], &s->probes[s->n_probes]) == PB_OK)
+  for (size_t i = 0; i < e->n_built_probes; i++)
+    if (pb_engine_probe (e, e->built_probes[i], &s->probes[s->n_probes]) == PB_OK)
       s->n_probes++;
   return PB_OK;
 }

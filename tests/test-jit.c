@@ -386,6 +386,69 @@ test_jit_timing (void)
   g_string_free (large, TRUE);
 }
 
+/* A compile links without libc's linker script once the libc names its
+ * code calls are known: the first compile that calls snprintf learns it,
+ * and the next links lean. Code that needs libtcc1.a (a conversion of a
+ * double to an unsigned 64-bit integer, a variadic function) and data of
+ * libc (stderr) link too, and give the same results. */
+static void
+test_jit_lean (void)
+{
+  static const char source[] =
+    "#include <stdarg.h>\n"
+    "#include <stdio.h>\n"
+    "#line 1 \"lean\"\n"
+    "static int sum (int n, ...)\n"
+    "{\n"
+    "  va_list ap;\n"
+    "  int total = 0;\n"
+    "  va_start (ap, n);\n"
+    "  while (n-- > 0)\n"
+    "    total += va_arg (ap, int);\n"
+    "  va_end (ap);\n"
+    "  return total;\n"
+    "}\n"
+    "unsigned long long big (double d) { return (unsigned long long) d; }\n"
+    "int has_stderr (void) { return stderr != 0; }\n"
+    "int print (char *buf, int x)\n"
+    "{\n"
+    "  return snprintf (buf, 32, \"%d/%d\", x, sum (3, 1, 2, 3));\n"
+    "}\n";
+  uint64_t lean0, full0, lean1, full1;
+  char buf[32];
+
+  for (int round = 0; round < 2; round++)
+    {
+      pb_jit_unit *unit;
+      int (*print) (char *, int);
+      unsigned long long (*big) (double);
+      int (*has_stderr) (void);
+
+      pb_jit_counts (&lean0, &full0);
+      unit = compile_ok (source, NULL, 0);
+      pb_jit_counts (&lean1, &full1);
+      print = (int (*) (char *, int)) pb_jit_unit_symbol (unit, "print");
+      big = (unsigned long long (*) (double)) pb_jit_unit_symbol (unit, "big");
+      has_stderr = (int (*) (void)) pb_jit_unit_symbol (unit, "has_stderr");
+      g_assert_cmpint (print (buf, 42), ==, 4);
+      g_assert_cmpstr (buf, ==, "42/6");
+      g_assert_cmpuint (big (1.8e19), ==, 18000000000000000000ull);
+      g_assert_cmpint (has_stderr (), ==, 1);
+      pb_jit_unit_unref (unit);
+      /* The second round at least is lean, where the build found
+       * libtcc1.a. */
+#ifdef PB_LIBTCC1
+      if (round == 1)
+#else
+      if (round == 1 && lean1 != 0)
+#endif
+        {
+          g_assert_cmpuint (lean1, ==, lean0 + 1);
+          g_assert_cmpuint (full1, ==, full0);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -396,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/jit/references", test_jit_references);
   g_test_add_func ("/jit/host-symbols", test_jit_host_symbols);
   g_test_add_func ("/jit/libc-libm", test_jit_libc_libm);
+  g_test_add_func ("/jit/lean", test_jit_lean);
   g_test_add_func ("/jit/compile-error", test_jit_compile_error);
   g_test_add_func ("/jit/error-not-warning", test_jit_error_not_warning);
   g_test_add_func ("/jit/link-error", test_jit_link_error);

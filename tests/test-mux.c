@@ -1524,6 +1524,57 @@ test_mux_random (void)
   world_clear (&ref);
 }
 
+static bool
+yield_always (void *data)
+{
+  guint *asked = data;
+
+  (*asked)++;
+  return true;
+}
+
+/* A step that yields goes on where it stopped at the next step: every
+ * process runs once a pass however often steps stop, one removed
+ * meanwhile does not run, and only then does a new pass start. */
+static void
+test_mux_yield (void)
+{
+  pb_mux *m = pb_mux_new ();
+  GArray *log = g_array_new (FALSE, FALSE, sizeof (guint32));
+  TestProc p[4];
+  guint asked = 0;
+  const guint32 expected[] = { 0, 1, 3, 0, 1, 3 };
+
+  for (guint32 i = 0; i < 4; i++)
+    {
+      test_proc_init (&p[i], m, log);
+      add_proc (&p[i], &i, 1, i);
+      pb_mux_set_avail (m, i, true);
+    }
+  pb_mux_set_yield (m, yield_always, &asked);
+  g_assert_false (pb_mux_yielded (m));
+  g_assert_cmpuint (pb_mux_step (m), ==, 1);
+  g_assert_true (pb_mux_yielded (m));
+  g_assert_cmpuint (pb_mux_step (m), ==, 1);
+  g_assert_cmpint (pb_mux_remove (m, 2), ==, PB_OK);
+  g_assert_cmpuint (pb_mux_step (m), ==, 1);
+  g_assert_true (pb_mux_yielded (m));
+  /* Nothing of that pass is left: the step ends it, running nothing. */
+  g_assert_cmpuint (pb_mux_step (m), ==, 0);
+  g_assert_false (pb_mux_yielded (m));
+  g_assert_cmpuint (asked, ==, 3);
+
+  /* Without a yield function a step runs the whole pass. */
+  pb_mux_set_yield (m, NULL, NULL);
+  g_assert_cmpuint (pb_mux_step (m), ==, 3);
+  g_assert_false (pb_mux_yielded (m));
+  g_assert_cmpuint (log->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < log->len; i++)
+    g_assert_cmpuint (g_array_index (log, guint32, i), ==, expected[i]);
+  pb_mux_free (m);
+  g_array_free (log, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1549,6 +1600,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Mux/stats", test_mux_stats);
   g_test_add_func ("/Pushback/Mux/many-processes", test_mux_many_processes);
   g_test_add_func ("/Pushback/Mux/random", test_mux_random);
+  g_test_add_func ("/Pushback/Mux/yield", test_mux_yield);
 
   return g_test_run ();
 }

@@ -201,6 +201,78 @@ test_fifty_chains (void)
     g_free (texts[i]);
 }
 
+/* An edit plans only the part of the topology linked to what it changed,
+ * and every other part keeps how it stands: a chain that ended keeps its
+ * result, a failure stays the run's failure, a process that waits keeps
+ * waiting, and running chains keep their counters. */
+static void
+test_scoped_plan (void)
+{
+  const char *texts[] = {
+    "seq name=q0 to=1000000000000 ! map name=m0 expr=\"x\" ! discard name=d0",
+    "seq name=q1 to=1000000000000 ! map name=m1 expr=\"x\" ! discard name=d1",
+    "seq name=q2 from=1 to=100 ! sum name=done",
+    "seq name=q3 from=1 to=100 ! map name=bad expr=\"x/(x-50)\" ! sum name=bs",
+    "seq name=w from=1 to=100 ! map name=lonely expr=\"x\"",
+    NULL,
+  };
+  pb_runner *r = runner_of (texts);
+  pb_rebuild_info info;
+  pb_error err = { PB_OK, "" };
+  g_autofree char *done = NULL;
+  g_autofree char *waits = NULL;
+  uint64_t before;
+  pb_addr d, m1 = addr_of (r, "m1");
+
+  start (r);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.planned, ==, 13);
+  while (info_now (r, "bad").state != PB_PROCESS_FAILED
+         || info_now (r, "done").state != PB_PROCESS_DONE)
+    g_usleep (1000);
+  until_items (r, "d0", 10000);
+
+  before = info_now (r, "d0").items_in;
+  g_assert_cmpint (pb_runner_set_param (r, m1, "expr", "x+1"), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.planned, ==, 3);
+  g_assert_cmpuint (info.recompiled, ==, 1);
+  g_assert_cmpuint (info.kept, ==, 3);
+  g_assert_cmpuint (info_now (r, "d0").items_in, >=, before);
+  done = result_now (r, "done");
+  g_assert_cmpstr (done, ==, "5050");
+  g_assert_cmpint (info_now (r, "done").state, ==, PB_PROCESS_DONE);
+  g_assert_cmpint (info_now (r, "bad").state, ==, PB_PROCESS_FAILED);
+  g_assert_cmpint (info_now (r, "lonely").state, ==, PB_PROCESS_WAITING);
+  waits = message_now (r, "w");
+  g_assert_cmpstr (waits, ==, "waiting for lonely");
+  g_assert_cmpint (pb_runner_wait (r, 0, &err), ==, PB_ETIMEDOUT);
+  g_assert_cmpint (info_now (r, "m1").state, ==, PB_PROCESS_READY);
+
+  /* Two parts joined by a link are planned as one: the waiting map gets
+   * the sink of the first part, whose discard takes its place there. */
+  g_assert_cmpint (pb_runner_begin (r), ==, PB_OK);
+  d = addr_of (r, "d1");
+  g_assert_cmpint (pb_runner_disconnect (r, d), ==, PB_OK);
+  g_assert_cmpint (pb_runner_connect (r, pb_addr_with_port (addr_of (r, "lonely"), 1), d),
+                   ==, PB_OK);
+  g_assert_cmpint (pb_runner_commit (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  g_assert_cmpint (pb_runner_last_rebuild (r, &info), ==, PB_OK);
+  g_assert_cmpuint (info.planned, ==, 5);
+  while (info_now (r, "d1").state != PB_PROCESS_DONE)
+    g_usleep (1000);
+  g_assert_cmpint (info_now (r, "m1").state, ==, PB_PROCESS_WAITING);
+  g_assert_cmpint (info_now (r, "q0").state, ==, PB_PROCESS_READY);
+
+  /* The failure of the other part is still how the run stands. */
+  g_assert_cmpint (pb_runner_stop (r), ==, PB_OK);
+  g_assert_cmpint (pb_runner_wait (r, 0, &err), !=, PB_OK);
+  g_assert_nonnull (strstr (err.message, "bad: "));
+  pb_runner_free (r);
+}
+
 static void
 test_batch (void)
 {
@@ -865,6 +937,7 @@ main (int   argc,
 
   g_test_add_func ("/Pushback/Runner/edit-while-running", test_edit_while_running);
   g_test_add_func ("/Pushback/Runner/fifty-chains", test_fifty_chains);
+  g_test_add_func ("/Pushback/Runner/scoped-plan", test_scoped_plan);
   g_test_add_func ("/Pushback/Runner/batch", test_batch);
   g_test_add_func ("/Pushback/Runner/bypass", test_bypass);
   g_test_add_func ("/Pushback/Runner/incomplete", test_incomplete);

@@ -286,7 +286,10 @@ void pb_engine_last_build (const pb_engine *e,
  * wakes the chains whose timer is due or whose descriptor is readable. It
  * never blocks.
  *
- * Returns: whether any items moved or any stream ended.
+ * Returns: whether any items moved or any stream ended; also true when
+ *   the step was cut short, or went on with one that was (a runner's
+ *   engine stops a step between two chain calls when the runner is asked
+ *   for something), since the next step may then do more.
  */
 bool pb_engine_step (pb_engine *e);
 

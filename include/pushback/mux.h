@@ -167,6 +167,44 @@ bool pb_mux_get_error (const pb_mux *m,
 size_t pb_mux_step (pb_mux *m);
 
 /**
+ * pb_mux_yield_fn:
+ * @data: the pointer given to pb_mux_set_yield()
+ *
+ * Returns: whether the step under way should stop now, after the body that
+ *   just ran, so that its thread can attend to something else.
+ */
+typedef bool (*pb_mux_yield_fn) (void *data);
+
+/**
+ * pb_mux_set_yield:
+ * @m: a mux
+ * @fn: (nullable): asked after each body a step runs; NULL for never
+ * @data: passed to @fn
+ *
+ * A pass over many processes takes as long as all their bodies: a thread
+ * that must answer soon (a runner swapping in new code) asks to stop
+ * early. When @fn returns true, pb_mux_step() returns at once, and the
+ * next pb_mux_step() goes on with the same step where it stopped: the
+ * candidates of that pass that have not run yet (still rechecked, and
+ * skipped if removed meanwhile; processes added meanwhile do not run),
+ * then the error pass; only then does a step start a new pass. Every
+ * process still runs once a pass, however often steps stop.
+ */
+void pb_mux_set_yield (pb_mux          *m,
+                       pb_mux_yield_fn  fn,
+                       void            *data);
+
+/**
+ * pb_mux_yielded:
+ *
+ * Returns: whether the last pb_mux_step() stopped early, so that the next
+ *   goes on with it. A step that went on with one and ran nothing says
+ *   nothing about the processes it did not list: the caller steps again
+ *   before it concludes that nothing can run.
+ */
+bool pb_mux_yielded (const pb_mux *m);
+
+/**
  * pb_mux_on_fail:
  * @m: a mux
  * @cb: (nullable): called for each failed process; NULL for none

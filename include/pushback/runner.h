@@ -24,8 +24,11 @@
  * accepted edit is built by a second thread of the runner, the build
  * thread, as pb_engine_build() would: only the chains whose code changed
  * are compiled, and meanwhile the runner thread keeps running every
- * chain. The new code is swapped in at the runner thread's next step
- * boundary, where states and the items in rings are kept; the old code is
+ * chain. Only the part of the topology linked, directly or not, to the
+ * processes an edit changed is planned again (pb_rebuild_info.planned);
+ * every other chain is kept as it runs. The new code is swapped in at the
+ * runner thread's next step boundary, or between two chain calls of a
+ * step, where states and the items in rings are kept; the old code is
  * freed there, since no other thread runs chain code.
  *
  * The engine is lenient (pb_engine_set_lenient()): a part of the topology
@@ -72,6 +75,16 @@ typedef enum
  * @recompiled: chains it compiled (or tried to: one that fails counts)
  * @kept: chains that kept their compiled code
  * @latency_ns: from the first of those edits to the engine built
+ * @planned: processes the build read from the graph and planned: those
+ *   linked, directly or not, to a process that the edits changed; the
+ *   whole topology (but processes of other hosts) for the first build
+ *   after pb_runner_start(), for a build after one that could not be
+ *   made (out of memory, a topology a headless runner refused), for one
+ *   that joins chains once a ring has drained, and for a headless
+ *   runner. Every other process, chain and ring is kept as it was.
+ *
+ * A copy: pb_runner_last_rebuild() fills it under the runner's lock, so
+ * its fields are of one build.
  */
 typedef struct
 {
@@ -79,6 +92,7 @@ typedef struct
   size_t   recompiled;
   size_t   kept;
   uint64_t latency_ns;
+  size_t   planned;
 } pb_rebuild_info;
 
 /**

@@ -9,7 +9,7 @@
  *       CHAINS running chains of 10 stages (seq ! map x 8 ! discard); each
  *       edit sets the expression of a map in one of them, and is timed
  *       from pb_runner_set_param() to pb_runner_sync() returning: p50 and
- *       p99, and the chains recompiled per edit
+ *       p99, the chains recompiled and the processes planned per edit
  *   bench-runner snapshot SECONDS RUNS
  *       throughput of seq ! map x 8 ! discard with a thread taking 30
  *       snapshots a second, against none, in interleaved runs
@@ -87,7 +87,7 @@ edit (size_t chains,
   pb_graph *g = pb_graph_new (0);
   pb_addr *maps = calloc (chains * MAPS, sizeof *maps);
   uint64_t *times = calloc (edits, sizeof *times);
-  size_t recompiled = 0;
+  size_t recompiled = 0, planned = 0;
   pb_error err = { PB_OK, "" };
   pb_runner *r;
 
@@ -112,11 +112,14 @@ edit (size_t chains,
       times[i] = now_ns () - t0;
       check (pb_runner_last_rebuild (r, &info), "last_rebuild");
       recompiled += info.recompiled;
+      planned += info.planned;
     }
   qsort (times, edits, sizeof *times, compare_u64);
-  printf ("edit processes=%zu chains=%zu edits=%zu p50_ms=%.3f p99_ms=%.3f recompiled_per_edit=%.2f\n",
+  printf ("edit processes=%zu chains=%zu edits=%zu p50_ms=%.3f p99_ms=%.3f recompiled_per_edit=%.2f"
+          " planned_per_edit=%.1f\n",
           chains * (MAPS + 2), chains, edits, (double) times[edits / 2] / 1e6,
-          (double) times[edits * 99 / 100] / 1e6, (double) recompiled / (double) edits);
+          (double) times[edits * 99 / 100] / 1e6, (double) recompiled / (double) edits,
+          (double) planned / (double) edits);
   pb_runner_free (r);
   free (maps);
   free (times);
