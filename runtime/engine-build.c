@@ -14,6 +14,7 @@
 #include "quote.h"
 #include "strbuf.h"
 #include "typing.h"
+#include "i18n.h"
 
 /* The least capacity of a ring, in items; a power of two. */
 #define RING_MIN 4096
@@ -107,13 +108,13 @@ load_proc (pb_engine *e,
       p->name = strdup (buf);
     }
   if (p->name == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   if (p->kind == NULL)
     {
       p->unknown_kind = strdup (kind_name ? kind_name : "");
       if (p->unknown_kind == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
-      return pb_error_set (err, PB_ENOENT, "%s: unknown kind '%s'", p->name,
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+      return pb_error_set (err, PB_ENOENT, _("%s: unknown kind '%s'"), p->name,
                            pb_quote (p->unknown_kind, q));
     }
 
@@ -122,7 +123,7 @@ load_proc (pb_engine *e,
   values = calloc (n_set + 1, sizeof (char *));
   if (p->params == NULL || keys == NULL || values == NULL)
     {
-      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       goto out;
     }
   pb_graph_list_params (e->graph, addr, keys, values, n_set);
@@ -133,7 +134,7 @@ load_proc (pb_engine *e,
 
       if (spec == NULL)
         {
-          rc = pb_error_set (err, PB_ENOENT, "%s: %s has no parameter '%s'",
+          rc = pb_error_set (err, PB_ENOENT, _("%s: %s has no parameter '%s'"),
                              p->name, p->kind->name, pb_quote (keys[i], q));
           goto out;
         }
@@ -152,7 +153,7 @@ load_proc (pb_engine *e,
         continue;
       if (spec->default_value == NULL)
         {
-          rc = pb_error_set (err, PB_EINVAL, "%s: parameter '%s' is required", p->name, spec->name);
+          rc = pb_error_set (err, PB_EINVAL, _("%s: parameter '%s' is required"), p->name, spec->name);
           goto out;
         }
       p->params[i] = strdup (spec->default_value);
@@ -160,7 +161,7 @@ load_proc (pb_engine *e,
   for (size_t i = 0; i < p->kind->n_params; i++)
     if (p->params[i] == NULL)
       {
-        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+        rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
         goto out;
       }
 
@@ -172,7 +173,7 @@ load_proc (pb_engine *e,
   p->outs = calloc (n_ports + 1, sizeof *p->outs);
   if (ports == NULL || p->ins == NULL || p->outs == NULL)
     {
-      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       goto out;
     }
   pb_graph_list_ports (e->graph, addr, ports, n_ports);
@@ -184,13 +185,13 @@ load_proc (pb_engine *e,
 
       if (spec == NULL)
         {
-          rc = pb_error_set (err, PB_ENOENT, "%s: %s has no port %" PRIu32,
-                             p->name, p->kind->name, port);
+          rc = pb_error_set (err, PB_ENOENT, _("%s: %s has no port %u"),
+                             p->name, p->kind->name, (unsigned) port);
           goto out;
         }
       if (pb_addr_host (ports[i].b) != pb_addr_host (addr))
         {
-          rc = pb_error_set (err, PB_EINVAL, "%s: links to other hosts are not supported yet",
+          rc = pb_error_set (err, PB_EINVAL, _("%s: links to other hosts are not supported yet"),
                              p->name);
           goto out;
         }
@@ -198,7 +199,7 @@ load_proc (pb_engine *e,
         p->ins[p->n_ins++] = end;
       else if (p->sink)
         {
-          rc = pb_error_set (err, PB_EINVAL, "%s: out=none, so its output cannot be connected",
+          rc = pb_error_set (err, PB_EINVAL, _("%s: out=none, so its output cannot be connected"),
                              p->name);
           goto out;
         }
@@ -242,7 +243,7 @@ link_problem (proc     *procs,
       if (q == NULL || spec == NULL)
         continue; /* reported when q itself is loaded */
       if (spec->dir != PB_PORT_IN)
-        return pb_error_set (perr, PB_EDIRECTION, "%s.%s and %s.%s are both outputs",
+        return pb_error_set (perr, PB_EDIRECTION, _("%s.%s and %s.%s are both outputs"),
                              p->name, pb_kind_port_format (p->kind, p->outs[j].port, a),
                              q->name, pb_kind_port_format (q->kind, pb_addr_port (p->outs[j].peer), b));
     }
@@ -253,14 +254,14 @@ link_problem (proc     *procs,
       char a[32], b[32];
 
       if (q != NULL && spec != NULL && spec->dir != PB_PORT_OUT)
-        return pb_error_set (perr, PB_EDIRECTION, "%s.%s and %s.%s are both inputs",
+        return pb_error_set (perr, PB_EDIRECTION, _("%s.%s and %s.%s are both inputs"),
                              p->name, pb_kind_port_format (p->kind, p->ins[j].port, a),
                              q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), b));
     }
   if (p->kind->shape != PB_SHAPE_SOURCE && p->n_ins == 0)
-    return pb_error_set (perr, PB_ENOTCONN, "%s: its input is not connected", p->name);
+    return pb_error_set (perr, PB_ENOTCONN, _("%s: its input is not connected"), p->name);
   if (!p->sink && p->n_outs == 0)
-    return pb_error_set (perr, PB_ENOTCONN, "%s: its output is not connected", p->name);
+    return pb_error_set (perr, PB_ENOTCONN, _("%s: its output is not connected"), p->name);
   return PB_OK;
 }
 
@@ -307,10 +308,10 @@ type_one (proc     *procs,
       char a[32], b[32], t[16];
 
       if (in != PB_ITEM_NONE && q->out_type != in)
-        return pb_error_set (perr, PB_ETYPE, "%s: its inputs carry different types (%s and %s)",
+        return pb_error_set (perr, PB_ETYPE, _("%s: its inputs carry different types (%s and %s)"),
                              p->name, pb_item_type_name (in), pb_item_type_name (q->out_type));
       if (!(takes & PB_ITEM_MASK (q->out_type)))
-        return pb_error_set (perr, PB_ETYPE, "type mismatch: %s.%s gives %s but %s.%s takes %s",
+        return pb_error_set (perr, PB_ETYPE, _("type mismatch: %s.%s gives %s but %s.%s takes %s"),
                              q->name, pb_kind_port_format (q->kind, pb_addr_port (p->ins[j].peer), a),
                              pb_item_type_name (q->out_type),
                              p->name, pb_kind_port_format (p->kind, p->ins[j].port, b),
@@ -343,7 +344,7 @@ resolve_types (pb_engine       *e,
   int rc = PB_OK;
 
   if (queue == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   for (size_t i = 0; i < n; i++)
     {
       procs[i].mark = (int) procs[i].n_ins;
@@ -402,7 +403,7 @@ resolve_types (pb_engine       *e,
               }
             p = up;
           }
-        pb_error_set (&perr, PB_ECYCLE, "%s: it is on a flow cycle: feedback loops are not supported",
+        pb_error_set (&perr, PB_ECYCLE, _("%s: it is on a flow cycle: feedback loops are not supported"),
                       p->name);
         rc = refuse (e, pl, p, PB_ECYCLE, &perr, err);
       }
@@ -582,14 +583,14 @@ make_chain (plan     *pl,
   proc *p;
 
   if (c == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   pl->chains[pl->n_chains++] = c;
   /* Sized by the chain, not the topology: 20,000 short chains. */
   len = chain_length (procs, n, head);
   c->procs = calloc (len + 1, sizeof (size_t));
   c->addrs = calloc (len + 1, sizeof (pb_addr));
   if (c->procs == NULL || c->addrs == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   c->source = head->kind->shape == PB_SHAPE_SOURCE;
   c->wait_fd = -1;
   c->n_procs = len;
@@ -624,7 +625,7 @@ partition (plan      *pl,
   pl->chains = calloc (n + 1, sizeof (chain *));
   pl->rings = calloc (n * 2 + 1, sizeof (ring *));
   if (pl->chains == NULL || pl->rings == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 
   for (size_t i = 0; i < n; i++)
     {
@@ -664,7 +665,7 @@ partition (plan      *pl,
     if (!procs[i].mark)
       {
         *culprit = &procs[i];
-        return pb_error_set (err, PB_ECYCLE, "%s: it is on a flow cycle with no source", procs[i].name);
+        return pb_error_set (err, PB_ECYCLE, _("%s: it is on a flow cycle with no source"), procs[i].name);
       }
 
   /* A ring on every link that did not fuse; each reader chain gets its
@@ -677,7 +678,7 @@ partition (plan      *pl,
         continue;
       c->ins = calloc (procs[c->procs[0]].n_ins + 1, sizeof (ring *));
       if (c->ins == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
     }
   for (size_t ci = 0; ci < pl->n_chains; ci++)
     {
@@ -688,14 +689,14 @@ partition (plan      *pl,
         continue;
       c->outs = calloc (tail->n_outs + 1, sizeof (ring *));
       if (c->outs == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
       for (size_t j = 0; j < tail->n_outs; j++)
         {
           ring *r = calloc (1, sizeof *r);
           proc *q = pb__find_proc (procs, n, tail->outs[j].peer);
 
           if (r == NULL)
-            return pb_error_set (err, PB_ENOMEM, "out of memory");
+            return pb_error_set (err, PB_ENOMEM, _("out of memory"));
           pl->rings[pl->n_rings++] = r;
           r->writer = pb_addr_with_port (tail->addr, tail->outs[j].port);
           r->reader = tail->outs[j].peer;
@@ -729,7 +730,7 @@ check_chain_cycles (plan      *pl,
 
   if (color == NULL || stack == NULL || edge == NULL)
     {
-      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       goto out;
     }
   for (size_t start = 0; start < n && rc == PB_OK; start++)
@@ -755,7 +756,7 @@ check_chain_cycles (plan      *pl,
 
                   *culprit = &pl->procs[d->procs[0]];
                   rc = pb_error_set (err, PB_ECYCLE,
-                                     "flow cycle through %s and %s: feedback loops are not supported",
+                                     _("flow cycle through %s and %s: feedback loops are not supported"),
                                      pl->procs[d->procs[0]].name,
                                      pl->procs[c->procs[c->n_procs - 1]].name);
                 }
@@ -865,7 +866,7 @@ generate (plan     *pl,
   int rc;
 
   if (stages == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   for (size_t k = 0; k < c->n_procs; k++)
     {
       proc *p = &pl->procs[c->procs[k]];
@@ -895,7 +896,7 @@ generate (plan     *pl,
   shrunk = realloc (code, strlen (code) + 1);
   c->code = pb__source_new (shrunk != NULL ? shrunk : code);
   if (c->code == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   return PB_OK;
 }
 
@@ -929,7 +930,7 @@ chain_prepare (pb_engine *e,
     {
       c->code = pb__source_ref (old->code);
       if (layout_copy (&c->layout, &old->layout, c->n_procs) != PB_OK)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
     }
   else if ((rc = generate (pl, c, err)) != PB_OK)
     return rc;
@@ -946,7 +947,7 @@ chain_prepare (pb_engine *e,
   if (c->finis == NULL || c->reports == NULL || c->views == NULL || c->states == NULL
       || c->out_io == NULL || c->counts == NULL || c->ticks == NULL || c->profile == NULL
       || c->probes == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 
   /* Reuse the unit of the old chain with identical code: this is what
    * makes an edit recompile only the chains it touched. Identical code
@@ -1006,7 +1007,7 @@ compile_one (const chain  *c,
   int rc;
 
   if (text == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   rc = pb_jit_compile (text, NULL, 0, unit, err) != PB_OK ? PB_ECOMPILE : PB_OK;
   free (text);
   return rc;
@@ -1418,7 +1419,7 @@ chain_states (pb_engine *e,
       p->state_mem = calloc (1, size_fn ());
       p->state_text = strdup (c->layout.state_text[k]);
       if (p->state_mem == NULL || p->state_text == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
       c->states[k] = p->state_mem;
 
       snprintf (sym, sizeof sym, "pb_init_%zu", k);
@@ -1435,7 +1436,7 @@ chain_states (pb_engine *e,
         {
           char why[PB_ERROR_MESSAGE_MAX];
 
-          snprintf (why, sizeof why, "%s", err ? err->message : "faulted");
+          snprintf (why, sizeof why, "%s", err ? err->message : _("faulted"));
           return pb_error_set (err, PB_EFAULT, "%s: %s", p->name, why);
         }
       if (result != 0)
@@ -1459,7 +1460,7 @@ ring_alloc (ring     *r,
   r->capacity = next_pow2 (need < RING_MIN ? RING_MIN : need);
   r->base = calloc (r->capacity, r->item_size);
   if (r->base == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   return PB_OK;
 }
 
@@ -1541,7 +1542,7 @@ plan_rings (pb_engine *e,
   int rc = PB_OK;
 
   if (by_writer == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   /* A plan of part of the topology takes only the rings of that part:
    * the others stay in the engine as they are. */
   n_old = 0;
@@ -1603,7 +1604,7 @@ plan_rings (pb_engine *e,
       if (w != NULL && q != NULL
           && (w->state == PB_PROCESS_WAITING || q->state == PB_PROCESS_WAITING)
           && park (pl, old) != PB_OK)
-        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+        rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
     }
   free (by_writer);
   return rc;
@@ -1717,7 +1718,7 @@ fail_at_build (plan     *pl,
       {
         char why[PB_ERROR_MESSAGE_MAX];
 
-        snprintf (why, sizeof why, "stopped: %s failed", pl->procs[c->procs[culprit]].name);
+        snprintf (why, sizeof why, _("stopped: %s failed"), pl->procs[c->procs[culprit]].name);
         pl->procs[c->procs[k]].state = PB_PROCESS_STOPPED;
         pb__set_text (&pl->procs[c->procs[k]].message, why);
       }
@@ -1887,7 +1888,7 @@ refuse (pb_engine       *e,
   culprit->state = PB_PROCESS_WAITING;
   pb__set_text (&culprit->message, perr->message);
   if (set_aside (e, pl, culprit) != PB_OK)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   return PB_OK;
 }
 
@@ -1961,7 +1962,7 @@ plan_processes (pb_engine     *e,
   pl->procs = calloc (n_all + 1, sizeof *pl->procs);
   if (pl->procs == NULL
       || pb__probe_set_copy (&pl->probes, &pl->n_probes, e->probes, e->n_probes) != PB_OK)
-    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+    rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
   for (size_t i = 0; i < n_all && rc == PB_OK; i++)
     if (pb_addr_host (addrs[i]) == host
         && (pl->scope == NULL || pb_graph_has_process (e->graph, addrs[i])))
@@ -1988,7 +1989,7 @@ plan_processes (pb_engine     *e,
     mark_draining (e, pl);
   for (size_t i = 0; i < pl->n_procs && rc == PB_OK; i++)
     if (pl->procs[i].mark && set_aside (e, pl, &pl->procs[i]) != PB_OK)
-      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
 
   if (rc == PB_OK)
     rc = plan_topology (e, pl, err);
@@ -2011,7 +2012,7 @@ pb__plan_new (pb_engine  *e,
     {
       free (addrs);
       free (pl);
-      return pb_error_set (err, PB_ENOMEM, "out of memory");
+      return pb_error_set (err, PB_ENOMEM, _("out of memory"));
     }
   pb_graph_list_processes (e->graph, addrs, n_all);
   rc = plan_processes (e, pl, addrs, n_all, err);
@@ -2176,7 +2177,7 @@ pb__plan_new_scoped (pb_engine     *e,
       free (set.slots);
       free (set.list);
       free (pl);
-      return pb_error_set (err, PB_ENOMEM, "out of memory");
+      return pb_error_set (err, PB_ENOMEM, _("out of memory"));
     }
   free (set.slots);
   qsort (set.list, set.n, sizeof *set.list, compare_addr);
@@ -2184,7 +2185,7 @@ pb__plan_new_scoped (pb_engine     *e,
   pl->scope = set.list != NULL ? set.list : calloc (1, sizeof *pl->scope);
   pl->n_scope = set.n;
   if (pl->scope == NULL)
-    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+    rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
   else
     rc = plan_processes (e, pl, pl->scope, pl->n_scope, err);
   if (rc != PB_OK)
@@ -2210,7 +2211,7 @@ pb__plan_compile (pb_engine *e,
   int rc = PB_OK;
 
   if (list == NULL || units == NULL || index == NULL || errs == NULL || ns == NULL)
-    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+    rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
   for (size_t i = 0; i < pl->n_chains && rc == PB_OK; i++)
@@ -2222,7 +2223,7 @@ pb__plan_compile (pb_engine *e,
       c->engine = e;
       crc = chain_prepare (e, pl, c, &cerr);
       if (crc == PB_ENOMEM)
-        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+        rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       else if (crc != PB_OK)
         fail_at_build (pl, c, crc, &cerr, &pl->first);
       else if (c->unit != NULL)
@@ -2239,7 +2240,7 @@ pb__plan_compile (pb_engine *e,
     }
   pl->compiled = n;
   if (rc == PB_OK && compile_chains (list, n, false, units, index, errs, ns) != PB_OK)
-    rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+    rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
   for (size_t i = 0; i < n && rc == PB_OK; i++)
     if (units[i] == NULL)
       fail_at_build (pl, list[i], PB_ECOMPILE, &errs[i], &pl->first);
@@ -2452,7 +2453,7 @@ merge_prepare (const pb_engine *e,
 
 oom:
   merge_space_free (m);
-  return pb_error_set (err, PB_ENOMEM, "out of memory");
+  return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 }
 
 /*
@@ -2619,7 +2620,7 @@ pb__plan_swap (pb_engine *e,
        * compiles, since starting a state runs process code. */
       crc = chain_states (e, pl, c, c->inherit != CHAIN_FAILED && !e->compile_only, &cerr);
       if (crc == PB_ENOMEM)
-        rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+        rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       else if (crc != PB_OK)
         fail_at_build (pl, c, crc, &cerr, &pl->first);
     }

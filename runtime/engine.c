@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "engine-private.h"
 #include "guard.h"
+#include "i18n.h"
 
 /* Items one chain call may move at most: about an L1 cache of i64. */
 #define BATCH 4096
@@ -270,7 +271,7 @@ chain_fail (pb_engine  *e,
       pb_error_set (&e->failure, PB_EFAILED, "%s: %s", culprit->name, message);
       e->failure_proc = culprit->addr;
     }
-  snprintf (why, sizeof why, "stopped: %s failed", culprit->name);
+  snprintf (why, sizeof why, _("stopped: %s failed"), culprit->name);
   pb__chain_end (e, c, CHAIN_FAILED, why);
 }
 
@@ -433,7 +434,7 @@ chain_turn (void *data)
             {
               char why[PB_ERROR_MESSAGE_MAX];
 
-              snprintf (why, sizeof why, "stopped: %s failed", failed_writer_name (e, c));
+              snprintf (why, sizeof why, _("stopped: %s failed"), failed_writer_name (e, c));
               pb__chain_end (e, c, CHAIN_FAILED, why);
               return 0;
             }
@@ -604,7 +605,7 @@ pb__engine_schedule (pb_engine *e,
   uint32_t next_res = 0;
 
   if (mux == NULL)
-    return pb_error_set (err, PB_ENOMEM, "out of memory");
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   pb_mux_on_fail (mux, on_mux_fail, e);
   pb_mux_set_yield (mux, e->yield, e->yield_data);
   pb_mux_free (e->mux);
@@ -637,7 +638,7 @@ pb__engine_schedule (pb_engine *e,
         continue;
       deps = calloc (c->n_outs + 2, sizeof *deps);
       if (deps == NULL)
-        return pb_error_set (err, PB_ENOMEM, "out of memory");
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
       deps[n++] = c->res_go;
       if (!c->source)
         deps[n++] = c->res_in;
@@ -646,7 +647,7 @@ pb__engine_schedule (pb_engine *e,
       rc = pb_mux_when (mux, deps, n, chain_turn, c, &c->pid);
       free (deps);
       if (rc != PB_OK)
-        return pb_error_set (err, rc, "cannot schedule a chain: %s", pb_strerror (rc));
+        return pb_error_set (err, rc, _("cannot schedule a chain: %s"), pb_strerror (rc));
       c->in_mux = true;
     }
 
@@ -876,7 +877,7 @@ pb_engine_run (pb_engine *e,
                pb_error  *err)
 {
   if (e->compile_only)
-    return pb_error_set (err, PB_EINVAL, "the engine compiles only: it cannot run");
+    return pb_error_set (err, PB_EINVAL, _("the engine compiles only: it cannot run"));
   while (!pb_engine_finished (e))
     {
       if (pb_engine_step (e))
@@ -886,7 +887,7 @@ pb_engine_run (pb_engine *e,
         {
           for (size_t i = 0; i < e->n_chains; i++)
             if (e->chains[i]->status == CHAIN_RUNNING)
-              return pb_error_set (err, PB_EAGAIN, "the chain of %s stalled: nothing can move",
+              return pb_error_set (err, PB_EAGAIN, _("the chain of %s stalled: nothing can move"),
                                    e->procs[e->chains[i]->procs[0]].name);
         }
     }

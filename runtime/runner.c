@@ -57,6 +57,7 @@
 #include "clock.h"
 #include "engine-private.h"
 #include "snapshot.h"
+#include "i18n.h"
 
 /* How long pb_runner_snapshot() waits for a fresh copy before it takes
  * the latest one: a few frames of a live view. */
@@ -649,13 +650,13 @@ pb_runner_start (pb_runner *r,
   pthread_mutex_lock (&r->lock);
   if (r->started)
     {
-      rc = pb_error_set (err, PB_EBUSY, "the runner is already started");
+      rc = pb_error_set (err, PB_EBUSY, _("the runner is already started"));
       goto out;
     }
   e = pb_engine_new (r->graph);
   if (e == NULL)
     {
-      rc = pb_error_set (err, PB_ENOMEM, "out of memory");
+      rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       goto out;
     }
   pb_engine_set_lenient (e, !r->headless);
@@ -681,7 +682,7 @@ pb_runner_start (pb_runner *r,
       r->started = false;
       r->engine = NULL;
       pb_engine_free (e);
-      rc = pb_error_set (err, PB_EAGAIN, "cannot start the runner thread");
+      rc = pb_error_set (err, PB_EAGAIN, _("cannot start the runner thread"));
     }
   else if (pthread_create (&r->builder, NULL, builder_main, r) != 0)
     {
@@ -694,7 +695,7 @@ pb_runner_start (pb_runner *r,
       pthread_mutex_lock (&r->lock);
       r->started = false;
       r->engine = NULL;
-      rc = pb_error_set (err, PB_EAGAIN, "cannot start the build thread");
+      rc = pb_error_set (err, PB_EAGAIN, _("cannot start the build thread"));
     }
 out:
   pthread_mutex_unlock (&r->lock);
