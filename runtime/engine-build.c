@@ -960,6 +960,7 @@ chain_prepare (pb_engine *e,
       c->unit_index = old->unit_index;
       c->from = old;
       c->compile_ns = old->compile_ns;
+      c->code_bytes = old->code_bytes;
       c->compiles = old->compiles;
       pl->kept++;
     }
@@ -1113,18 +1114,26 @@ compile_batch (chain       **batch,
   return PB_OK;
 }
 
+/* What of its unit's compile a chain counts as its own. */
+typedef struct
+{
+  uint64_t ns;
+  uint64_t bytes;
+} unit_share;
+
 /* Gives chain @c the unit @unit (taking the reference) at @index, and
  * finds its functions there. */
 static void
-chain_set_unit (chain       *c,
-                pb_jit_unit *unit,
-                unsigned     index,
-                uint64_t     compile_ns)
+chain_set_unit (chain            *c,
+                pb_jit_unit      *unit,
+                unsigned          index,
+                const unit_share *share)
 {
   pb_jit_unit_unref (c->unit);
   c->unit = unit;
   c->unit_index = index;
-  c->compile_ns += compile_ns;
+  c->compile_ns += share->ns;
+  c->code_bytes = share->bytes;
   chain_link (c);
 }
 
@@ -1199,21 +1208,35 @@ flush_batch (chain       **chains,
              pb_jit_unit **units,
              unsigned     *index,
              pb_error     *errs,
-             uint64_t     *ns)
+             unit_share   *shares)
 {
+  size_t prelude = pb_codegen_prelude_length ();
   pb_jit_unit *u[BATCH_CHAINS];
   unsigned x[BATCH_CHAINS];
   pb_error e[BATCH_CHAINS];
+  double own[BATCH_CHAINS], total = 0;
 
   if (compile_batch (chains, in_batch, full, u, x, e) != PB_OK)
     return PB_ENOMEM;
   for (size_t k = 0; k < in_batch; k++)
     {
+      own[k] = (double) (chain_text_length (chains[k], full) - prelude);
+      total += own[k];
+    }
+  for (size_t k = 0; k < in_batch; k++)
+    {
+      /* libtcc gives a unit's time and size, not each chain's: a chain
+       * in a unit of several gets the part its own text is of theirs,
+       * and one compiled alone (index 0) the whole. */
+      double part = x[k] == 0 || total <= 0 ? 1.0 : own[k] / total;
+
       units[batch[k]] = u[k];
       index[batch[k]] = x[k];
       errs[batch[k]] = e[k];
-      /* A unit's time is shared among the chains compiled in it. */
-      ns[batch[k]] = u[k] != NULL ? pb_jit_unit_compile_ns (u[k]) / (x[k] != 0 ? in_batch : 1) : 0;
+      shares[batch[k]] = u[k] != NULL
+        ? (unit_share) { (uint64_t) ((double) pb_jit_unit_compile_ns (u[k]) * part),
+                         (uint64_t) ((double) pb_jit_unit_code_bytes (u[k]) * part) }
+        : (unit_share) { 0, 0 };
     }
   return PB_OK;
 }
@@ -1221,7 +1244,8 @@ flush_batch (chain       **chains,
 /*
  * Compiles the @n chains of @list (@full: with their profiling variant),
  * giving @units[i] a reference to chain i's unit, @index[i] its index
- * there and @ns[i] its share of the compile, or a NULL unit and the reason
+ * there and @shares[i] its share of the unit's time and size, or a NULL
+ * unit and the reason
  * in @errs[i]. Chains whose code is the same but for names (the same
  * kinds and parameters, as a broadcast's identical branches) are compiled
  * once and share the unit: their states are apart (pb_io->state), so the
@@ -1237,7 +1261,7 @@ compile_chains (chain       **list,
                 pb_jit_unit **units,
                 unsigned     *index,
                 pb_error     *errs,
-                uint64_t     *ns)
+                unit_share   *shares)
 {
   size_t prelude = pb_codegen_prelude_length ();
   size_t n_slots = 16;
@@ -1265,7 +1289,7 @@ compile_chains (chain       **list,
 
       units[i] = NULL;
       index[i] = 0;
-      ns[i] = 0;
+      shares[i] = (unit_share) { 0, 0 };
       errs[i] = (pb_error) { PB_OK, "" };
       rep[i] = i;
       /* The lean text is a prefix of the whole one: twins in one are twins
@@ -1289,25 +1313,28 @@ compile_chains (chain       **list,
       bytes += len;
       if (in_batch == BATCH_CHAINS || bytes >= BATCH_BYTES)
         {
-          rc = flush_batch (chains, batch, in_batch, full, units, index, errs, ns);
+          rc = flush_batch (chains, batch, in_batch, full, units, index, errs, shares);
           in_batch = bytes = 0;
         }
     }
   if (rc == PB_OK && in_batch > 0)
-    rc = flush_batch (chains, batch, in_batch, full, units, index, errs, ns);
+    rc = flush_batch (chains, batch, in_batch, full, units, index, errs, shares);
   for (size_t i = 0; i < n && rc == PB_OK; i++)
     {
       if (rep[i] == i)
         continue;
       if (units[rep[i]] != NULL)
         {
+          /* It runs its twin's code: that code's size, and no time. */
           units[i] = pb_jit_unit_ref (units[rep[i]]);
           index[i] = index[rep[i]];
+          shares[i].bytes = shares[rep[i]].bytes;
         }
       else if (compile_one (list[i], full, &units[i], &errs[i]) == PB_ENOMEM)
         rc = PB_ENOMEM;
       else if (units[i] != NULL)
-        ns[i] = pb_jit_unit_compile_ns (units[i]);
+        shares[i] = (unit_share) { pb_jit_unit_compile_ns (units[i]),
+                                   pb_jit_unit_code_bytes (units[i]) };
     }
   if (rc != PB_OK)
     for (size_t i = 0; i < n; i++)
@@ -2206,11 +2233,11 @@ pb__plan_compile (pb_engine *e,
   pb_jit_unit **units = calloc (pl->n_chains + 1, sizeof *units);
   unsigned *index = calloc (pl->n_chains + 1, sizeof *index);
   pb_error *errs = calloc (pl->n_chains + 1, sizeof *errs);
-  uint64_t *ns = calloc (pl->n_chains + 1, sizeof *ns);
+  unit_share *shares = calloc (pl->n_chains + 1, sizeof *shares);
   size_t n = 0;
   int rc = PB_OK;
 
-  if (list == NULL || units == NULL || index == NULL || errs == NULL || ns == NULL)
+  if (list == NULL || units == NULL || index == NULL || errs == NULL || shares == NULL)
     rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
   /* The topology is sound: from here on a chain that cannot be compiled or
    * started fails alone, and the rest is built. */
@@ -2239,18 +2266,18 @@ pb__plan_compile (pb_engine *e,
         list[n++] = c;
     }
   pl->compiled = n;
-  if (rc == PB_OK && compile_chains (list, n, false, units, index, errs, ns) != PB_OK)
+  if (rc == PB_OK && compile_chains (list, n, false, units, index, errs, shares) != PB_OK)
     rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
   for (size_t i = 0; i < n && rc == PB_OK; i++)
     if (units[i] == NULL)
       fail_at_build (pl, list[i], PB_ECOMPILE, &errs[i], &pl->first);
     else
-      chain_set_unit (list[i], units[i], index[i], ns[i]);
+      chain_set_unit (list[i], units[i], index[i], &shares[i]);
   free (list);
   free (units);
   free (index);
   free (errs);
-  free (ns);
+  free (shares);
   return rc;
 }
 
@@ -2262,7 +2289,7 @@ struct pb__profile
   chain       **chains;
   pb_jit_unit **units;
   unsigned     *index;
-  uint64_t     *ns;          /* each one's share of its unit's compile */
+  unit_share   *shares;      /* each one's share of its unit */
   size_t        n;
   size_t        next;        /* the chain the next pass starts from */
   bool          more;        /* chains from there on want theirs */
@@ -2278,7 +2305,7 @@ pb__profile_free (pb__profile *pf)
   free (pf->chains);
   free (pf->units);
   free (pf->index);
-  free (pf->ns);
+  free (pf->shares);
   free (pf);
 }
 
@@ -2298,9 +2325,9 @@ pb__profile_compile (pb_engine    *e,
   pf->chains = calloc (e->n_chains + 1, sizeof *pf->chains);
   pf->units = calloc (e->n_chains + 1, sizeof *pf->units);
   pf->index = calloc (e->n_chains + 1, sizeof *pf->index);
-  pf->ns = calloc (e->n_chains + 1, sizeof *pf->ns);
+  pf->shares = calloc (e->n_chains + 1, sizeof *pf->shares);
   errs = calloc (e->n_chains + 1, sizeof *errs);
-  if (pf->chains == NULL || pf->units == NULL || pf->index == NULL || pf->ns == NULL
+  if (pf->chains == NULL || pf->units == NULL || pf->index == NULL || pf->shares == NULL
       || errs == NULL)
     rc = PB_ENOMEM;
   /* Only what a swap changes is read here (engine-private.h): a chain with
@@ -2324,7 +2351,7 @@ pb__profile_compile (pb_engine    *e,
         pf->chains[n++] = c;
     }
   if (rc == PB_OK)
-    rc = compile_chains (pf->chains, n, true, pf->units, pf->index, errs, pf->ns);
+    rc = compile_chains (pf->chains, n, true, pf->units, pf->index, errs, pf->shares);
   /* A chain whose whole text does not compile runs on, unprofiled. */
   for (size_t i = 0; i < n && rc == PB_OK; i++)
     if (pf->units[i] != NULL)
@@ -2332,7 +2359,7 @@ pb__profile_compile (pb_engine    *e,
         pf->chains[pf->n] = pf->chains[i];
         pf->units[pf->n] = pf->units[i];
         pf->index[pf->n] = pf->index[i];
-        pf->ns[pf->n++] = pf->ns[i];
+        pf->shares[pf->n++] = pf->shares[i];
       }
   free (errs);
   if (rc != PB_OK || (pf->n == 0 && !pf->more))
@@ -2359,7 +2386,7 @@ pb__profile_swap (pb_engine   *e,
           /* The states keep the unit that made them, with their fini; the
            * chain's code moves to the whole unit, which has the same
            * layout and adds pb_run_prof. */
-          chain_set_unit (pf->chains[i], pf->units[i], pf->index[i], pf->ns[i]);
+          chain_set_unit (pf->chains[i], pf->units[i], pf->index[i], &pf->shares[i]);
           pf->units[i] = NULL;
         }
       e->profile_next = pf->next;

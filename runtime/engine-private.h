@@ -142,6 +142,7 @@ typedef struct chain
   uint64_t           *probes;   /* PB_PROBE_STRIDE words per probed stage */
 
   uint64_t            compile_ns;
+  uint64_t            code_bytes; /* its share of its unit's (engine-build.c) */
   uint64_t            compiles;
   uint64_t            calls;
   uint64_t            busy_ticks;

@@ -1084,7 +1084,7 @@ pb_engine_chain_info (const pb_engine *e,
   info->processes = c->addrs;
   info->n_processes = c->n_procs;
   info->compile_ns = c->compile_ns;
-  info->code_bytes = c->unit != NULL ? pb_jit_unit_code_bytes (c->unit) : 0;
+  info->code_bytes = c->unit != NULL ? c->code_bytes : 0;
   info->compiles = c->compiles;
   info->calls = c->calls;
   info->busy_ns = pb_clock_ticks_to_ns (c->busy_ticks);

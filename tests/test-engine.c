@@ -1430,6 +1430,30 @@ test_compile_errors (void)
   run_free (r);
 }
 
+/* Chains compiled in one unit each count their own part of its size
+ * and time, not the whole unit's: the profiler's chain rows say what
+ * each chain costs. */
+static void
+test_chain_shares (void)
+{
+  Run *r = run_build ("seq to=10 ! sum name=short  "
+                      "seq to=10 ! map expr=\"x * 2\" ! map expr=\"x + 1\" ! map expr=\"x / 3\" "
+                      "! map expr=\"x - 7\" ! map expr=\"x ^ 5\" ! sum name=long");
+  pb_chain_info a, b;
+
+  g_assert_cmpint (r->build_rc, ==, PB_OK);
+  g_assert_cmpuint (pb_engine_n_chains (r->engine), ==, 2);
+  g_assert_cmpint (pb_engine_chain_info (r->engine, info_of (r, "short").chain, &a), ==, PB_OK);
+  g_assert_cmpint (pb_engine_chain_info (r->engine, info_of (r, "long").chain, &b), ==, PB_OK);
+  g_test_message ("short: %" G_GUINT64_FORMAT " B, %" G_GUINT64_FORMAT " ns; "
+                  "long: %" G_GUINT64_FORMAT " B, %" G_GUINT64_FORMAT " ns",
+                  a.code_bytes, a.compile_ns, b.code_bytes, b.compile_ns);
+  g_assert_cmpuint (a.code_bytes, >, 0);
+  g_assert_cmpuint (b.code_bytes, >, a.code_bytes);
+  g_assert_cmpuint (b.compile_ns, >, a.compile_ns);
+  run_free (r);
+}
+
 /* Code that would end, copy or replace the whole application fails its
  * own process instead, with a message naming what it called; the rest
  * runs on. */
@@ -2062,6 +2086,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/compile-errors", test_compile_errors);
   g_test_add_func ("/Pushback/Engine/fault-division", test_fault_division);
   g_test_add_func ("/Pushback/Engine/refused-calls", test_refused_calls);
+  g_test_add_func ("/Pushback/Engine/chain-shares", test_chain_shares);
   g_test_add_func ("/Pushback/Engine/fault-segv", test_fault_segv);
   g_test_add_func ("/Pushback/Engine/time-limit", test_time_limit);
   g_test_add_func ("/Pushback/Engine/backpressure", test_backpressure);
