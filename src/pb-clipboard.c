@@ -23,9 +23,9 @@
 #include "pb-clipboard.h"
 #include "pb-error.h"
 
-/* (processes, links): a process is (kind, name, params, x, y); a link is
- * (source index, source port, sink index, sink port, flags). */
-#define FORMAT "(a(ssa{ss}dd)a(uquqt))"
+/* (processes, links): a process is (kind, name, params, x, y, bypassed);
+ * a link is (source index, source port, sink index, sink port, flags). */
+#define FORMAT "(a(ssa{ss}ddb)a(uquqt))"
 
 /* A paste larger than this is not a selection someone copied. */
 #define MAX_PROCESSES 100000
@@ -57,7 +57,7 @@ pb_clipboard_encode (PbDocument *document,
   g_autoptr(GVariant) value = NULL;
   char *text;
 
-  g_variant_builder_init (&processes, G_VARIANT_TYPE ("a(ssa{ss}dd)"));
+  g_variant_builder_init (&processes, G_VARIANT_TYPE ("a(ssa{ss}ddb)"));
   for (guint i = 0; i < nodes->len; i++)
     {
       PbNode *node = g_ptr_array_index (nodes, i);
@@ -73,10 +73,11 @@ pb_clipboard_encode (PbDocument *document,
           if (param != NULL)
             g_variant_builder_add (&params, "{ss}", key, param);
         }
-      g_variant_builder_add (&processes, "(ssa{ss}dd)",
+      g_variant_builder_add (&processes, "(ssa{ss}ddb)",
                              pb_node_get_kind_name (node),
                              pb_node_get_name (node) != NULL ? pb_node_get_name (node) : "",
-                             &params, pb_node_get_x (node), pb_node_get_y (node));
+                             &params, pb_node_get_x (node), pb_node_get_y (node),
+                             pb_node_get_bypassed (node));
     }
 
   g_variant_builder_init (&links, G_VARIANT_TYPE ("a(uquqt)"));
@@ -179,7 +180,7 @@ pb_clipboard_decode (PbDocument  *document,
     {
       double px, py;
 
-      g_variant_get_child (processes, i, "(&s&s@a{ss}dd)", NULL, NULL, NULL, &px, &py);
+      g_variant_get_child (processes, i, "(&s&s@a{ss}ddb)", NULL, NULL, NULL, &px, &py, NULL);
       left = MIN (left, px);
       top = MIN (top, py);
     }
@@ -195,13 +196,22 @@ pb_clipboard_decode (PbDocument  *document,
       const pb_kind *kind;
       GVariantIter iter;
       double px, py;
+      gboolean bypassed;
       PbOp *op;
 
-      g_variant_get_child (processes, i, "(&s&s@a{ss}dd)", &kind_name, &name, &params, &px, &py);
+      g_variant_get_child (processes, i, "(&s&s@a{ss}ddb)", &kind_name, &name, &params, &px, &py,
+                           &bypassed);
       kind = pb_kind_find (kind_name);
       if (kind == NULL)
         {
           g_set_error (error, PB_RUNTIME_ERROR, PB_ENOENT, _("There is no kind “%s”"), kind_name);
+          return NULL;
+        }
+      if (bypassed && !pb_kind_can_bypass (kind))
+        {
+          g_set_error (error, PB_RUNTIME_ERROR, PB_EINVAL,
+                       _("%s cannot be bypassed: a %s does not pass on the items it takes"),
+                       name, kind_name);
           return NULL;
         }
       g_variant_iter_init (&iter, params);
@@ -230,6 +240,7 @@ pb_clipboard_decode (PbDocument  *document,
       op = pb_command_add (command, kind_name, fresh, (const char * const *) pairs,
                            x + px - left, y + py - top);
       op->a = addresses[i];
+      op->bypassed = bypassed;
     }
 
   for (gsize i = 0; i < g_variant_n_children (links); i++)

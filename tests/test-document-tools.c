@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pb-clipboard.h"
 #include "pb-document.h"
 #include "pb-error.h"
 
@@ -539,6 +540,26 @@ test_bypass (void)
   g_assert_true (pb_document_undo (doc, &error));
   m = named (doc, "m");
   g_assert_true (pb_node_get_bypassed (m));
+
+  /* Copied and pasted, it comes bypassed. */
+  {
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    g_autoptr(GBytes) copied = NULL;
+    g_autoptr(PbCommand) paste = NULL;
+    guint before = g_list_model_get_n_items (pb_document_get_nodes (doc));
+    g_autoptr(PbNode) pasted = NULL;
+
+    g_ptr_array_add (one, m);
+    copied = pb_clipboard_encode (doc, one);
+    paste = pb_clipboard_decode (doc, copied, 500, 500, &error);
+    g_assert_no_error (error);
+    g_assert_true (pb_document_execute (doc, paste, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (pb_document_get_nodes (doc)), ==, before + 1);
+    pasted = g_list_model_get_item (pb_document_get_nodes (doc), before);
+    g_assert_true (pb_node_get_bypassed (pasted));
+    g_assert_true (pb_document_undo (doc, &error));
+  }
 
   g_assert_true (pb_document_save (doc, file, &error));
   g_assert_no_error (error);

@@ -1411,7 +1411,8 @@ paste_foreign (Fixture    *fixture,
     g_error ("a paste of what is not processes said nothing in 5 s");
   g_test_message ("refused: %s", refusal_text (fixture));
   if (strstr (refusal_text (fixture), "clipboard") == NULL
-      && strstr (refusal_text (fixture), "kind") == NULL)
+      && strstr (refusal_text (fixture), "kind") == NULL
+      && strstr (refusal_text (fixture), "cannot be bypassed") == NULL)
     g_error ("refusal “%s” does not say why", refusal_text (fixture));
   g_assert_cmpuint (n_nodes (fixture), ==, nodes);
   g_assert_cmpuint (n_links (fixture), ==, links);
@@ -1425,9 +1426,11 @@ paste_foreign_body (Fixture *fixture)
 {
   static const guchar garbage[] = { 0xff, 0xfe, 0x00, 0x13, 0x37, 0x80, 0xc3 };
   static const char text[] = "Dear diary, today I pasted a shopping list into Pushback.";
-  static const char unknown_kind[] = "([('teleport', 'x', @a{ss} {}, 0.0, 0.0)], @a(uquqt) [])";
-  static const char bad_link[] = "([('seq', 'a', @a{ss} {}, 0.0, 0.0)], [(0, 0, 7, 0, 0)])";
-  static const char empty[] = "(@a(ssa{ss}dd) [], @a(uquqt) [])";
+  static const char unknown_kind[] = "([('teleport', 'x', @a{ss} {}, 0.0, 0.0, false)], @a(uquqt) [])";
+  static const char bad_link[] = "([('seq', 'a', @a{ss} {}, 0.0, 0.0, false)], [(0, 0, 7, 0, 0)])";
+  static const char bypassed_sink[] = "([('sum', 'a', @a{ss} {}, 0.0, 0.0, true)], @a(uquqt) [])";
+  static const char older[] = "([('seq', 'a', @a{ss} {}, 0.0, 0.0)], @a(uquqt) [])";
+  static const char empty[] = "(@a(ssa{ss}ddb) [], @a(uquqt) [])";
   PbNode *seq = add_node (fixture, "seq", 40, 60);
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
@@ -1438,6 +1441,8 @@ paste_foreign_body (Fixture *fixture)
   paste_foreign (fixture, text, strlen (text));
   paste_foreign (fixture, unknown_kind, strlen (unknown_kind));
   paste_foreign (fixture, bad_link, strlen (bad_link));
+  paste_foreign (fixture, bypassed_sink, strlen (bypassed_sink));
+  paste_foreign (fixture, older, strlen (older));
   paste_foreign (fixture, empty, strlen (empty));
   g_assert_cmpuint (n_nodes (fixture), ==, 1);
   g_assert_true (pb_node_get_selected (seq));
