@@ -374,11 +374,36 @@ copy_pipeline_action (GtkWidget  *widget,
   PbWindow *self = PB_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = pb_canvas_copy_as_pipeline (self->canvas, &error);
+  GListModel *links = pb_document_get_links (self->document);
+  guint leaving = 0;
 
-  if (text != NULL)
+  if (text == NULL)
+    {
+      report (self, error);
+      return;
+    }
+  /* The text holds the selection alone: say what it leaves behind. */
+  for (guint i = 0; i < g_list_model_get_n_items (links); i++)
+    {
+      g_autoptr(PbLink) link = g_list_model_get_item (links, i);
+      PbNode *from = pb_document_find_node (self->document, pb_link_get_source (link));
+      PbNode *to = pb_document_find_node (self->document, pb_link_get_sink (link));
+
+      leaving += (from != NULL && pb_node_get_selected (from)) != (to != NULL && pb_node_get_selected (to));
+    }
+  if (leaving == 0)
     toast (self, _("Copied as pipeline text"));
   else
-    report (self, error);
+    {
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Copied as pipeline text, without the %u link that leaves the selection",
+                                      "Copied as pipeline text, without the %u links that leave the selection",
+                                      leaving),
+                         leaving);
+
+      toast (self, message);
+    }
 }
 
 static void

@@ -884,6 +884,42 @@ pipeline_refused_body (Fixture *fixture)
   hide_refusal (fixture);
 }
 
+static gboolean
+window_says (Fixture    *fixture,
+             const char *data)
+{
+  g_autoptr(GPtrArray) labels = gui_test_find_all (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), data) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Copy as Pipeline says what it leaves behind: the links that cross
+ * the selection's edge, which pipeline text cannot hold. */
+static void
+pipeline_leaves_body (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *said = "Copied as pipeline text, without the 2 links that leave the selection";
+
+  nodes = pb_document_add_pipeline (fixture->document, "seq ! map name=middle expr=x ! sum", 0, 0, &error);
+  g_assert_no_error (error);
+  pb_canvas_select_node (fixture->canvas, g_ptr_array_index (nodes, 1), FALSE);
+  g_assert_cmpstr (pb_node_get_name (g_ptr_array_index (nodes, 1)), ==, "middle");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.copy-pipeline", NULL));
+  {
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!window_says (fixture, said) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  if (!window_says (fixture, said))
+    g_error ("no toast said: %s", said);
+}
+
 /* Every action a menu model offers, through its sections and submenus. */
 static void
 collect_actions (GMenuModel *model,
@@ -1221,6 +1257,7 @@ main (int   argc,
   ADD ("problems", problems_body);
   ADD ("pipeline", pipeline_body);
   ADD ("pipeline-refused", pipeline_refused_body);
+  ADD ("pipeline-leaves", pipeline_leaves_body);
   ADD ("selection-menu", selection_menu_body);
   ADD ("bypass", bypass_body);
   ADD ("arrange", arrange_body);
