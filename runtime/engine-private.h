@@ -245,6 +245,74 @@ struct pb_engine
  */
 typedef struct pb__plan pb__plan;
 
+/* What a build makes before it touches the engine: see below. */
+struct pb__plan
+{
+  proc     *procs;
+  size_t    n_procs;
+  chain   **chains;
+  size_t    n_chains;
+  ring    **rings;
+  size_t    n_rings;
+  ring    **parked;   /* see pb_engine.parked */
+  size_t    n_parked;
+  bool      rejoin;   /* it keeps apart chains whose ring is empty */
+  size_t    compiled;
+  size_t    kept;
+  pb_error  first;    /* the first chain that failed to compile */
+  pb_addr   first_proc; /* ... the process it names */
+  pb_error  waiting;  /* the first problem a lenient build set aside */
+  /* A plan of part of the topology (pb__plan_new_scoped()): the processes
+   * of the part, whether the graph still has them or not, ascending;
+   * NULL for a plan of the whole. */
+  pb_addr  *scope;
+  size_t    n_scope;
+  pb_addr  *probes;   /* the engine's, when it was made */
+  size_t    n_probes;
+};
+
+/* Inside the build's files (engine-build.c, engine-compile.c). */
+typedef struct pb__plan plan;
+
+/* In engine-build.c: fails chain @c of plan @pl being built, naming the
+ * process its message names; @first keeps the first failure. */
+void  pb__fail_at_build (plan     *pl,
+                         chain    *c,
+                         int       code,
+                         pb_error *cerr,
+                         pb_error *first);
+/* In engine-build.c: a problem with @culprit found by a check (@rc, said
+ * in @perr): a strict engine refuses the topology with it, a lenient one
+ * sets @culprit aside and the check goes on. Returns: PB_OK to go on,
+ * else the error to return. */
+int   pb__refuse        (pb_engine   *e,
+                         plan        *pl,
+                         proc        *culprit,
+                         int          rc,
+                         pb_error    *perr,
+                         pb_error    *err);
+/* In engine-check.c: reads process @addr of the graph into @p. */
+int   pb__load_proc     (pb_engine   *e,
+                         pb_addr      addr,
+                         proc        *p,
+                         pb_error    *err);
+/* In engine-check.c: checks the links of @procs, then gives them their
+ * item types; each problem goes to pb__refuse(). */
+int   pb__check_links   (pb_engine   *e,
+                         plan        *pl,
+                         proc        *procs,
+                         size_t       n,
+                         pb_error    *err);
+int   pb__resolve_types (pb_engine   *e,
+                         plan        *pl,
+                         proc        *procs,
+                         size_t       n,
+                         pb_error    *err);
+/* In engine-compile.c: the address of @c's symbol @name ("pb_run",
+ * "pb_fini_2") in its unit, under the name the unit gives it. */
+void *pb__chain_symbol  (const chain *c,
+                         const char  *name);
+
 int   pb__plan_new          (pb_engine   *e,
                              pb__plan   **pl,
                              pb_error    *err);
