@@ -18,6 +18,7 @@
 #include "engine-private.h"
 #include "guard.h"
 #include "quote.h"
+#include "state-mem.h"
 #include "strbuf.h"
 #include "typing.h"
 #include "i18n.h"
@@ -41,7 +42,7 @@ proc_clear (proc *p)
   if (p->state_mem != NULL && p->state_fini != NULL)
     p->state_fini (p->state_mem);
   pb_jit_unit_unref (p->state_unit);
-  free (p->state_mem);
+  pb__state_mem_free (&(pb_state_mem) { p->state_mem, p->state_map, p->state_map_len });
   free (p->state_text);
   memset (p, 0, sizeof *p);
 }
@@ -443,10 +444,14 @@ state_move (proc *to,
             proc *from)
 {
   to->state_mem = from->state_mem;
+  to->state_map = from->state_map;
+  to->state_map_len = from->state_map_len;
   to->state_text = from->state_text;
   to->state_unit = from->state_unit;
   to->state_fini = from->state_fini;
   from->state_mem = NULL;
+  from->state_map = NULL;
+  from->state_map_len = 0;
   from->state_text = NULL;
   from->state_unit = NULL;
   from->state_fini = NULL;
@@ -517,9 +522,18 @@ chain_states (pb_engine *e,
 
       snprintf (sym, sizeof sym, "pb_size_%zu", k);
       size_fn = (uint64_t (*) (void)) pb__chain_symbol (c, sym);
-      p->state_mem = calloc (1, size_fn ());
+      {
+        pb_state_mem mem;
+
+        /* Code a person wrote gets a state it cannot write past unseen. */
+        if (!pb__state_mem_alloc (&mem, size_fn (), p->kind->user_code))
+          return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+        p->state_mem = mem.mem;
+        p->state_map = mem.map;
+        p->state_map_len = mem.map_len;
+      }
       p->state_text = strdup (c->layout.state_text[k]);
-      if (p->state_mem == NULL || p->state_text == NULL)
+      if (p->state_text == NULL)
         return pb_error_set (err, PB_ENOMEM, _("out of memory"));
       c->states[k] = p->state_mem;
 

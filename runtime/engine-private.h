@@ -72,6 +72,8 @@ typedef struct
 
   void             *state_mem;
   char             *state_text; /* the layout state_mem was made for */
+  void             *state_map;  /* state_mem's own pages, if guarded (state-mem.h) */
+  size_t            state_map_len;
   bool              taken;      /* state_mem came from the old engine */
   /* The code that made state_mem, and its fini: a state outlives any one
    * chain (an edit that does not compile keeps it for the fixed code), so

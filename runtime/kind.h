@@ -75,6 +75,9 @@ struct pb_kind
   /* Each input item gives exactly one output item, so its counters equal
    * its upstream neighbour's and need no code of their own. */
   bool                 one_to_one;
+  /* It runs statements a person wrote, which may write past its state:
+   * the state gets pages of its own (state-mem.h). */
+  bool                 user_code;
   /* The most items one input item can give, for admittance; and the most
    * its finish code can give. */
   unsigned             expand;

@@ -512,6 +512,7 @@ static const pb_kind catalogue[] = {
     .description = N_("Runs your C code for each item, with declared types and state."),
     .shape = PB_SHAPE_TRANSFORM, PORTS (c_ports), PARAMS (c_params),
     .in_types = "i64|f64|u8", .out_rule = PB_OUT_PARAM, .out_param = "out",
+    .user_code = true,
     .state = "$c{state}",
     .init = "$c{init}",
     .body = "$USER{code}",

@@ -1430,6 +1430,25 @@ test_compile_errors (void)
   run_free (r);
 }
 
+/* A c process writing past the end of its state faults on the page after
+ * it, and fails alone: nothing next to it is corrupted. */
+static void
+test_state_overrun (void)
+{
+  Run *r = run_build ("seq from=1 to=100 ! broadcast name=b ! c state=\"int a;\" "
+                      "code=\"char *p = (char *) s; for (int i = 0; i < 64; i++) "
+                      "p[sizeof *s + i] = 1; emit (x);\" ! sum name=bad  b. ! sum name=good");
+  pb_process_info info;
+
+  g_assert_cmpint (r->build_rc, ==, PB_OK);
+  g_assert_cmpint (run_go (r), !=, PB_OK);
+  info = info_of (r, "c0");
+  g_assert_cmpint (info.state, ==, PB_PROCESS_FAILED);
+  g_assert_nonnull (strstr (info.message, "segmentation fault"));
+  g_assert_cmpstr (result_of (r, "good"), ==, "5050");
+  run_free (r);
+}
+
 /* Chains compiled in one unit each count their own part of its size
  * and time, not the whole unit's: the profiler's chain rows say what
  * each chain costs. */
@@ -2087,6 +2106,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/fault-division", test_fault_division);
   g_test_add_func ("/Pushback/Engine/refused-calls", test_refused_calls);
   g_test_add_func ("/Pushback/Engine/chain-shares", test_chain_shares);
+  g_test_add_func ("/Pushback/Engine/state-overrun", test_state_overrun);
   g_test_add_func ("/Pushback/Engine/fault-segv", test_fault_segv);
   g_test_add_func ("/Pushback/Engine/time-limit", test_time_limit);
   g_test_add_func ("/Pushback/Engine/backpressure", test_backpressure);
