@@ -76,6 +76,8 @@ struct _PbInspector
   AdwActionRow        *kind_row;
   AdwActionRow        *status_row;
   GtkLabel            *state_label;
+  AdwActionRow        *bypass_row;
+  GtkSwitch           *bypass_switch;
   AdwActionRow        *message_row;
 
   /* pb_inspector_show_failure() waiting for its field to be laid out. */
@@ -95,6 +97,7 @@ enum {
 enum {
   RENAME_REQUESTED,
   PARAM_REQUESTED,
+  BYPASS_REQUESTED,
   N_SIGNALS
 };
 
@@ -879,6 +882,33 @@ rebuild_fields (PbInspector *self)
     }
 }
 
+static void bypass_toggled_cb (PbInspector *self);
+
+/* The switch says what the node is: changing it here asks, and only
+ * the node's own change moves it for good. */
+static void
+update_bypass (PbInspector *self)
+{
+  gboolean can = self->node != NULL && pb_kind_can_bypass (pb_node_get_kind (self->node));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->bypass_row), can);
+  g_signal_handlers_block_by_func (self->bypass_switch, bypass_toggled_cb, self);
+  gtk_switch_set_active (self->bypass_switch, can && pb_node_get_bypassed (self->node));
+  g_signal_handlers_unblock_by_func (self->bypass_switch, bypass_toggled_cb, self);
+}
+
+static void
+bypass_toggled_cb (PbInspector *self)
+{
+  gboolean wanted = gtk_switch_get_active (self->bypass_switch);
+
+  if (self->node == NULL)
+    return;
+  g_signal_emit (self, signals[BYPASS_REQUESTED], 0, self->node, wanted);
+  /* Refused, or done: the switch shows what the node is now. */
+  update_bypass (self);
+}
+
 static void
 show_node (PbInspector *self)
 {
@@ -906,6 +936,7 @@ show_node (PbInspector *self)
     }
   update_status (self);
   update_diagnostics (self);
+  update_bypass (self);
 
   gtk_stack_set_visible_child_name (self->stack, "node");
 }
@@ -1208,12 +1239,30 @@ pb_inspector_class_init (PbInspectorClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, PB_TYPE_NODE, G_TYPE_STRING, G_TYPE_STRING);
 
+  /**
+   * PbInspector::bypass-requested:
+   * @node: the node shown when the user flipped the switch
+   * @bypass: whether they asked to bypass it or to run it again
+   *
+   * Answer with pb_document_set_bypass(), and with
+   * pb_inspector_show_error() for the %NULL key if it refuses.
+   */
+  signals[BYPASS_REQUESTED] =
+    g_signal_new ("bypass-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, PB_TYPE_NODE, G_TYPE_BOOLEAN);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/pushback/Pushback/ui/pb-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, PbInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, page);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, name_row);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, name_error_row);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, PbInspector, bypass_row);
+  gtk_widget_class_bind_template_child (widget_class, PbInspector, bypass_switch);
+  gtk_widget_class_bind_template_callback (widget_class, bypass_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, status_row);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, state_label);
   gtk_widget_class_bind_template_child (widget_class, PbInspector, message_row);
@@ -1252,6 +1301,8 @@ pb_inspector_init (PbInspector *self)
                                  G_CALLBACK (node_status_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->node_signals, "live-changed",
                                  G_CALLBACK (update_state_label), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->node_signals, "notify::bypassed",
+                                 G_CALLBACK (update_bypass), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);

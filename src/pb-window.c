@@ -349,6 +349,20 @@ on_param_requested (PbInspector *inspector,
 }
 
 static void
+on_bypass_requested (PbInspector *inspector,
+                     PbNode      *node,
+                     gboolean     bypass,
+                     PbWindow    *self)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (nodes, node);
+  if (!pb_document_set_bypass (self->document, nodes, bypass, &error))
+    pb_inspector_show_error (inspector, NULL, error);
+}
+
+static void
 on_selected_node_changed (PbWindow *self)
 {
   PbNode *node = pb_canvas_get_selected_node (self->canvas);
@@ -638,6 +652,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_kind_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_rename_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_param_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_bypass_requested);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, empty_page);

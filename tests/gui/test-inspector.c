@@ -49,6 +49,26 @@ answer (Fixture    *fixture,
     pb_node_set_param (node, key, value[0] != '\0' ? value : NULL);
 }
 
+/* A bypass request: recorded as "bypass=1" or "bypass=0", and applied
+ * unless the fixture refuses. */
+static void
+bypass_requested_cb (PbInspector *inspector,
+                     PbNode      *node,
+                     gboolean     bypass,
+                     Fixture     *fixture)
+{
+  g_assert_true (node == fixture->node);
+  g_ptr_array_add (fixture->requests, g_strdup_printf ("bypass=%d", bypass));
+  if (fixture->refusal != NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, fixture->refusal);
+
+      pb_inspector_show_error (fixture->inspector, NULL, error);
+    }
+  else
+    pb_node_set_bypassed (node, bypass);
+}
+
 static void
 rename_requested_cb (PbInspector *inspector,
                      PbNode      *node,
@@ -78,6 +98,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->requests = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (fixture->inspector, "rename-requested", G_CALLBACK (rename_requested_cb), fixture);
   g_signal_connect (fixture->inspector, "param-requested", G_CALLBACK (param_requested_cb), fixture);
+  g_signal_connect (fixture->inspector, "bypass-requested", G_CALLBACK (bypass_requested_cb), fixture);
 
   if (kind != NULL)
     {
@@ -456,6 +477,46 @@ test_inspector_switch_node (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (gui_test_find (GTK_WIDGET (fixture->inspector), ADW_TYPE_STATUS_PAGE)));
 }
 
+/* The Bypass switch: shown for kinds that can be bypassed, it asks, and
+ * it shows what the node is, even when the request is refused. */
+static void
+test_inspector_bypass (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkSwitch *flip = GTK_SWITCH (gui_test_find (GTK_WIDGET (fixture->inspector), GTK_TYPE_SWITCH));
+  g_autoptr(PbNode) sum = pb_node_new (pb_addr_make (1, 2, 0), pb_kind_find ("sum"));
+
+  g_assert_nonnull (flip);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (flip)));
+  g_assert_false (gtk_switch_get_active (flip));
+
+  gtk_switch_set_active (flip, TRUE);
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->requests, 0), ==, "bypass=1");
+  g_assert_true (pb_node_get_bypassed (fixture->node));
+  g_assert_true (gtk_switch_get_active (flip));
+
+  /* The node changed elsewhere (an undo): the switch follows, asking
+   * nothing. */
+  pb_node_set_bypassed (fixture->node, FALSE);
+  g_assert_false (gtk_switch_get_active (flip));
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+
+  /* Refused: the switch goes back. */
+  fixture->refusal = "cannot be bypassed";
+  gtk_switch_set_active (flip, TRUE);
+  g_assert_cmpuint (fixture->requests->len, ==, 2);
+  g_assert_false (gtk_switch_get_active (flip));
+  g_assert_false (pb_node_get_bypassed (fixture->node));
+  fixture->refusal = NULL;
+
+  /* A sum gives a number of what it takes: no switch. */
+  pb_inspector_set_node (fixture->inspector, sum);
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (flip)));
+  pb_inspector_set_node (fixture->inspector, fixture->node);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (flip)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -492,6 +553,8 @@ main (int   argc,
               fixture_set_up, test_inspector_compile_error_code, fixture_tear_down);
   g_test_add ("/pushback/inspector/switch-node", Fixture, "map",
               fixture_set_up, test_inspector_switch_node, fixture_tear_down);
+  g_test_add ("/pushback/inspector/bypass", Fixture, "map",
+              fixture_set_up, test_inspector_bypass, fixture_tear_down);
 
   return g_test_run ();
 }
