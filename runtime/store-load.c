@@ -401,6 +401,7 @@ pb_store_load (pb_store      *s,
   sqlite3 *db;
   pb_graph *g;
   pb_store_layout *layout = NULL;
+  stored_frames frames = { 0 };
   char *title = NULL;
   pb_store_view view = { 0 };
   int rc;
@@ -427,6 +428,8 @@ pb_store_load (pb_store      *s,
         rc = load_params (s, db, g, err);
       if (rc == PB_OK)
         rc = load_links (s, db, g, err);
+      if (rc == PB_OK)
+        rc = pb_store__read_frames (s, db, g, &frames, err);
       sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
     }
   if (rc != PB_OK)
@@ -439,14 +442,18 @@ pb_store_load (pb_store      *s,
 
   free (s->layout);
   free (s->title);
+  pb_store__frames_clear (&s->frames);
   s->layout = layout;
   s->title = title;
+  s->frames = frames;
   if (doc != NULL)
     {
       doc->title = title;
       doc->view = view;
       doc->layout = layout;
       doc->n_layout = pb_graph_n_processes (g);
+      doc->frames = frames.frames;
+      doc->n_frames = frames.n;
     }
   *graph = g;
   return PB_OK;

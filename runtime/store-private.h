@@ -57,6 +57,16 @@ typedef struct
   string_list  strings;
 } listing;
 
+/* Frames read from a document, or checked for saving: @members holds
+ * every frame's members, frame after frame. */
+typedef struct
+{
+  pb_store_frame *frames;
+  size_t          n;
+  pb_addr        *members;
+  string_list     strings;
+} stored_frames;
+
 struct pb_store
 {
   char                  *path;
@@ -75,6 +85,7 @@ struct pb_store
   /* What pb_store_load() returned. */
   pb_store_layout       *layout;
   char                  *title;
+  stored_frames          frames;
   /* What pb_store_get_info() returned. */
   char                  *info_title;
   char                  *info_app_version;
@@ -220,3 +231,28 @@ int         pb_store__begin_write       (pb_store *s,
 int         pb_store__end_write         (pb_store *s,
                                          int       rc,
                                          pb_error *err);
+
+/*
+ * Frames (store-frames.c). pb_store__check_frames() checks @doc's frames
+ * against @g before a save, copying their members into @checked;
+ * pb_store__write_frames() writes them within the save's transaction;
+ * pb_store__read_frames() reads the saved ones through @db, checking them
+ * against @g, or as they lie within a save when @g is NULL (see there).
+ * Each fills @err and returns a
+ * pb_result; pb_store__frames_clear() frees what they filled.
+ */
+int         pb_store__check_frames      (const pb_store      *s,
+                                         const pb_graph      *g,
+                                         const pb_store_doc  *doc,
+                                         stored_frames       *checked,
+                                         pb_error            *err);
+int         pb_store__write_frames      (pb_store            *s,
+                                         const pb_store_doc  *doc,
+                                         const stored_frames *checked,
+                                         pb_error            *err);
+int         pb_store__read_frames       (const pb_store      *s,
+                                         sqlite3             *db,
+                                         const pb_graph      *g,
+                                         stored_frames       *frames,
+                                         pb_error            *err);
+void        pb_store__frames_clear      (stored_frames       *frames);

@@ -741,6 +741,7 @@ pb_store_save (pb_store           *s,
 {
   save_rows rows = { 0 };
   pb_store_layout *layout = NULL;
+  stored_frames frames = { 0 };
   int rc;
 
   if (s == NULL || g == NULL
@@ -759,6 +760,8 @@ pb_store_save (pb_store           *s,
 
   rc = collect_rows (s, g, doc, &layout, &rows, err);
   if (rc == PB_OK)
+    rc = pb_store__check_frames (s, g, doc, &frames, err);
+  if (rc == PB_OK)
     rc = pb_store__begin_write (s, err);
   if (rc == PB_OK)
     {
@@ -768,9 +771,12 @@ pb_store_save (pb_store           *s,
       if (rc == PB_OK)
         rc = sync_links (s, &rows, err);
       if (rc == PB_OK)
+        rc = pb_store__write_frames (s, doc, &frames, err);
+      if (rc == PB_OK)
         rc = write_document (s, doc, err);
       rc = pb_store__end_write (s, rc, err);
     }
+  pb_store__frames_clear (&frames);
   save_rows_clear (&rows);
   free (layout);
   return rc;

@@ -102,9 +102,34 @@ static const char schema_v2[] =
   "ALTER TABLE processes ADD COLUMN\n"
   "  bypassed INTEGER NOT NULL DEFAULT 0 CHECK (bypassed IN (0, 1));\n";
 
+/* Version 3: frames around processes (pb_store_frame). A process lies in
+ * one frame at most, so it is the key of frame_members; a frame holds at
+ * least one process, which the loader checks. The colours are the accent
+ * colours of GNOME, by name, so the editor can draw each to suit light
+ * and dark styles. */
+static const char schema_v3[] =
+  "CREATE TABLE frames (\n"
+  "  id        INTEGER PRIMARY KEY,\n"
+  "  title     TEXT NOT NULL CHECK (title <> ''),\n"
+  "  color     TEXT NOT NULL\n"
+  "            CHECK (color = 'blue' OR color = 'teal' OR color = 'green'\n"
+  "                   OR color = 'yellow' OR color = 'orange' OR color = 'red'\n"
+  "                   OR color = 'pink' OR color = 'purple' OR color = 'slate'),\n"
+  "  note      TEXT NOT NULL DEFAULT '',\n"
+  "  collapsed INTEGER NOT NULL DEFAULT 0 CHECK (collapsed IN (0, 1))\n"
+  ") STRICT;\n"
+  "CREATE TABLE frame_members (\n"
+  "  host  INTEGER NOT NULL,\n"
+  "  id    INTEGER NOT NULL,\n"
+  "  frame INTEGER NOT NULL REFERENCES frames (id) ON DELETE CASCADE,\n"
+  "  PRIMARY KEY (host, id),\n"
+  "  FOREIGN KEY (host, id) REFERENCES processes (host, id) ON DELETE CASCADE\n"
+  ") STRICT, WITHOUT ROWID;\n";
+
 static const char *const steps_current[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 const pb_store_schema pb_store_schema_current = {

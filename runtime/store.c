@@ -502,6 +502,7 @@ pb_store_close (pb_store *s)
   sqlite3_close (s->db);
   free (s->layout);
   free (s->title);
+  pb_store__frames_clear (&s->frames);
   free (s->info_title);
   free (s->info_app_version);
   pb_store__listing_clear (&s->runs);

@@ -308,6 +308,36 @@ describe_layout (GString               *s,
                             layout[i].collapsed ? "collapsed" : "open");
 }
 
+static int
+compare_addr (gconstpointer a,
+              gconstpointer b)
+{
+  pb_addr x = *(const pb_addr *) a, y = *(const pb_addr *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The frames, each with its members in ascending order, as a load gives
+ * them. */
+static void
+describe_frames (GString              *s,
+                 const pb_store_frame *frames,
+                 size_t                n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      g_autofree pb_addr *members = g_memdup2 (frames[i].members,
+                                               frames[i].n_members * sizeof (pb_addr));
+
+      qsort (members, frames[i].n_members, sizeof (pb_addr), compare_addr);
+      g_string_append_printf (s, "frame %s %s %s [%s]:", frames[i].title, frames[i].color,
+                              frames[i].collapsed ? "collapsed" : "open", frames[i].note);
+      for (size_t k = 0; k < frames[i].n_members; k++)
+        g_string_append_printf (s, " %016" G_GINT64_MODIFIER "x", members[k]);
+      g_string_append_c (s, '\n');
+    }
+}
+
 /* A graph with its document: what the editor saves. */
 typedef struct
 {
@@ -325,6 +355,7 @@ document_init (document   *d,
   d->graph = g;
   d->layout = g_array_new (FALSE, TRUE, sizeof (pb_store_layout));
   d->title = g_strdup (title);
+  d->doc = (pb_store_doc) { 0 };
   d->doc.title = d->title;
   d->doc.view = (pb_store_view) { 1.0, 0.0, 0.0 };
 }
@@ -355,6 +386,7 @@ describe_document (document *d)
 
   describe_graph (s, d->graph);
   describe_layout (s, (pb_store_layout *) layout->data, layout->len);
+  describe_frames (s, d->doc.frames, d->doc.n_frames);
   g_string_append_printf (s, "title %s\nview %.17g %.17g %.17g\n", d->title,
                           d->doc.view.zoom, d->doc.view.scroll_x + 0.0,
                           d->doc.view.scroll_y + 0.0);
@@ -370,6 +402,7 @@ describe_loaded (const pb_graph     *g,
   describe_graph (s, g);
   g_assert_cmpuint (doc->n_layout, ==, pb_graph_n_processes (g));
   describe_layout (s, doc->layout, doc->n_layout);
+  describe_frames (s, doc->frames, doc->n_frames);
   g_string_append_printf (s, "title %s\nview %.17g %.17g %.17g\n", doc->title,
                           doc->view.zoom, doc->view.scroll_x, doc->view.scroll_y);
   return g_string_free (s, FALSE);
@@ -469,6 +502,29 @@ sample_document (document *d)
   add_layout (d, far, false, 0, 0, 80, 0, true);
   add_layout (d, low, true, DBL_MAX, -DBL_MAX, 0, DBL_MAX, false);
   d->doc.view = (pb_store_view) { 1.5, -250.25, 1e6 };
+}
+
+/* The sample with two frames, as a document of the current schema holds
+ * it: one around three processes on two hosts, given out of order, with a
+ * note of two lines; one collapsed around a single process. */
+static const pb_addr sample_frame_members[] = {
+  (pb_addr) 0x80000 << PB_HOST_SHIFT | (pb_addr) 7 << PB_PROCESS_SHIFT,
+  (pb_addr) 1 << PB_PROCESS_SHIFT,
+  (pb_addr) 2 << PB_PROCESS_SHIFT,
+  (pb_addr) 5 << PB_PROCESS_SHIFT,
+};
+
+static const pb_store_frame sample_frames[] = {
+  { "Input — «ü»", "teal", "reads numbers\nand doubles them", false, sample_frame_members, 3 },
+  { "Totals", "orange", "", true, sample_frame_members + 3, 1 },
+};
+
+static void
+framed_sample_document (document *d)
+{
+  sample_document (d);
+  d->doc.frames = sample_frames;
+  d->doc.n_frames = G_N_ELEMENTS (sample_frames);
 }
 
 /* Addresses as constants: host << 44 | id << 16. */
@@ -1634,6 +1690,19 @@ test_data_files (void)
           assert_sample_runs (store);
           document_clear (&sample);
         }
+      else if (strcmp (name, "v3.pushback") == 0)
+        {
+          document sample;
+          g_autofree char *want = NULL;
+          g_autofree char *got = describe_loaded (g, &doc);
+
+          framed_sample_document (&sample);
+          want = describe_document (&sample);
+          g_assert_cmpstr (got, ==, want);
+          g_assert_cmpuint (info.schema_version, ==, 3);
+          assert_sample_runs (store);
+          document_clear (&sample);
+        }
       pb_graph_free (g);
       pb_store_close (store);
       assert_unchanged (path, &snap);
@@ -1952,6 +2021,119 @@ test_bypass (void)
   remove_tree (dir);
 }
 
+/* Saving @d into @path is refused with a message holding @what, and
+ * leaves the file as it was. */
+static void
+assert_frames_refused (const char *path,
+                       document   *d,
+                       const char *what)
+{
+  snapshot snap = take_snapshot (path);
+  pb_store *store = NULL;
+  pb_error err = { 0 };
+
+  g_assert_cmpint (pb_store_open (path, PB_STORE_WRITE, &store, &err), ==, PB_OK);
+  assert_save_refused (store, d->graph, document_doc (d), what);
+  pb_store_close (store);
+  assert_unchanged (path, &snap);
+}
+
+/* Frames keep their titles, colours, notes, collapsed state and members
+ * through a save; a save without them removes them; what the editor
+ * could never write is refused on saving and on loading, by name. */
+static void
+test_frames (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "frames.pushback", NULL);
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  pb_addr members[3];
+  pb_store_frame frames[2];
+  document d;
+
+  framed_sample_document (&d);
+  want = describe_document (&d);
+  g_assert_nonnull (strstr (want, "frame Totals orange collapsed []: 0000000000050000"));
+  save_document (path, &d);
+  got = load_description (path);
+  g_assert_cmpstr (got, ==, want);
+
+  /* Fewer frames, one changed: written. */
+  memcpy (frames, sample_frames, sizeof frames);
+  frames[0].color = "purple";
+  frames[0].collapsed = true;
+  d.doc.frames = frames;
+  d.doc.n_frames = 1;
+  g_free (want);
+  want = describe_document (&d);
+  save_document (path, &d);
+  g_free (got);
+  got = load_description (path);
+  g_assert_cmpstr (got, ==, want);
+  g_assert_null (strstr (got, "Totals"));
+
+  /* What cannot be saved is refused, naming the frame or process. */
+  memcpy (members, sample_frame_members, sizeof members);
+  frames[0] = (pb_store_frame) { "Twice", "blue", "", false, members, 2 };
+  frames[1] = (pb_store_frame) { "Again", "blue", "", false, members + 1, 2 };
+  d.doc.n_frames = 2;
+  assert_frames_refused (path, &d, "lies in two frames");
+  frames[1] = (pb_store_frame) { "Mauve", "mauve", "", false, members + 2, 1 };
+  assert_frames_refused (path, &d, "frame 'Mauve': it has no colour of the palette");
+  frames[1] = (pb_store_frame) { "Two\nlines", "red", "", false, members + 2, 1 };
+  assert_frames_refused (path, &d, "frame 2: its title must be one line");
+  frames[1] = (pb_store_frame) { "", "red", "", false, members + 2, 1 };
+  assert_frames_refused (path, &d, "frame 2: its title must be one line");
+  frames[1] = (pb_store_frame) { "Empty", "red", "", false, members + 2, 0 };
+  assert_frames_refused (path, &d, "frame 'Empty': it holds no process");
+  frames[1] = (pb_store_frame) { "Bad note", "red", "\xff", false, members + 2, 1 };
+  assert_frames_refused (path, &d, "frame 'Bad note': its note is not UTF-8");
+  members[2] = ADDR (9, 9);
+  frames[1] = (pb_store_frame) { "Ghost", "red", "", false, members + 2, 1 };
+  assert_frames_refused (path, &d, "process 9:9 is not a process of the topology");
+  g_free (got);
+  got = load_description (path);
+  g_assert_cmpstr (got, ==, want);
+
+  /* A headless save keeps no layout, and so no frames. */
+  {
+    pb_store *store = NULL;
+    pb_error err = { 0 };
+
+    g_assert_cmpint (pb_store_open (path, PB_STORE_WRITE, &store, &err), ==, PB_OK);
+    g_assert_cmpint (pb_store_save (store, d.graph, NULL, &err), ==, PB_OK);
+    pb_store_close (store);
+    g_free (got);
+    got = load_description (path);
+    g_assert_null (strstr (got, "frame "));
+  }
+
+  /* Rows no save writes are refused as the document loads. */
+  d.doc.frames = sample_frames;
+  d.doc.n_frames = G_N_ELEMENTS (sample_frames);
+  save_document (path, &d);
+  raw_exec (path, "PRAGMA ignore_check_constraints = ON; UPDATE frames SET color = 'mauve' "
+                  "WHERE id = 2");
+  assert_refused (path, PB_EFORMAT, "frame 'Totals' has an unknown colour 'mauve'");
+  g_assert_cmpint (g_remove (path), ==, 0);
+  save_document (path, &d);
+  raw_exec (path, "DELETE FROM frame_members WHERE frame = 2");
+  assert_refused (path, PB_EFORMAT, "frame 'Totals' holds no process");
+  g_assert_cmpint (g_remove (path), ==, 0);
+  save_document (path, &d);
+  raw_exec (path, "PRAGMA foreign_keys = OFF; UPDATE frame_members SET frame = 7 "
+                  "WHERE frame = 2");
+  assert_refused (path, PB_EFORMAT, "lies in frame 7, which does not exist");
+  g_assert_cmpint (g_remove (path), ==, 0);
+  save_document (path, &d);
+  raw_exec (path, "PRAGMA ignore_check_constraints = ON; UPDATE frames SET title = 'a' "
+                  "|| char (10) || 'b' WHERE id = 1");
+  assert_refused (path, PB_EFORMAT, "frame 1 has a title that is not one line of text");
+  document_clear (&d);
+  remove_tree (dir);
+}
+
 /* A document is anyone's text: code in it that would reach the
  * compiling machine through the preprocessor is refused as it loads,
  * naming the process and the line, and the file is left as it was. */
@@ -2194,7 +2376,7 @@ test_write_fixtures (void)
   g_autofree char *cut = fresh_seed ("cut-short.pushback");
   document d, blank;
 
-  sample_document (&d);
+  framed_sample_document (&d);
   if (!g_file_test (data, G_FILE_TEST_EXISTS))
     {
       save_document (data, &d);
@@ -2251,6 +2433,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Store/arguments", test_arguments);
   g_test_add_func ("/Pushback/Store/new-document", test_new_document);
   g_test_add_func ("/Pushback/Store/round-trip", test_round_trip);
+  g_test_add_func ("/Pushback/Store/frames", test_frames);
   g_test_add_func ("/Pushback/Store/round-trip-random", test_round_trip_random);
   g_test_add_func ("/Pushback/Store/save-keeps", test_save_keeps);
   g_test_add_func ("/Pushback/Store/save-edits", test_save_edits);

@@ -96,7 +96,7 @@ typedef struct pb_store pb_store;
 #define PB_STORE_APPLICATION_ID 0x50555348
 
 /** The schema version this library writes, and the newest it reads. */
-#define PB_STORE_SCHEMA_VERSION 2
+#define PB_STORE_SCHEMA_VERSION 3
 
 typedef enum
 {
@@ -146,11 +146,48 @@ typedef struct
 } pb_store_view;
 
 /**
+ * pb_store_frame:
+ * @title: its name: one line of UTF-8 text, not empty
+ * @color: the name of its colour, one of the accent colours GNOME offers:
+ *   "blue", "teal", "green", "yellow", "orange", "red", "pink", "purple"
+ *   or "slate" (pb_store_frame_color_valid())
+ * @note: what a person wrote about it, UTF-8; "" for none
+ * @collapsed: whether it is folded to one box showing its external sockets
+ * @members: (array length=n_members): the processes inside it (port bits
+ *   0), in any order; a process lies in one frame at most
+ * @n_members: the number of @members, at least 1
+ *
+ * A frame the editor draws around some processes, with a name, a colour
+ * and a note. It has no place of its own: it lies around its members and
+ * moves with them.
+ */
+typedef struct
+{
+  const char    *title;
+  const char    *color;
+  const char    *note;
+  bool           collapsed;
+  const pb_addr *members;
+  size_t         n_members;
+} pb_store_frame;
+
+/**
+ * pb_store_frame_color_valid:
+ * @color: (nullable): a colour's name
+ *
+ * Returns: whether @color is one a frame may have (see pb_store_frame).
+ * Thread safety: any thread.
+ */
+bool pb_store_frame_color_valid (const char *color);
+
+/**
  * pb_store_doc:
  * @title: the document's title, UTF-8; "" for none
  * @view: where the canvas was scrolled and zoomed
  * @layout: (array length=n_layout): the layout of some or all processes
  * @n_layout: the number of entries of @layout
+ * @frames: (array length=n_frames): the frames drawn around processes
+ * @n_frames: the number of entries of @frames
  *
  * What the editor keeps of a document beside its graph.
  */
@@ -160,6 +197,8 @@ typedef struct
   pb_store_view          view;
   const pb_store_layout *layout;
   size_t                 n_layout;
+  const pb_store_frame  *frames;
+  size_t                 n_frames;
 } pb_store_doc;
 
 /**
@@ -313,9 +352,11 @@ int pb_store_get_info (pb_store      *store,
  *   pb_graph_new()
  * @graph: (out) (transfer full): a new graph holding the document's
  *   topology, processes under their saved ids; NULL on failure
- * @doc: (out caller-allocates) (optional): the title, the view, and the
+ * @doc: (out caller-allocates) (optional): the title, the view, the
  *   layout of every process, in ascending address order (the order of
- *   pb_graph_list_processes()), owned by @store
+ *   pb_graph_list_processes()), and the frames, in the order they were
+ *   saved, each frame's members in ascending address order; all owned by
+ *   @store until its next pb_store_load() or pb_store_close()
  * @err: (nullable): filled on failure
  *
  * Reads the topology, in one read transaction, and checks every row:
@@ -343,7 +384,8 @@ int pb_store_load (pb_store      *store,
  * @graph: the topology to save; it replaces the saved one
  * @doc: (nullable): the title, view and layout to save; processes without
  *   an entry in its layout are saved unplaced. NULL keeps the saved title
- *   and view and saves every process unplaced, as a headless tool does.
+ *   and view and saves every process unplaced and no frames, as a
+ *   headless tool does.
  * @err: (nullable): filled on failure
  *
  * Saves @graph in one transaction, with the modification time and this
@@ -354,7 +396,9 @@ int pb_store_load (pb_store      *store,
  * from the catalogue, parameters it takes with values it accepts, and
  * links on ports its kind has. @doc's layout must name processes of
  * @graph, each once, with finite numbers and sizes not negative; its zoom
- * must be finite and greater than 0, its title valid UTF-8.
+ * must be finite and greater than 0, its title valid UTF-8. Its frames
+ * must each have a valid title and colour, a UTF-8 note and at least one
+ * member, every member a process of @graph in no other frame.
  *
  * Returns: PB_OK; PB_EINVAL if @store is read-only, or @graph or @doc
  *   cannot be saved (the message names the process and the problem);
