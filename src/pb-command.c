@@ -41,6 +41,8 @@ pb_op_clear (PbOp *op)
   g_free (op->new_value);
   g_free (op->name);
   g_strfreev (op->params);
+  g_clear_pointer (&op->old_state, g_variant_unref);
+  g_clear_pointer (&op->state, g_variant_unref);
   memset (op, 0, sizeof *op);
 }
 
@@ -64,6 +66,7 @@ pb_op_reverse (const PbOp *op,
     [PB_OP_SET_FLAGS] = PB_OP_SET_FLAGS,
     [PB_OP_MOVE] = PB_OP_MOVE,
     [PB_OP_SET_BYPASS] = PB_OP_SET_BYPASS,
+    [PB_OP_FRAME] = PB_OP_FRAME,
   };
 
   *reverse = (PbOp) {
@@ -84,6 +87,9 @@ pb_op_reverse (const PbOp *op,
     .flags = op->old_flags,
     .old_bypassed = op->bypassed,
     .bypassed = op->old_bypassed,
+    .frame = op->frame,
+    .old_state = op->state != NULL ? g_variant_ref (op->state) : NULL,
+    .state = op->old_state != NULL ? g_variant_ref (op->old_state) : NULL,
   };
 
   /* A link's flags belong to it, not to a change: joining again restores
@@ -147,8 +153,8 @@ pb_command_get_op (PbCommand *self,
 /**
  * pb_command_touches_graph:
  *
- * Returns: whether any op changes the topology, rather than only where
- *   nodes are drawn
+ * Returns: whether any op changes the topology, rather than only how it
+ *   is drawn: where nodes are, and the frames around them
  */
 gboolean
 pb_command_touches_graph (PbCommand *self)
@@ -156,8 +162,12 @@ pb_command_touches_graph (PbCommand *self)
   g_return_val_if_fail (PB_IS_COMMAND (self), FALSE);
 
   for (guint i = 0; i < self->ops->len; i++)
-    if (g_array_index (self->ops, PbOp, i).type != PB_OP_MOVE)
-      return TRUE;
+    {
+      PbOpType type = g_array_index (self->ops, PbOp, i).type;
+
+      if (type != PB_OP_MOVE && type != PB_OP_FRAME)
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -358,6 +368,33 @@ pb_command_move (PbCommand *self,
   op->old_y = old_y;
   op->x = x;
   op->y = y;
+}
+
+/**
+ * pb_command_frame:
+ * @frame: the frame's id in the document
+ * @old_state: (nullable): its state before (PB_FRAME_STATE_TYPE); NULL
+ *   when the op makes it
+ * @state: (nullable): its state after; NULL when the op removes it
+ *
+ * Adds an op that makes, changes or removes a frame. Floating references
+ * to the states are taken.
+ */
+void
+pb_command_frame (PbCommand *self,
+                  guint      frame,
+                  GVariant  *old_state,
+                  GVariant  *state)
+{
+  PbOp *op;
+
+  g_return_if_fail (PB_IS_COMMAND (self));
+  g_return_if_fail (old_state != NULL || state != NULL);
+
+  op = append (self, PB_OP_FRAME);
+  op->frame = frame;
+  op->old_state = old_state != NULL ? g_variant_ref_sink (old_state) : NULL;
+  op->state = state != NULL ? g_variant_ref_sink (state) : NULL;
 }
 
 static void

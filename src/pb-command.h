@@ -46,6 +46,7 @@ typedef enum
   PB_OP_SET_FLAGS,
   PB_OP_MOVE,
   PB_OP_SET_BYPASS,
+  PB_OP_FRAME,
 } PbOpType;
 
 typedef struct
@@ -67,6 +68,9 @@ typedef struct
   guint32    flags;
   gboolean   old_bypassed;
   gboolean   bypassed;
+  guint      frame;      /* FRAME: the frame's id in the document */
+  GVariant  *old_state;  /* FRAME: its state before and after, */
+  GVariant  *state;      /* PB_FRAME_STATE_TYPE; NULL where it is absent */
 } PbOp;
 
 void pb_op_clear   (PbOp       *op);
@@ -122,6 +126,10 @@ void        pb_command_set_flags      (PbCommand   *self,
                                        pb_addr      sink,
                                        guint32      old_flags,
                                        guint32      flags);
+void        pb_command_frame          (PbCommand   *self,
+                                       guint        frame,
+                                       GVariant    *old_state,
+                                       GVariant    *state);
 void        pb_command_move           (PbCommand   *self,
                                        pb_addr      process,
                                        double       old_x,

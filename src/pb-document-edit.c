@@ -171,6 +171,9 @@ apply_op (PbDocument *self,
       pb_link_set_flags (pb_document_find_link (self, op->a), op->flags);
       break;
 
+    case PB_OP_FRAME:
+      return _pb_document_apply_frame (self, op, err);
+
     case PB_OP_MOVE:
       {
         PbNode *node = pb_document_find_node (self, op->a);
@@ -288,6 +291,7 @@ pb_document_execute (PbDocument  *self,
   g_return_val_if_fail (PB_IS_DOCUMENT (self), FALSE);
   g_return_val_if_fail (PB_IS_COMMAND (command), FALSE);
 
+  _pb_document_complete_frames (self, command);
   if (!apply_command (self, command, FALSE, error))
     return FALSE;
   pb_undo_stack_push (self->undo_stack, command);

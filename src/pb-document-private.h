@@ -27,6 +27,9 @@ struct _PbDocument
   GListStore  *links;
   GHashTable  *node_by_addr;   /* pb_addr (process) -> PbNode */
   GHashTable  *link_by_port;   /* pb_addr (either end) -> PbLink */
+  GListStore  *frames;
+  GHashTable  *frame_of;       /* pb_addr (process) -> PbFrame */
+  guint        next_frame_id;
   PbUndoStack *undo_stack;
 
   guint        status_source;
@@ -46,6 +49,17 @@ struct _PbDocument
  * machines we build for hold one exactly. */
 G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (pb_addr));
 #define ADDR_KEY(a) ((gpointer) (guintptr) (a))
+
+/* In pb-document-frames.c. */
+int  _pb_document_apply_frame        (PbDocument         *self,
+                                      const PbOp         *op,
+                                      pb_error           *err);
+void _pb_document_complete_frames    (PbDocument         *self,
+                                      PbCommand          *command);
+void _pb_document_load_frames        (PbDocument         *self,
+                                      const pb_store_doc *doc);
+pb_store_frame *_pb_document_dup_store_frames (PbDocument *self,
+                                      size_t             *n_frames);
 
 /* In pb-document-probes.c. */
 void _pb_document_refresh_probes     (PbDocument        *self,

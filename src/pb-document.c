@@ -173,6 +173,8 @@ mirror_graph (PbDocument         *self,
     }
 
   _pb_document_refresh_port_types (self, graph);
+  if (doc != NULL)
+    _pb_document_load_frames (self, doc);
 }
 
 /**
@@ -340,6 +342,7 @@ write_to (PbDocument  *self,
 {
   g_autofree char *path = NULL;
   g_autofree pb_store_layout *layout = NULL;
+  g_autofree pb_store_frame *frames = NULL;
   pb_store *store = NULL;
   pb_store_doc doc = { 0 };
   pb_error err;
@@ -359,6 +362,8 @@ write_to (PbDocument  *self,
   doc.view.zoom = 1;
   doc.layout = layout;
   doc.n_layout = g_list_model_get_n_items (G_LIST_MODEL (self->nodes));
+  frames = _pb_document_dup_store_frames (self, &doc.n_frames);
+  doc.frames = frames;
 
   rc = pb_store_open (path, PB_STORE_WRITE, &store, &err);
   if (rc == PB_OK)
@@ -662,6 +667,14 @@ pb_document_dup_graph_text (PbDocument *self)
                             pb_document_find_link (self, links[i].a) != NULL ? "" : " (no link)");
   pb_runner_unlock_graph (self->runner);
 
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->frames)); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (G_LIST_MODEL (self->frames), i);
+      g_autofree char *state = g_variant_print (pb_frame_get_state (frame), FALSE);
+
+      g_string_append_printf (text, "frame %s\n", state);
+    }
+
   return g_string_free (text, FALSE);
 }
 
@@ -678,6 +691,8 @@ pb_document_dispose (GObject *object)
     g_list_store_remove_all (self->nodes);
   if (self->links != NULL)
     g_list_store_remove_all (self->links);
+  if (self->frames != NULL)
+    g_list_store_remove_all (self->frames);
   g_clear_object (&self->file);
 
   G_OBJECT_CLASS (pb_document_parent_class)->dispose (object);
@@ -693,6 +708,8 @@ pb_document_finalize (GObject *object)
   g_clear_object (&self->links);
   g_clear_pointer (&self->node_by_addr, g_hash_table_unref);
   g_clear_pointer (&self->link_by_port, g_hash_table_unref);
+  g_clear_object (&self->frames);
+  g_clear_pointer (&self->frame_of, g_hash_table_unref);
   g_clear_object (&self->undo_stack);
   g_clear_object (&self->runs);
 
@@ -786,6 +803,9 @@ pb_document_init (PbDocument *self)
 {
   self->nodes = g_list_store_new (PB_TYPE_NODE);
   self->links = g_list_store_new (PB_TYPE_LINK);
+  self->frames = g_list_store_new (PB_TYPE_FRAME);
+  self->frame_of = g_hash_table_new (NULL, NULL);
+  self->next_frame_id = 1;
   self->node_by_addr = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->link_by_port = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->undo_stack = pb_undo_stack_new ();

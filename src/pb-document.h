@@ -11,6 +11,7 @@
 #include <pushback/addr.h>
 
 #include "pb-command.h"
+#include "pb-frame.h"
 #include "pb-link.h"
 #include "pb-node.h"
 #include "pb-types.h"
@@ -130,6 +131,25 @@ char        *pb_document_dup_chain_source (PbDocument  *self,
 gboolean     pb_document_sync             (PbDocument  *self,
                                            guint        timeout_ms);
 char        *pb_document_dup_graph_text   (PbDocument  *self);
+
+/* In pb-document-frames.c: frames around processes. */
+GListModel  *pb_document_get_frames       (PbDocument  *self);
+PbFrame     *pb_document_get_frame_of     (PbDocument  *self,
+                                           pb_addr      process);
+PbFrame     *pb_document_add_frame        (PbDocument  *self,
+                                           GPtrArray   *nodes,
+                                           const char  *title,
+                                           GError     **error);
+gboolean     pb_document_remove_frame     (PbDocument  *self,
+                                           PbFrame     *frame,
+                                           GError     **error);
+gboolean     pb_document_edit_frame       (PbDocument  *self,
+                                           PbFrame     *frame,
+                                           const char  *title,
+                                           const char  *color,
+                                           const char  *note,
+                                           int          collapsed,
+                                           GError     **error);
 
 /* In pb-document-probes.c: what crosses the links a person watches. */
 void         pb_document_watch_link       (PbDocument  *self,

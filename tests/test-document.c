@@ -190,6 +190,21 @@ dup_model_text (PbDocument *doc)
                               edge->a, edge->b, edge->flags);
     }
 
+  /* Frames, from what each says of itself. */
+  for (guint i = 0; i < g_list_model_get_n_items (pb_document_get_frames (doc)); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (pb_document_get_frames (doc), i);
+      gsize n;
+      const pb_addr *members = pb_frame_get_members (frame, &n);
+      g_autoptr(GVariant) state = g_variant_ref_sink (
+        pb_frame_state_new (pb_frame_get_title (frame), pb_frame_get_color (frame),
+                            pb_frame_get_note (frame), pb_frame_get_collapsed (frame),
+                            members, n));
+      g_autofree char *printed = g_variant_print (state, FALSE);
+
+      g_string_append_printf (text, "frame %s\n", printed);
+    }
+
   return g_string_free (text, FALSE);
 }
 
@@ -337,11 +352,45 @@ dup_state_text (PbDocument *doc)
   return g_strconcat (graph, "--\n", types, NULL);
 }
 
+/* Every frame holds nodes of the document, at least one, and each of
+ * them lies in that frame alone. */
+static void
+assert_frames_agree (PbDocument *doc)
+{
+  GListModel *frames = pb_document_get_frames (doc);
+  GListModel *nodes = pb_document_get_nodes (doc);
+  guint n_framed = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (frames, i);
+      gsize n;
+      const pb_addr *members = pb_frame_get_members (frame, &n);
+
+      g_assert_cmpuint (n, >, 0);
+      for (gsize k = 0; k < n; k++)
+        {
+          g_assert_nonnull (pb_document_find_node (doc, members[k]));
+          g_assert_true (pb_document_get_frame_of (doc, members[k]) == frame);
+        }
+      n_framed += n;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      n_framed -= pb_document_get_frame_of (doc, pb_node_get_address (node)) != NULL;
+    }
+  g_assert_cmpuint (n_framed, ==, 0);
+}
+
 static void
 assert_models_agree (PbDocument *doc)
 {
   g_autofree char *graph = pb_document_dup_graph_text (doc);
   g_autofree char *model = dup_model_text (doc);
+
+  assert_frames_agree (doc);
 
   g_assert_cmpstr (model, ==, graph);
   g_assert_null (strstr (graph, "(no node)"));
@@ -418,6 +467,7 @@ typedef struct
   guint        n_done;
   guint        n_refused;
   guint        n_links;   /* the most links the document had at once */
+  guint        n_frames;  /* the most frames, likewise */
 } Walk;
 
 static void
@@ -604,6 +654,7 @@ after_ask (Walk       *walk,
       g_assert_cmpuint (walk->changed, ==, changed_before);
     }
   walk->n_links = MAX (walk->n_links, g_list_model_get_n_items (pb_document_get_links (walk->doc)));
+  walk->n_frames = MAX (walk->n_frames, g_list_model_get_n_items (pb_document_get_frames (walk->doc)));
   assert_models_agree (walk->doc);
 }
 
@@ -874,6 +925,95 @@ walk_move (Walk *walk)
   return moved->len > 0;
 }
 
+static PbFrame *
+random_frame (Walk *walk)
+{
+  GListModel *frames = pb_document_get_frames (walk->doc);
+  guint n = g_list_model_get_n_items (frames);
+  g_autoptr(PbFrame) frame = NULL;
+
+  if (n == 0)
+    return NULL;
+  frame = g_list_model_get_item (frames, g_rand_int_range (walk->rand, 0, n));
+  return frame;
+}
+
+/* Frames: drawn around some nodes (taking them from the frames they were
+ * in), edited, some edits refused, and removed. */
+static gboolean
+walk_frame (Walk *walk)
+{
+  GListModel *nodes = pb_document_get_nodes (walk->doc);
+  PbFrame *frame = random_frame (walk);
+  const char * const *colors = pb_frame_colors ();
+  g_autoptr(GError) error = NULL;
+  int dice = g_rand_int_range (walk->rand, 0, 100);
+  gboolean done;
+
+  if (frame == NULL || dice < 40)
+    {
+      g_autoptr(GPtrArray) framed = g_ptr_array_new_with_free_func (g_object_unref);
+      PbFrame *made;
+
+      for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+        if (g_rand_int_range (walk->rand, 0, 100) < 30)
+          g_ptr_array_add (framed, g_list_model_get_item (nodes, i));
+      if (framed->len == 0)
+        return FALSE;
+      made = pb_document_add_frame (walk->doc, framed, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (made);
+      for (guint i = 0; i < framed->len; i++)
+        g_assert_true (pb_document_get_frame_of (walk->doc,
+                                                 pb_node_get_address (g_ptr_array_index (framed, i)))
+                       == made);
+      return TRUE;
+    }
+  if (dice < 50)
+    {
+      done = pb_document_edit_frame (walk->doc, frame, g_rand_boolean (walk->rand) ? " " : "a\nb",
+                                     NULL, NULL, -1, &error);
+      g_assert_false (done);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      return FALSE;
+    }
+  if (dice < 80)
+    {
+      g_autofree char *title = g_strdup_printf ("frame %u", walk->n_names++);
+      g_autofree char *note = g_strdup_printf ("note\n%u", g_rand_int (walk->rand));
+      const char *color = colors[g_rand_int_range (walk->rand, 0, g_strv_length ((char **) colors))];
+      gboolean collapsed = !pb_frame_get_collapsed (frame);
+
+      switch (g_rand_int_range (walk->rand, 0, 4))
+        {
+        case 0:
+          done = pb_document_edit_frame (walk->doc, frame, title, NULL, NULL, -1, &error);
+          g_assert_cmpstr (pb_frame_get_title (frame), ==, title);
+          break;
+        case 1:
+          done = pb_document_edit_frame (walk->doc, frame, NULL, color, NULL, -1, &error);
+          g_assert_cmpstr (pb_frame_get_color (frame), ==, color);
+          break;
+        case 2:
+          done = pb_document_edit_frame (walk->doc, frame, NULL, NULL, note, -1, &error);
+          g_assert_cmpstr (pb_frame_get_note (frame), ==, note);
+          break;
+        default:
+          done = pb_document_edit_frame (walk->doc, frame, NULL, NULL, NULL, collapsed, &error);
+          g_assert_cmpint (pb_frame_get_collapsed (frame), ==, collapsed);
+          break;
+        }
+      /* A colour it has already makes no step, which after_ask() sees. */
+      g_assert_no_error (error);
+      g_assert_true (done);
+      return done;
+    }
+  done = pb_document_remove_frame (walk->doc, frame, &error);
+  g_assert_no_error (error);
+  g_assert_true (done);
+  return TRUE;
+}
+
 static void
 walk_undo (Walk *walk)
 {
@@ -927,9 +1067,11 @@ walk_step (Walk *walk)
     done = walk_rename (walk);
   else if (dice < 80)
     done = walk_set_link_flags (walk);
-  else if (dice < 88)
+  else if (dice < 86)
     done = walk_move (walk);
-  else if (dice < 95)
+  else if (dice < 92)
+    done = walk_frame (walk);
+  else if (dice < 96)
     {
       if (walk->position > 0)
         walk_undo (walk);
@@ -975,10 +1117,11 @@ random_undo_redo (guint32  seed,
   for (guint i = 0; i < 400; i++)
     walk_step (&walk);
 
-  g_test_message ("%u steps done, %u refused, %u links at most",
-                  walk.n_done, walk.n_refused, walk.n_links);
+  g_test_message ("%u steps done, %u refused, %u links and %u frames at most",
+                  walk.n_done, walk.n_refused, walk.n_links, walk.n_frames);
   g_assert_cmpuint (walk.n_refused, >, 20);
   g_assert_cmpuint (walk.n_links, >, 3);
+  g_assert_cmpuint (walk.n_frames, >, 1);
 
   /* Steps the walk undid last can still be redone: redoing everything
    * goes up to the last of them. */
