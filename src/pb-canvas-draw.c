@@ -236,6 +236,7 @@ _pb_canvas_snapshot (GtkWidget   *widget,
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dx, dy));
   gtk_snapshot_scale (snapshot, scale, scale);
+  _pb_canvas_snapshot_frames (self, snapshot, &view);
   if (self->document != NULL && self->wires == NULL)
     {
       GtkSnapshot *wires = gtk_snapshot_new ();

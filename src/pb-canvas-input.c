@@ -239,9 +239,10 @@ on_drag_begin (GtkGestureDrag *gesture,
   gboolean extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
   PbSocket *socket;
   PbNodeView *view;
+  PbFrameView *frame;
   PbLink *link;
 
-  if (self->document == NULL || _pb_canvas_on_pin (self, x, y))
+  if (self->document == NULL || _pb_canvas_on_control (self, x, y))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
@@ -265,6 +266,14 @@ on_drag_begin (GtkGestureDrag *gesture,
       else if (!pb_node_get_selected (node))
         pb_canvas_select_node (self, node, FALSE);
       gtk_widget_grab_focus (GTK_WIDGET (view));
+      self->mode = DRAG_MOVE;
+      begin_move (self);
+    }
+  else if ((frame = _pb_canvas_frame_at (self, x, y)) != NULL)
+    {
+      /* A frame's header, or its collapsed box, takes its nodes along. */
+      _pb_canvas_select_frame (self, pb_frame_view_get_frame (frame), extend);
+      gtk_widget_grab_focus (GTK_WIDGET (self));
       self->mode = DRAG_MOVE;
       begin_move (self);
     }
@@ -344,11 +353,15 @@ select_band (PbCanvas *self)
   for (guint i = 0; i < self->views->len; i++)
     {
       GtkWidget *view = g_ptr_array_index (self->views, i);
+      PbNode *node = pb_node_view_get_node (PB_NODE_VIEW (view));
       graphene_rect_t bounds;
 
-      if (gtk_widget_compute_bounds (view, GTK_WIDGET (self), &bounds)
-          && graphene_rect_intersection (&band, &bounds, NULL))
-        pb_node_set_selected (pb_node_view_get_node (PB_NODE_VIEW (view)), TRUE);
+      /* A node hidden in a collapsed frame is where the frame's box is. */
+      if (gtk_widget_get_child_visible (view)
+          ? gtk_widget_compute_bounds (view, GTK_WIDGET (self), &bounds)
+          : _pb_canvas_frame_bounds (self, node, &bounds))
+        if (graphene_rect_intersection (&band, &bounds, NULL))
+          pb_node_set_selected (node, TRUE);
     }
 }
 
@@ -482,6 +495,61 @@ on_pinch (GtkGestureZoom *gesture,
 /* Context menu of a link */
 
 static void
+popup_at (PbCanvas *self,
+          GMenu    *menu,
+          double    x,
+          double    y)
+{
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->link_menu));
+}
+
+/**
+ * _pb_canvas_popup_menu:
+ *
+ * Offers, at (@x, @y), what can be done with the selected nodes.
+ */
+void
+_pb_canvas_popup_menu (PbCanvas *self,
+                       double    x,
+                       double    y)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GPtrArray) selected = pb_canvas_get_selected_nodes (self);
+  g_autoptr(GMenu) first = g_menu_new ();
+  g_autoptr(GMenu) text = g_menu_new ();
+
+  if (selected->len == 1)
+    g_menu_append (first, _("Show Generated _C"), "win.show-source");
+  g_menu_append (first, _("_Delete"), "canvas.delete");
+  if (selected->len == 1)
+    g_menu_append (first, _("Delete and _Reconnect"), "canvas.delete-reconnect");
+  {
+    gboolean all = TRUE, any = FALSE;
+
+    for (guint i = 0; i < selected->len; i++)
+      {
+        PbNode *n = g_ptr_array_index (selected, i);
+
+        all &= pb_node_get_bypassed (n);
+        any |= pb_kind_can_bypass (pb_node_get_kind (n));
+      }
+    if (all)
+      g_menu_append (first, _("Run _Again"), "canvas.toggle-bypass");
+    else if (any)
+      g_menu_append (first, _("_Bypass"), "canvas.toggle-bypass");
+  }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
+  g_menu_append (text, _("Copy as _Pipeline"), "canvas.copy-pipeline");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (text));
+  _pb_canvas_append_arrange_menu (self, menu, selected->len);
+  _pb_canvas_append_frame_menu (self, menu, selected->len);
+  popup_at (self, menu, x, y);
+}
+
+static void
 on_secondary_pressed (GtkGestureClick *gesture,
                       int              n_press,
                       double           x,
@@ -490,51 +558,29 @@ on_secondary_pressed (GtkGestureClick *gesture,
 {
   g_autoptr(GMenu) menu = g_menu_new ();
   PbNodeView *view;
+  PbFrameView *frame;
   PbLink *link;
 
-  if (self->document == NULL || _pb_canvas_on_pin (self, x, y))
+  if (self->document == NULL || _pb_canvas_on_control (self, x, y))
     return;
 
   /* On a node: select it, unless it is part of the selection already,
-   * and offer what can be done with them. */
+   * and offer what can be done with them. On a frame's header, likewise
+   * with its nodes. */
   if ((view = _pb_canvas_view_at (self, x, y)) != NULL)
     {
       PbNode *node = pb_node_view_get_node (view);
-      g_autoptr(GPtrArray) selected = NULL;
-      g_autoptr(GMenu) first = g_menu_new ();
-      g_autoptr(GMenu) text = g_menu_new ();
 
       if (!pb_node_get_selected (node))
         pb_canvas_select_node (self, node, FALSE);
-      selected = pb_canvas_get_selected_nodes (self);
-      if (selected->len == 1)
-        g_menu_append (first, _("Show Generated _C"), "win.show-source");
-      g_menu_append (first, _("_Delete"), "canvas.delete");
-      if (selected->len == 1)
-        g_menu_append (first, _("Delete and _Reconnect"), "canvas.delete-reconnect");
-      {
-        gboolean all = TRUE, any = FALSE;
-
-        for (guint i = 0; i < selected->len; i++)
-          {
-            PbNode *n = g_ptr_array_index (selected, i);
-
-            all &= pb_node_get_bypassed (n);
-            any |= pb_kind_can_bypass (pb_node_get_kind (n));
-          }
-        if (all)
-          g_menu_append (first, _("Run _Again"), "canvas.toggle-bypass");
-        else if (any)
-          g_menu_append (first, _("_Bypass"), "canvas.toggle-bypass");
-      }
-      g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
-      g_menu_append (text, _("Copy as _Pipeline"), "canvas.copy-pipeline");
-      g_menu_append_section (menu, NULL, G_MENU_MODEL (text));
-      _pb_canvas_append_arrange_menu (self, menu, selected->len);
-      gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
-      gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
-                                   &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-      gtk_popover_popup (GTK_POPOVER (self->link_menu));
+      _pb_canvas_popup_menu (self, x, y);
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
+  if ((frame = _pb_canvas_frame_at (self, x, y)) != NULL)
+    {
+      _pb_canvas_select_frame (self, pb_frame_view_get_frame (frame), FALSE);
+      _pb_canvas_popup_menu (self, x, y);
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
       return;
     }
@@ -549,10 +595,7 @@ on_secondary_pressed (GtkGestureClick *gesture,
       g_menu_append (add, _("Add From Pipeline _Text…"), "canvas.add-pipeline");
       g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
       _pb_canvas_append_arrange_menu (self, menu, 0);
-      gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
-      gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
-                                   &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-      gtk_popover_popup (GTK_POPOVER (self->link_menu));
+      popup_at (self, menu, x, y);
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
       return;
     }
@@ -566,10 +609,7 @@ on_secondary_pressed (GtkGestureClick *gesture,
                  pb_canvas_get_probe (self, link) != NULL ? _("Unpin _Probe") : _("Pin _Probe"),
                  "canvas.toggle-probe");
   g_menu_append (menu, _("_Delete Link"), "canvas.delete-link");
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->link_menu), G_MENU_MODEL (menu));
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->link_menu));
+  popup_at (self, menu, x, y);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 

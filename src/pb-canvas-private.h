@@ -7,6 +7,7 @@
 #pragma once
 
 #include "pb-canvas.h"
+#include "pb-frame-view.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
 #include "pb-wire.h"
@@ -121,6 +122,13 @@ struct _PbCanvas
 
   /* Dropped nodes land on the grid's lines. */
   gboolean    snap_to_grid;
+
+  /* Frames (pb-canvas-frames.c): a PbFrameView per frame, in the order
+   * of the frames model, and each one's bounds in the allocation. */
+  GPtrArray  *frame_views;
+  GHashTable *frame_view_of;  /* PbFrame -> PbFrameView */
+  GArray     *frame_bounds;   /* graphene_rect_t per frame view */
+  GtkWidget  *frame_editor;
   int         viewport_width;   /* the size viewport-changed last saw */
   int         viewport_height;
 };
@@ -146,7 +154,7 @@ PbNodeView *_pb_canvas_view_at        (PbCanvas     *self,
 PbLink   *_pb_canvas_link_at          (PbCanvas     *self,
                                        double        x,
                                        double        y);
-gboolean  _pb_canvas_on_pin           (PbCanvas     *self,
+gboolean  _pb_canvas_on_control       (PbCanvas     *self,
                                        double        x,
                                        double        y);
 void      _pb_canvas_select_none      (PbCanvas     *self);
@@ -172,6 +180,9 @@ void      _pb_canvas_report_error     (PbCanvas     *self,
 void      _pb_canvas_add_controllers  (PbCanvas     *self);
 void      _pb_canvas_activate_failure (PbCanvas     *self,
                                        PbNode       *node);
+void      _pb_canvas_popup_menu       (PbCanvas     *self,
+                                       double        x,
+                                       double        y);
 
 /* In pb-canvas-tools.c: quick-add, insert, reconnect, relink. */
 void      _pb_canvas_quick_add        (PbCanvas     *self,
@@ -215,6 +226,34 @@ void      _pb_canvas_append_arrange_menu (PbCanvas  *self,
                                        GMenu        *menu,
                                        guint         n_selected);
 void      _pb_canvas_class_add_arrange (GtkWidgetClass *widget_class);
+
+/* In pb-canvas-frames.c: frames around nodes. */
+void      _pb_canvas_frames_attach    (PbCanvas     *self);
+void      _pb_canvas_frames_detach    (PbCanvas     *self);
+void      _pb_canvas_frames_update_members (PbCanvas *self);
+void      _pb_canvas_frames_update_selection (PbCanvas *self);
+void      _pb_canvas_allocate_frames  (PbCanvas     *self);
+void      _pb_canvas_snapshot_frames  (PbCanvas     *self,
+                                       GtkSnapshot  *snapshot,
+                                       const graphene_rect_t *view);
+PbSocket *_pb_canvas_frame_socket     (PbCanvas     *self,
+                                       pb_addr       port,
+                                       gboolean     *hidden);
+gboolean  _pb_canvas_frame_bounds     (PbCanvas     *self,
+                                       PbNode       *node,
+                                       graphene_rect_t *bounds);
+PbFrameView *_pb_canvas_frame_at      (PbCanvas     *self,
+                                       double        x,
+                                       double        y);
+void      _pb_canvas_select_frame     (PbCanvas     *self,
+                                       PbFrame      *frame,
+                                       gboolean      extend);
+void      _pb_canvas_append_frame_menu (PbCanvas    *self,
+                                       GMenu        *menu,
+                                       guint         n_selected);
+void      _pb_canvas_frames_present   (PbCanvas     *self);
+void      _pb_canvas_frames_dispose   (PbCanvas     *self);
+void      _pb_canvas_class_add_frames (GtkWidgetClass *widget_class);
 
 /* In pb-canvas-actions.c: the canvas.* actions and their keys. */
 void      _pb_canvas_delete_selection (GtkWidget    *widget,

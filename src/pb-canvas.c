@@ -266,7 +266,12 @@ _pb_canvas_find_socket (PbCanvas *self,
 {
   PbNode *node = pb_document_find_node (self->document, port);
   GtkWidget *view = node != NULL ? g_hash_table_lookup (self->view_of, node) : NULL;
+  gboolean hidden;
+  PbSocket *on_frame = _pb_canvas_frame_socket (self, port, &hidden);
 
+  /* A node hidden in a collapsed frame shows its ports there, if at all. */
+  if (hidden)
+    return on_frame;
   return view != NULL ? pb_node_view_find_socket (PB_NODE_VIEW (view), port) : NULL;
 }
 
@@ -356,21 +361,26 @@ _pb_canvas_link_at (PbCanvas *self,
   return best;
 }
 
-/* Whether (@x, @y) is on a pinned probe's card, which takes its own
- * clicks: the canvas leaves them alone. */
+/* Whether (@x, @y) is on a control that takes its own clicks: a pinned
+ * probe's card, or a button on a frame's header. The canvas leaves them
+ * alone. */
 gboolean
-_pb_canvas_on_pin (PbCanvas *self,
-                   double    x,
-                   double    y)
+_pb_canvas_on_control (PbCanvas *self,
+                       double    x,
+                       double    y)
 {
+  gboolean button = FALSE;
   GtkWidget *w;
 
   _pb_canvas_to_allocated (self, x, y, &x, &y);
   for (w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
        w != NULL && w != GTK_WIDGET (self);
        w = gtk_widget_get_parent (w))
-    if (gtk_widget_has_css_class (w, "probe-pin"))
-      return TRUE;
+    {
+      button |= GTK_IS_BUTTON (w);
+      if (gtk_widget_has_css_class (w, "probe-pin") || (button && PB_IS_FRAME_VIEW (w)))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -725,6 +735,8 @@ on_selection_changed (PbCanvas *self)
   g_autoptr(GPtrArray) selected = pb_canvas_get_selected_nodes (self);
   PbNode *node = selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL;
 
+  _pb_canvas_frames_update_selection (self);
+
   if (self->selected_node == node)
     return;
   g_set_object (&self->selected_node, node);
@@ -784,6 +796,8 @@ on_nodes_changed (GListModel *nodes,
       if (!pb_node_get_placed (node) && self->place_source == 0)
         self->place_source = g_idle_add (place_unplaced, self);
     }
+  if (added > 0)
+    _pb_canvas_frames_update_members (self);
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
@@ -823,6 +837,7 @@ disconnect_document (PbCanvas *self)
   g_signal_handlers_disconnect_by_data (pb_document_get_nodes (self->document), self);
   g_signal_handlers_disconnect_by_data (pb_document_get_links (self->document), self);
   g_signal_handlers_disconnect_by_data (self->document, self);
+  _pb_canvas_frames_detach (self);
   on_nodes_changed (pb_document_get_nodes (self->document), 0, self->views->len, 0, self);
   g_clear_object (&self->wire_from);
   g_clear_object (&self->menu_link);
@@ -865,6 +880,7 @@ pb_canvas_set_document (PbCanvas   *self,
       g_signal_connect (links, "items-changed", G_CALLBACK (on_links_changed), self);
       g_signal_connect_swapped (document, "changed", G_CALLBACK (_pb_canvas_redraw_wires), self);
       on_nodes_changed (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
+      _pb_canvas_frames_attach (self);
       /* A document opened in a window already shown is laid out at once,
        * so that its first frame shows it in place. */
       if (self->place_source != 0 && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
@@ -954,6 +970,7 @@ pb_canvas_size_allocate (GtkWidget *widget,
       g_array_index (self->bounds, graphene_rect_t, i) =
         GRAPHENE_RECT_INIT (x, y, w * self->zoom, h * self->zoom);
     }
+  _pb_canvas_allocate_frames (self);
   _pb_canvas_allocate_pins (self);
   /* Every socket may have moved. */
   g_clear_pointer (&self->wires, gsk_render_node_unref);
@@ -962,6 +979,7 @@ pb_canvas_size_allocate (GtkWidget *widget,
   gtk_popover_present (GTK_POPOVER (self->refusal));
   gtk_popover_present (GTK_POPOVER (self->link_menu));
   _pb_canvas_pipeline_allocate (self);
+  _pb_canvas_frames_present (self);
   self->allocate_us += g_get_monotonic_time () - start;
 }
 
@@ -1002,6 +1020,7 @@ pb_canvas_dispose (GObject *object)
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
   _pb_canvas_tools_dispose (self);
   _pb_canvas_pipeline_dispose (self);
+  _pb_canvas_frames_dispose (self);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->dispose (object);
 }
@@ -1018,6 +1037,9 @@ pb_canvas_finalize (GObject *object)
   g_array_unref (self->bounds);
   g_array_unref (self->midpoints);
   g_hash_table_unref (self->pins);
+  g_ptr_array_unref (self->frame_views);
+  g_hash_table_unref (self->frame_view_of);
+  g_array_unref (self->frame_bounds);
 
   G_OBJECT_CLASS (pb_canvas_parent_class)->finalize (object);
 }
@@ -1123,7 +1145,7 @@ pb_canvas_class_init (PbCanvasClass *klass)
   _pb_canvas_class_add_probes (widget_class);
   _pb_canvas_class_add_pipeline (widget_class);
   _pb_canvas_class_add_arrange (widget_class);
-
+  _pb_canvas_class_add_frames (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1140,6 +1162,9 @@ pb_canvas_init (PbCanvas *self)
   self->bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
   self->midpoints = g_array_new (FALSE, FALSE, sizeof (Midpoint));
   self->pins = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->frame_views = g_ptr_array_new ();
+  self->frame_view_of = g_hash_table_new (NULL, NULL);
+  self->frame_bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

@@ -80,4 +80,7 @@ void        pb_canvas_unpin_probe        (PbCanvas   *self,
 GtkWidget  *pb_canvas_get_probe          (PbCanvas   *self,
                                           PbLink     *link);
 
+void        pb_canvas_edit_frame         (PbCanvas    *self,
+                                          PbFrame     *frame);
+
 G_END_DECLS

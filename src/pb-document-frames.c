@@ -77,13 +77,16 @@ compare_ids (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Indexes, or unindexes, the members @state names as @frame's. */
 static void
 index_members (PbDocument *self,
                PbFrame    *frame,
+               GVariant   *state,
                gboolean    add)
 {
+  g_autoptr(GVariant) array = g_variant_get_child_value (state, 4);
   gsize n;
-  const pb_addr *members = pb_frame_get_members (frame, &n);
+  const pb_addr *members = g_variant_get_fixed_array (array, &n, sizeof (pb_addr));
 
   for (gsize i = 0; i < n; i++)
     if (add)
@@ -108,7 +111,7 @@ _pb_document_apply_frame (PbDocument *self,
       if (frame != NULL)
         return pb_error_set (err, PB_EEXIST, "frame %u exists", op->frame);
       made = pb_frame_new (op->frame, op->state);
-      index_members (self, made, TRUE);
+      index_members (self, made, op->state, TRUE);
       self->next_frame_id = MAX (self->next_frame_id, op->frame + 1);
       /* In the order they were first made, which undoing a removal
        * keeps, and saving and loading too. */
@@ -117,14 +120,15 @@ _pb_document_apply_frame (PbDocument *self,
     }
   if (frame == NULL)
     return pb_error_set (err, PB_ENOENT, "no frame %u", op->frame);
-  index_members (self, frame, FALSE);
+  /* The index first: views that hear of the change ask it. */
+  index_members (self, frame, pb_frame_get_state (frame), FALSE);
   if (op->state == NULL)
     {
       g_list_store_remove (self->frames, position);
       return PB_OK;
     }
+  index_members (self, frame, op->state, TRUE);
   pb_frame_set_state (frame, op->state);
-  index_members (self, frame, TRUE);
   return PB_OK;
 }
 
@@ -201,7 +205,7 @@ _pb_document_load_frames (PbDocument         *self,
                                                                    f->collapsed, f->members,
                                                                    f->n_members));
 
-      index_members (self, frame, TRUE);
+      index_members (self, frame, pb_frame_get_state (frame), TRUE);
       g_list_store_append (self->frames, frame);
     }
   self->next_frame_id = (guint) doc->n_frames + 1;
