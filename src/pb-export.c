@@ -40,6 +40,10 @@
 #define FOOT 10.0
 #define SOCKET_RADIUS 5.0
 #define PNG_SCALE 2.0
+/* An open frame on the canvas (pb-canvas-frames.c): its padding around
+ * its nodes, and its header's height above them. */
+#define FRAME_PADDING 16.0
+#define FRAME_HEADER 40.0
 
 typedef struct
 {
@@ -268,6 +272,85 @@ show_text (cairo_t     *cr,
   pango_font_description_free (description);
 }
 
+/* Where @frame is drawn: around its members' boxes, with its header
+ * above them, as the canvas draws an open frame. */
+static gboolean
+frame_rect (PbFrame *frame,
+            GArray  *boxes,
+            double  *x,
+            double  *y,
+            double  *w,
+            double  *h)
+{
+  double right = -G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+
+  *x = *y = G_MAXDOUBLE;
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      Box *box = &g_array_index (boxes, Box, i);
+
+      if (!pb_frame_has_member (frame, pb_node_get_address (box->node)))
+        continue;
+      *x = MIN (*x, box->x);
+      *y = MIN (*y, box->y);
+      right = MAX (right, box->x + box->width);
+      bottom = MAX (bottom, box->y + box->height);
+    }
+  if (right < *x)
+    return FALSE;
+  *x -= FRAME_PADDING;
+  *y -= FRAME_HEADER;
+  *w = right + FRAME_PADDING - *x;
+  *h = bottom + FRAME_PADDING - *y;
+  return TRUE;
+}
+
+/* Frames beneath everything: a wash of their colour, a header strip with
+ * the title and the note's first line. An export shows every process,
+ * so a collapsed frame is drawn open. */
+static void
+draw_frames (cairo_t     *cr,
+             PangoLayout *layout,
+             PbDocument  *document,
+             GArray      *boxes)
+{
+  GListModel *frames = pb_document_get_frames (document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (frames, i);
+      const char *note = pb_frame_get_note (frame);
+      g_autofree char *first_line = g_strndup (note, strcspn (note, "\n"));
+      GdkRGBA color;
+      double x, y, w, h;
+
+      if (!frame_rect (frame, boxes, &x, &y, &w, &h))
+        continue;
+      gdk_rgba_parse (&color, pb_frame_color_value (pb_frame_get_color (frame)));
+      rounded_rect (cr, x, y, w, h, 14);
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.10);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.45);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+      cairo_save (cr);
+      rounded_rect (cr, x, y, w, h, 14);
+      cairo_clip (cr);
+      cairo_rectangle (cr, x, y, w, FRAME_HEADER - 6);
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.22);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      set_color (cr, "rgba(0,0,0,0.8)");
+      show_text (cr, layout, "Sans Bold 10", pb_frame_get_title (frame), x + 12,
+                 y + (first_line[0] != '\0' ? 12 : 14), FALSE);
+      if (first_line[0] != '\0')
+        {
+          set_color (cr, "rgba(0,0,0,0.6)");
+          show_text (cr, layout, "Sans 8", first_line, x + 12, y + 26, FALSE);
+        }
+    }
+}
+
 static void
 draw (cairo_t    *cr,
       PbDocument *document,
@@ -281,6 +364,7 @@ draw (cairo_t    *cr,
   cairo_translate (cr, MARGIN - left, MARGIN - top);
   set_color (cr, "#fafafa");
   cairo_paint (cr);
+  draw_frames (cr, layout, document, boxes);
 
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (guint i = 0; i < g_list_model_get_n_items (links); i++)
@@ -355,9 +439,11 @@ draw (cairo_t    *cr,
 }
 
 /* Adds, before the closing tag of the SVG at @path, a layer of invisible
- * text: the name and kind of every process where its node is drawn. */
+ * text: the name and kind of every process where its node is drawn, and
+ * the title of every frame on its header. */
 static gboolean
 add_text_layer (const char  *path,
+                PbDocument  *document,
                 GArray      *boxes,
                 double       left,
                 double       top,
@@ -390,6 +476,20 @@ add_text_layer (const char  *path,
       g_ascii_formatd (y, sizeof y, "%.1f", box->y + 21 + MARGIN - top);
       g_string_append_printf (out, "<text x=\"%s\" y=\"%s\"><title>%s (%s)</title>%s</text>\n",
                               x, y, name, kind, name);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (pb_document_get_frames (document)); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (pb_document_get_frames (document), i);
+      g_autofree char *title = g_markup_escape_text (pb_frame_get_title (frame), -1);
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+      double fx, fy, fw, fh;
+
+      if (!frame_rect (frame, boxes, &fx, &fy, &fw, &fh))
+        continue;
+      g_ascii_formatd (x, sizeof x, "%.1f", fx + 12 + MARGIN - left);
+      g_ascii_formatd (y, sizeof y, "%.1f", fy + 18 + MARGIN - top);
+      g_string_append_printf (out, "<text x=\"%s\" y=\"%s\"><title>frame</title>%s</text>\n",
+                              x, y, title);
     }
   g_string_append (out, "</g>\n");
   g_string_append (out, end);
@@ -444,6 +544,18 @@ pb_export_document (PbDocument  *document,
       right = MAX (right, box->x + box->width + SOCKET_RADIUS);
       bottom = MAX (bottom, box->y + box->height + 2);
     }
+  for (guint i = 0; i < g_list_model_get_n_items (pb_document_get_frames (document)); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (pb_document_get_frames (document), i);
+      double x, y, w, h;
+
+      if (!frame_rect (frame, boxes, &x, &y, &w, &h))
+        continue;
+      left = MIN (left, x);
+      top = MIN (top, y);
+      right = MAX (right, x + w);
+      bottom = MAX (bottom, y + h);
+    }
   if (boxes->len == 0)
     left = top = right = bottom = 0;
   width = ceil (right - left + 2 * MARGIN);
@@ -473,7 +585,7 @@ pb_export_document (PbDocument  *document,
                    path, cairo_status_to_string (status));
       return FALSE;
     }
-  return !svg || add_text_layer (path, boxes, left, top, error);
+  return !svg || add_text_layer (path, document, boxes, left, top, error);
 }
 
 /**

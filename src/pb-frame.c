@@ -71,6 +71,25 @@ pb_frame_colors (void)
   return colors;
 }
 
+/* Each colour's name for people, and its value: GNOME's accent colour,
+ * which style.css uses too. */
+static const struct
+{
+  const char *name;
+  const char *label;
+  const char *value;
+} color_info[] = {
+  { "blue", N_("Blue"), "#3584e4" },
+  { "teal", N_("Teal"), "#2190a4" },
+  { "green", N_("Green"), "#3a944a" },
+  { "yellow", N_("Yellow"), "#c88800" },
+  { "orange", N_("Orange"), "#ed5b00" },
+  { "red", N_("Red"), "#e62d42" },
+  { "pink", N_("Pink"), "#d56199" },
+  { "purple", N_("Purple"), "#9141ac" },
+  { "slate", N_("Slate"), "#6f8396" },
+};
+
 /**
  * pb_frame_color_label:
  * @color: a colour's name from pb_frame_colors()
@@ -80,16 +99,26 @@ pb_frame_colors (void)
 const char *
 pb_frame_color_label (const char *color)
 {
-  static const struct { const char *name; const char *label; } labels[] = {
-    { "blue", N_("Blue") }, { "teal", N_("Teal") }, { "green", N_("Green") },
-    { "yellow", N_("Yellow") }, { "orange", N_("Orange") }, { "red", N_("Red") },
-    { "pink", N_("Pink") }, { "purple", N_("Purple") }, { "slate", N_("Slate") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (color, labels[i].name) == 0)
-      return _(labels[i].label);
+  for (guint i = 0; i < G_N_ELEMENTS (color_info); i++)
+    if (g_strcmp0 (color, color_info[i].name) == 0)
+      return _(color_info[i].label);
   return color;
+}
+
+/**
+ * pb_frame_color_value:
+ * @color: a colour's name from pb_frame_colors()
+ *
+ * Returns: (transfer none): the colour as "#rrggbb", for drawings made
+ *   without the style sheet
+ */
+const char *
+pb_frame_color_value (const char *color)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (color_info); i++)
+    if (g_strcmp0 (color, color_info[i].name) == 0)
+      return color_info[i].value;
+  return color_info[G_N_ELEMENTS (color_info) - 1].value;
 }
 
 static int

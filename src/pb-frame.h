@@ -42,5 +42,6 @@ GVariant      *pb_frame_state_new     (const char    *title,
 
 const char * const *pb_frame_colors   (void);
 const char    *pb_frame_color_label   (const char    *color);
+const char    *pb_frame_color_value   (const char    *color);
 
 G_END_DECLS

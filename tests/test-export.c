@@ -57,6 +57,20 @@ fixture_set_up (Fixture       *fixture,
 
       fixture->names[i] = g_strdup (pb_node_get_name (node));
     }
+  /* A frame around the first two, with a title to escape and a note. */
+  {
+    g_autoptr(GPtrArray) framed = g_ptr_array_new_with_free_func (g_object_unref);
+    PbFrame *frame;
+
+    g_ptr_array_add (framed, g_list_model_get_item (nodes, 0));
+    g_ptr_array_add (framed, g_list_model_get_item (nodes, 1));
+    frame = pb_document_add_frame (document, framed, "Input & <fan>", &error);
+    g_assert_no_error (error);
+    g_assert_true (pb_document_edit_frame (document, frame, NULL, "green", "Counts\nthen fans out",
+                                           -1, &error));
+    g_assert_no_error (error);
+    fixture->names[n] = g_strdup ("Input & <fan>");
+  }
 
   fixture->document = g_build_filename (fixture->dir, "graph.pushback", NULL);
   file = g_file_new_for_path (fixture->document);
@@ -195,11 +209,11 @@ svg_body (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (reader.svg_root);
 
-  /* Every process's name, as text, once. */
+  /* Every process's name, and the frame's title, as text, once. */
   lines = g_strsplit (reader.text->str, "\n", -1);
   for (guint i = 0; fixture->names[i] != NULL; i++)
     g_assert_true (g_strv_contains ((const char * const *) lines, fixture->names[i]));
-  g_assert_cmpuint (g_strv_length (lines), ==, 5 + 1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5 + 1 + 1);
   g_string_free (reader.text, TRUE);
 }
 
