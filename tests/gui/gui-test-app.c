@@ -71,6 +71,21 @@ gui_app_run (GuiApp        *fixture,
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture->app), 0, NULL), ==, 0);
 }
 
+/* Adds a node of @kind at (@x, @y), in canvas units, as one step. */
+PbNode *
+gui_app_add_node (GuiApp     *fixture,
+                  const char *kind,
+                  double      x,
+                  double      y)
+{
+  g_autoptr(GError) error = NULL;
+  PbNode *node = pb_document_add_node (fixture->document, kind, x, y, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
 /* @widget's controller of @type, for @button when it is a single-button
  * gesture. */
 GtkEventController *

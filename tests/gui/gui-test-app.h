@@ -36,6 +36,10 @@ void                gui_app_run           (GuiApp        *fixture,
 void                gui_app_tear_down     (GuiApp        *fixture,
                                            gconstpointer  body);
 
+PbNode             *gui_app_add_node      (GuiApp        *fixture,
+                                           const char    *kind,
+                                           double         x,
+                                           double         y);
 GtkEventController *gui_app_find_controller (GtkWidget   *widget,
                                            GType          type,
                                            guint          button);

@@ -30,44 +30,11 @@
 #include "pb-node-view.h"
 #include "pb-probe-view.h"
 #include "pb-socket.h"
+#include "gui-test-app.h"
 #include "gui-test-utils.h"
 #include "pb-window.h"
 
-typedef struct _Fixture Fixture;
-typedef void (*TestBody) (Fixture *fixture);
-
-struct _Fixture
-{
-  PbApplication *app;
-  TestBody       body;
-
-  PbWindow      *window;
-  PbCanvas      *canvas;
-  PbDocument    *document;
-};
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
-
-  /* A known window size, whatever a previous test saved. */
-  g_settings_set_int (settings, "window-width", 1270);
-  g_settings_set_int (settings, "window-height", 780);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-
-  fixture->app = pb_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  fixture->body = (TestBody) data;
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_assert_finalize_object (fixture->app);
-}
+typedef GuiApp Fixture;
 
 /* Waits until @widget has been through one more frame: laid out and
  * drawn with whatever changed before. */
@@ -87,38 +54,6 @@ wait_for_rest (GtkWidget *widget)
   while (g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   wait_for_frame (widget);
-}
-
-static void
-activated (GApplication *application,
-           Fixture      *fixture)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-
-  g_assert_true (PB_IS_WINDOW (window));
-  fixture->window = g_object_ref (PB_WINDOW (window));
-  fixture->canvas = pb_window_get_canvas (fixture->window);
-  fixture->document = pb_window_get_document (fixture->window);
-
-  gtk_window_present (window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  wait_for_frame (GTK_WIDGET (fixture->canvas));
-
-  fixture->body (fixture);
-
-  /* The test's edits are not worth a "Save Changes?" dialog. */
-  pb_undo_stack_set_clean (pb_document_get_undo_stack (pb_window_get_document (fixture->window)));
-  gtk_window_close (window);
-  g_assert_finalize_object (fixture->window);
-}
-
-static void
-run_test (Fixture       *fixture,
-          gconstpointer  data)
-{
-  g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activated), fixture);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fixture->app), 0, NULL), ==, 0);
 }
 
 /* Finding things on the canvas */
@@ -165,28 +100,6 @@ socket_address (PbSocket *socket)
   return pb_port_get_address (pb_socket_get_port (socket));
 }
 
-static GtkEventController *
-find_controller (GtkWidget *widget,
-                 GType      type,
-                 guint      button)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
-        continue;
-      if (GTK_IS_GESTURE_SINGLE (controller)
-          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) != button)
-        continue;
-      return controller;
-    }
-  g_error ("%s has no %s", G_OBJECT_TYPE_NAME (widget), g_type_name (type));
-  return NULL;
-}
-
 static GtkPopover *
 find_refusal (Fixture *fixture)
 {
@@ -215,20 +128,6 @@ hide_refusal (Fixture *fixture)
   gtk_popover_popdown (find_refusal (fixture));
 }
 
-static PbNode *
-add_node (Fixture    *fixture,
-          const char *kind,
-          double      x,
-          double      y)
-{
-  g_autoptr(GError) error = NULL;
-  PbNode *node = pb_document_add_node (fixture->document, kind, x, y, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
 static guint
 n_nodes (Fixture *fixture)
 {
@@ -253,30 +152,12 @@ activate (Fixture    *fixture,
 
 /* Input as the canvas's controllers receive it */
 
-/* A primary-button drag from (x0, y0) to (x1, y1), in the canvas's
- * coordinates, through one intermediate point as a hand would go. */
-static void
-drag (Fixture *fixture,
-      double   x0,
-      double   y0,
-      double   x1,
-      double   y1)
-{
-  GtkEventController *gesture = find_controller (GTK_WIDGET (fixture->canvas),
-                                                 GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
-
-  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
-  g_signal_emit_by_name (gesture, "drag-update", (x1 - x0) / 2, (y1 - y0) / 2);
-  g_signal_emit_by_name (gesture, "drag-update", x1 - x0, y1 - y0);
-  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
-}
-
 static void
 click (Fixture *fixture,
        double   x,
        double   y)
 {
-  drag (fixture, x, y, x, y);
+  gui_app_drag (fixture, x, y, x, y);
 }
 
 /* Drags a wire from one socket to another, as a person does. */
@@ -289,14 +170,14 @@ drag_wire (Fixture  *fixture,
 
   pb_socket_get_center (from, GTK_WIDGET (fixture->canvas), &x0, &y0);
   pb_socket_get_center (to, GTK_WIDGET (fixture->canvas), &x1, &y1);
-  drag (fixture, x0, y0, x1, y1);
+  gui_app_drag (fixture, x0, y0, x1, y1);
 }
 
 static gboolean
 press_key (Fixture *fixture,
            guint    keyval)
 {
-  GtkEventController *keys = find_controller (GTK_WIDGET (fixture->canvas),
+  GtkEventController *keys = gui_app_find_controller (GTK_WIDGET (fixture->canvas),
                                               GTK_TYPE_EVENT_CONTROLLER_KEY, 0);
   gboolean handled = FALSE;
 
@@ -335,8 +216,8 @@ grab_point (Fixture *fixture,
 static void
 add_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 80);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 80);
   g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
   graphene_rect_t bounds;
   int n_views = 0;
@@ -400,8 +281,8 @@ add_body (Fixture *fixture)
 static void
 connect_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *sum = add_node (fixture, "sum", 360, 200);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 360, 200);
   PbSocket *out;
   PbSocket *in;
   g_autoptr(PbLink) link = NULL;
@@ -443,7 +324,7 @@ connect_body (Fixture *fixture)
     double x, y;
 
     pb_socket_get_center (out, GTK_WIDGET (fixture->canvas), &x, &y);
-    drag (fixture, x, y, x + 150, y + 300);
+    gui_app_drag (fixture, x, y, x + 150, y + 300);
   }
   g_assert_cmpuint (n_links (fixture), ==, 0);
   g_assert_null (refusal_text (fixture));
@@ -473,14 +354,14 @@ assert_refused (Fixture    *fixture,
 static void
 refusals_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 20, 40);
-  PbNode *seq1 = add_node (fixture, "seq", 20, 200);
-  PbNode *clock = add_node (fixture, "clock", 20, 360);
-  PbNode *map0 = add_node (fixture, "map", 260, 40);
-  PbNode *map1 = add_node (fixture, "map", 500, 40);
-  PbNode *map2 = add_node (fixture, "map", 740, 40);
-  PbNode *c = add_node (fixture, "c", 260, 360);
-  PbNode *sum = add_node (fixture, "sum", 500, 200);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 20, 40);
+  PbNode *seq1 = gui_app_add_node (fixture, "seq", 20, 200);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 20, 360);
+  PbNode *map0 = gui_app_add_node (fixture, "map", 260, 40);
+  PbNode *map1 = gui_app_add_node (fixture, "map", 500, 40);
+  PbNode *map2 = gui_app_add_node (fixture, "map", 740, 40);
+  PbNode *c = gui_app_add_node (fixture, "c", 260, 360);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 500, 200);
   g_autofree char *seq_name = g_strdup (pb_node_get_name (seq));
   g_autofree char *map0_name = g_strdup (pb_node_get_name (map0));
   g_autofree char *message = NULL;
@@ -523,15 +404,15 @@ refusals_body (Fixture *fixture)
 static void
 highlight_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 20, 40);
-  PbNode *sum = add_node (fixture, "sum", 300, 40);
-  PbNode *clock = add_node (fixture, "clock", 20, 250);
-  PbNode *c = add_node (fixture, "c", 300, 250);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 20, 40);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 300, 40);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 20, 250);
+  PbNode *c = gui_app_add_node (fixture, "c", 300, 250);
   GtkEventController *gesture;
   double x, y;
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
-  gesture = find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
+  gesture = gui_app_find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
 
   /* While a wire is dragged from clock0's f64 output, the sockets it may
    * end on are candidates, the others are not. */
@@ -555,8 +436,8 @@ highlight_body (Fixture *fixture)
 static void
 move_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *sum = add_node (fixture, "sum", 400, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 400, 60);
   graphene_rect_t bounds;
   double x, y;
 
@@ -566,7 +447,7 @@ move_body (Fixture *fixture)
 
   /* Dragging a node by its header moves it, and only it. */
   grab_point (fixture, seq, &x, &y);
-  drag (fixture, x, y, x + 120, y + 200);
+  gui_app_drag (fixture, x, y, x + 120, y + 200);
   g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 160, 0.01);
   g_assert_cmpfloat_with_epsilon (pb_node_get_y (seq), 260, 0.01);
   g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 400, 0.01);
@@ -596,7 +477,7 @@ move_body (Fixture *fixture)
   pb_canvas_scroll_to (fixture->canvas, 350, 0);
   wait_for_rest (GTK_WIDGET (fixture->canvas));
   grab_point (fixture, sum, &x, &y);
-  drag (fixture, x, y, x + 100, y + 50);
+  gui_app_drag (fixture, x, y, x + 100, y + 50);
   g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 450, 0.01);
   g_assert_cmpfloat_with_epsilon (pb_node_get_y (sum), 85, 0.01);
   /* and its undo puts it back where it was, not twice as far. */
@@ -615,7 +496,7 @@ move_body (Fixture *fixture)
   pb_canvas_select_node (fixture->canvas, sum, TRUE);
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   grab_point (fixture, sum, &x, &y);
-  drag (fixture, x, y, x - 30, y + 10);
+  gui_app_drag (fixture, x, y, x - 30, y + 10);
   g_assert_cmpfloat_with_epsilon (pb_node_get_x (seq), 130, 0.01);
   g_assert_cmpfloat_with_epsilon (pb_node_get_y (seq), 270, 0.01);
   g_assert_cmpfloat_with_epsilon (pb_node_get_x (sum), 420, 0.01);
@@ -628,10 +509,10 @@ move_body (Fixture *fixture)
 static void
 select_delete_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
-  PbNode *clock = add_node (fixture, "clock", 40, 400);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 400);
   g_autoptr(GPtrArray) selected = NULL;
   graphene_rect_t a, b;
 
@@ -643,7 +524,7 @@ select_delete_body (Fixture *fixture)
   /* A rubber band from the background selects what it touches. */
   a = view_bounds (fixture, seq);
   b = view_bounds (fixture, map);
-  drag (fixture, a.origin.x - 20, a.origin.y - 20, b.origin.x + 10, b.origin.y + b.size.height + 10);
+  gui_app_drag (fixture, a.origin.x - 20, a.origin.y - 20, b.origin.x + 10, b.origin.y + b.size.height + 10);
   selected = pb_canvas_get_selected_nodes (fixture->canvas);
   g_assert_cmpuint (selected->len, ==, 2);
   g_assert_true (pb_node_get_selected (seq));
@@ -728,8 +609,8 @@ static void
 zoom_body (Fixture *fixture)
 {
   GtkWidget *canvas = GTK_WIDGET (fixture->canvas);
-  PbNode *far = add_node (fixture, "seq", 2400, 1800);
-  PbNode *near = add_node (fixture, "sum", 0, 0);
+  PbNode *far = gui_app_add_node (fixture, "seq", 2400, 1800);
+  PbNode *near = gui_app_add_node (fixture, "sum", 0, 0);
   graphene_rect_t bounds;
 
   wait_for_frame (canvas);
@@ -772,9 +653,9 @@ zoom_body (Fixture *fixture)
 static void
 keyboard_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *sum = add_node (fixture, "sum", 400, 60);
-  PbNode *clock = add_node (fixture, "clock", 40, 300);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 400, 60);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 300);
   PbSocket *out;
   PbSocket *in;
 
@@ -965,10 +846,10 @@ samples_on_line (const Image   *image,
 static void
 render_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *sum = add_node (fixture, "sum", 420, 60);
-  PbNode *clock = add_node (fixture, "clock", 40, 300);
-  PbNode *stats = add_node (fixture, "stats", 420, 300);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 420, 60);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 300);
+  PbNode *stats = gui_app_add_node (fixture, "stats", 420, 300);
   Image before = { 0 }, after = { 0 }, moved = { 0 };
   GdkRGBA blue, green;
   double ax0, ay0, ax1, ay1, bx0, by0, bx1, by1;
@@ -1114,7 +995,7 @@ move_pointer (Fixture *fixture,
               double   x,
               double   y)
 {
-  GtkEventController *motion = find_controller (GTK_WIDGET (fixture->canvas),
+  GtkEventController *motion = gui_app_find_controller (GTK_WIDGET (fixture->canvas),
                                                 GTK_TYPE_EVENT_CONTROLLER_MOTION, 0);
 
   g_signal_emit_by_name (motion, "motion", x, y);
@@ -1191,9 +1072,9 @@ assert_names_distinct (Fixture *fixture)
 static void
 copy_paste_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 100);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 100);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
   PbNode *originals[] = { seq, map, sum };
   g_autoptr(GPtrArray) pasted = NULL;
   g_autoptr(GPtrArray) selected = NULL;
@@ -1272,9 +1153,9 @@ copy_paste_body (Fixture *fixture)
 static void
 cut_paste_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
   g_autofree char *seq_name = NULL;
   g_autofree char *map_name = NULL;
   PbNode *new_seq, *new_map;
@@ -1330,8 +1211,8 @@ cut_paste_body (Fixture *fixture)
 static void
 duplicate_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 48, 72);
-  PbNode *map = add_node (fixture, "map", 288, 120);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 48, 72);
+  PbNode *map = gui_app_add_node (fixture, "map", 288, 120);
   PbNode *originals[] = { seq, map };
   g_autoptr(GPtrArray) copies = NULL;
   PbNode *new_seq, *new_map;
@@ -1431,7 +1312,7 @@ paste_foreign_body (Fixture *fixture)
   static const char bypassed_sink[] = "([('sum', 'a', @a{ss} {}, 0.0, 0.0, true)], @a(uquqt) [])";
   static const char older[] = "([('seq', 'a', @a{ss} {}, 0.0, 0.0)], @a(uquqt) [])";
   static const char empty[] = "(@a(ssa{ss}ddb) [], @a(uquqt) [])";
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   pb_canvas_select_node (fixture->canvas, seq, FALSE);
@@ -1479,9 +1360,9 @@ find_badge (GtkWidget *view)
 static void
 compile_error_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
   g_autoptr(GError) error = NULL;
   gpointer failed[] = { map, GINT_TO_POINTER (TRUE) };
   gpointer fixed[] = { map, GINT_TO_POINTER (FALSE) };
@@ -1601,9 +1482,9 @@ chart_has_values (Fixture  *fixture,
 static void
 scope_draws_body (Fixture *fixture)
 {
-  PbNode *clock = add_node (fixture, "clock", 40, 60);
-  PbNode *wave = add_node (fixture, "map", 300, 60);
-  PbNode *scope = add_node (fixture, "scope", 560, 60);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 60);
+  PbNode *wave = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *scope = gui_app_add_node (fixture, "scope", 560, 60);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
@@ -1655,8 +1536,8 @@ stats_text_has (Fixture  *fixture,
 static void
 stats_label_body (Fixture *fixture)
 {
-  PbNode *clock = add_node (fixture, "clock", 40, 60);
-  PbNode *stats = add_node (fixture, "stats", 300, 60);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 60);
+  PbNode *stats = gui_app_add_node (fixture, "stats", 300, 60);
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
   const char *now;
@@ -1699,9 +1580,9 @@ selected_is (Fixture  *fixture,
 static void
 c_badge_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *c = add_node (fixture, "c", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *c = gui_app_add_node (fixture, "c", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
   g_autoptr(GError) error = NULL;
   gpointer failed[] = { c, GINT_TO_POINTER (TRUE) };
   gpointer fixed[] = { c, GINT_TO_POINTER (FALSE) };
@@ -1784,11 +1665,11 @@ c_refused_calls_body (Fixture *fixture)
   const char *said[] = { "called exit(), which would end the whole application",
                          "called fork(), which would copy the whole application",
                          "called system(), which would run another program" };
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *c = add_node (fixture, "c", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
-  PbNode *other = add_node (fixture, "clock", 40, 300);
-  PbNode *count = add_node (fixture, "count", 300, 300);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *c = gui_app_add_node (fixture, "c", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
+  PbNode *other = gui_app_add_node (fixture, "clock", 40, 300);
+  PbNode *count = gui_app_add_node (fixture, "count", 300, 300);
   gpointer failed[] = { c, GINT_TO_POINTER (TRUE) };
   g_autoptr(GError) error = NULL;
 
@@ -1872,9 +1753,9 @@ assert_crossed (const char *values)
 static void
 probe_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 400, 60);
-  PbNode *sum = add_node (fixture, "sum", 760, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 400, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 760, 60);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) doomed = g_ptr_array_new ();
   g_autofree char *first = NULL;
@@ -1897,7 +1778,7 @@ probe_body (Fixture *fixture)
 
   /* Pinned from the wire's menu, as a person does. */
   {
-    GtkEventController *click = find_controller (GTK_WIDGET (fixture->canvas),
+    GtkEventController *click = gui_app_find_controller (GTK_WIDGET (fixture->canvas),
                                                  GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
     GtkWidget *menu = gui_test_find (GTK_WIDGET (fixture->canvas), GTK_TYPE_POPOVER_MENU);
     double x, y;
@@ -1982,9 +1863,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-#define ADD(path, body) \
-  g_test_add ("/pushback/canvas/" path, Fixture, (gconstpointer) (body), \
-              fixture_set_up, run_test, fixture_tear_down)
+#define ADD(path, body) GUI_APP_ADD ("/pushback/canvas/" path, body)
 
   ADD ("add", add_body);
   ADD ("connect", connect_body);

@@ -22,20 +22,6 @@
 #include "pb-node-view.h"
 #include "pb-socket.h"
 
-static PbNode *
-add_node (GuiApp     *fixture,
-          const char *kind,
-          double      x,
-          double      y)
-{
-  g_autoptr(GError) error = NULL;
-  PbNode *node = pb_document_add_node (fixture->document, kind, x, y, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
 static pb_addr
 port_of (PbNode     *node,
          const char *role)
@@ -141,9 +127,9 @@ make_frame (GuiApp  *fixture,
   GtkEditable *title;
   PbFrame *frame;
 
-  nodes[0] = add_node (fixture, "seq", 80, 140);
-  nodes[1] = add_node (fixture, "map", 340, 160);
-  nodes[2] = add_node (fixture, "sum", 640, 150);
+  nodes[0] = gui_app_add_node (fixture, "seq", 80, 140);
+  nodes[1] = gui_app_add_node (fixture, "map", 340, 160);
+  nodes[2] = gui_app_add_node (fixture, "sum", 640, 150);
   connect (fixture, nodes[0], nodes[1]);
   connect (fixture, nodes[1], nodes[2]);
   gui_test_wait_for_draw (GTK_WIDGET (fixture->canvas));

@@ -23,44 +23,11 @@
 #include "pb-problems.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
+#include "gui-test-app.h"
 #include "gui-test-utils.h"
 #include "pb-window.h"
 
-typedef struct _Fixture Fixture;
-typedef void (*TestBody) (Fixture *fixture);
-
-struct _Fixture
-{
-  PbApplication *app;
-  TestBody       body;
-
-  PbWindow      *window;
-  PbCanvas      *canvas;
-  PbDocument    *document;
-};
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
-
-  /* A known window size, whatever a previous test saved. */
-  g_settings_set_int (settings, "window-width", 1270);
-  g_settings_set_int (settings, "window-height", 780);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-
-  fixture->app = pb_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  fixture->body = (TestBody) data;
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_assert_finalize_object (fixture->app);
-}
+typedef GuiApp Fixture;
 
 /* Waits until @widget has been through one more frame: laid out and
  * drawn with whatever changed before. */
@@ -68,38 +35,6 @@ static void
 wait_for_frame (GtkWidget *widget)
 {
   gtk_test_widget_wait_for_draw (widget);
-}
-
-static void
-activated (GApplication *application,
-           Fixture      *fixture)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-
-  g_assert_true (PB_IS_WINDOW (window));
-  fixture->window = g_object_ref (PB_WINDOW (window));
-  fixture->canvas = pb_window_get_canvas (fixture->window);
-  fixture->document = pb_window_get_document (fixture->window);
-
-  gtk_window_present (window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  wait_for_frame (GTK_WIDGET (fixture->canvas));
-
-  fixture->body (fixture);
-
-  /* The test's edits are not worth a "Save Changes?" dialog. */
-  pb_undo_stack_set_clean (pb_document_get_undo_stack (pb_window_get_document (fixture->window)));
-  gtk_window_close (window);
-  g_assert_finalize_object (fixture->window);
-}
-
-static void
-run_test (Fixture       *fixture,
-          gconstpointer  data)
-{
-  g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activated), fixture);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fixture->app), 0, NULL), ==, 0);
 }
 
 /* Finding things on the canvas */
@@ -146,28 +81,6 @@ socket_address (PbSocket *socket)
   return pb_port_get_address (pb_socket_get_port (socket));
 }
 
-static GtkEventController *
-find_controller (GtkWidget *widget,
-                 GType      type,
-                 guint      button)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
-        continue;
-      if (GTK_IS_GESTURE_SINGLE (controller)
-          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) != button)
-        continue;
-      return controller;
-    }
-  g_error ("%s has no %s", G_OBJECT_TYPE_NAME (widget), g_type_name (type));
-  return NULL;
-}
-
 static GtkPopover *
 find_refusal (Fixture *fixture)
 {
@@ -196,20 +109,6 @@ hide_refusal (Fixture *fixture)
   gtk_popover_popdown (find_refusal (fixture));
 }
 
-static PbNode *
-add_node (Fixture    *fixture,
-          const char *kind,
-          double      x,
-          double      y)
-{
-  g_autoptr(GError) error = NULL;
-  PbNode *node = pb_document_add_node (fixture->document, kind, x, y, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
 static guint
 n_nodes (Fixture *fixture)
 {
@@ -234,30 +133,12 @@ activate (Fixture    *fixture,
 
 /* Input as the canvas's controllers receive it */
 
-/* A primary-button drag from (x0, y0) to (x1, y1), in the canvas's
- * coordinates, through one intermediate point as a hand would go. */
-static void
-drag (Fixture *fixture,
-      double   x0,
-      double   y0,
-      double   x1,
-      double   y1)
-{
-  GtkEventController *gesture = find_controller (GTK_WIDGET (fixture->canvas),
-                                                 GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
-
-  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
-  g_signal_emit_by_name (gesture, "drag-update", (x1 - x0) / 2, (y1 - y0) / 2);
-  g_signal_emit_by_name (gesture, "drag-update", x1 - x0, y1 - y0);
-  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
-}
-
 static void
 click (Fixture *fixture,
        double   x,
        double   y)
 {
-  drag (fixture, x, y, x, y);
+  gui_app_drag (fixture, x, y, x, y);
 }
 
 /* Drags a wire from one socket to another, as a person does. */
@@ -270,14 +151,14 @@ drag_wire (Fixture  *fixture,
 
   pb_socket_get_center (from, GTK_WIDGET (fixture->canvas), &x0, &y0);
   pb_socket_get_center (to, GTK_WIDGET (fixture->canvas), &x1, &y1);
-  drag (fixture, x0, y0, x1, y1);
+  gui_app_drag (fixture, x0, y0, x1, y1);
 }
 
 static gboolean
 press_key (Fixture *fixture,
            guint    keyval)
 {
-  GtkEventController *keys = find_controller (GTK_WIDGET (fixture->canvas),
+  GtkEventController *keys = gui_app_find_controller (GTK_WIDGET (fixture->canvas),
                                               GTK_TYPE_EVENT_CONTROLLER_KEY, 0);
   gboolean handled = FALSE;
 
@@ -371,7 +252,7 @@ assert_linked (Fixture    *fixture,
 static void
 quick_add_body (Fixture *fixture)
 {
-  PbNode *clock = add_node (fixture, "clock", 40, 60);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 60);
   g_autoptr(GListModel) nodes = NULL;
   GtkListBoxRow *row;
   GtkPopover *popover;
@@ -380,7 +261,7 @@ quick_add_body (Fixture *fixture)
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   pb_socket_get_center (find_socket (fixture, clock, "out"), GTK_WIDGET (fixture->canvas), &x, &y);
-  drag (fixture, x, y, x + 300, y + 40);
+  gui_app_drag (fixture, x, y, x + 300, y + 40);
 
   popover = find_popover (fixture, "quick-add");
   g_assert_nonnull (popover);
@@ -424,11 +305,11 @@ quick_add_body (Fixture *fixture)
   /* From an input, the new node feeds it. */
   activate (fixture, "win.undo");
   {
-    PbNode *sum = add_node (fixture, "sum", 500, 300);
+    PbNode *sum = gui_app_add_node (fixture, "sum", 500, 300);
 
     wait_for_frame (GTK_WIDGET (fixture->canvas));
     pb_socket_get_center (find_socket (fixture, sum, "in"), GTK_WIDGET (fixture->canvas), &x, &y);
-    drag (fixture, x, y, x - 250, y);
+    gui_app_drag (fixture, x, y, x - 250, y);
     g_assert_null (quick_add_row (popover, "sum"));
     row = quick_add_row (popover, "seq");
     g_assert_nonnull (row);
@@ -464,9 +345,9 @@ wire_middle (Fixture    *fixture,
 static void
 insert_on_wire_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *sum = add_node (fixture, "sum", 700, 60);
-  PbNode *map = add_node (fixture, "map", 300, 400);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 700, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 400);
   double gx, gy, mx, my;
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
@@ -475,7 +356,7 @@ insert_on_wire_body (Fixture *fixture)
 
   grab_point (fixture, map, &gx, &gy);
   wire_middle (fixture, seq, "out", sum, "in", &mx, &my);
-  drag (fixture, gx, gy, mx, my);
+  gui_app_drag (fixture, gx, gy, mx, my);
   wait_for_frame (GTK_WIDGET (fixture->canvas));
 
   g_assert_cmpuint (n_links (fixture), ==, 2);
@@ -493,11 +374,11 @@ insert_on_wire_body (Fixture *fixture)
   /* A node whose types do not fit stays out, with the reason shown, and
    * its move is kept. */
   {
-    PbNode *clock = add_node (fixture, "clock", 300, 500);
+    PbNode *clock = gui_app_add_node (fixture, "clock", 300, 500);
 
     wait_for_frame (GTK_WIDGET (fixture->canvas));
     grab_point (fixture, clock, &gx, &gy);
-    drag (fixture, gx, gy, mx, my);
+    gui_app_drag (fixture, gx, gy, mx, my);
     g_assert_cmpuint (n_links (fixture), ==, 1);
     assert_linked (fixture, seq, "out", sum, "in");
     g_assert_cmpfloat (pb_node_get_y (clock), <, 500);
@@ -510,9 +391,9 @@ insert_on_wire_body (Fixture *fixture)
 static void
 delete_reconnect_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
   g_autofree char *name = g_strdup (pb_node_get_name (map));
   pb_addr address = pb_node_get_address (map);
   double x, y;
@@ -547,11 +428,11 @@ delete_reconnect_body (Fixture *fixture)
 static void
 relink_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *sum0 = add_node (fixture, "sum", 500, 60);
-  PbNode *sum1 = add_node (fixture, "sum", 500, 300);
-  PbNode *clock = add_node (fixture, "clock", 40, 300);
-  PbNode *c = add_node (fixture, "c", 500, 500);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum0 = gui_app_add_node (fixture, "sum", 500, 60);
+  PbNode *sum1 = gui_app_add_node (fixture, "sum", 500, 300);
+  PbNode *clock = gui_app_add_node (fixture, "clock", 40, 300);
+  PbNode *c = gui_app_add_node (fixture, "c", 500, 500);
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum0, "in"));
@@ -572,7 +453,7 @@ relink_body (Fixture *fixture)
 
     pb_socket_get_center (find_socket (fixture, seq, "out"), GTK_WIDGET (fixture->canvas), &x0, &y0);
     pb_socket_get_center (find_socket (fixture, clock, "out"), GTK_WIDGET (fixture->canvas), &x1, &y1);
-    drag (fixture, x0 + 16, y0, x1, y1);
+    gui_app_drag (fixture, x0 + 16, y0, x1, y1);
   }
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   assert_linked (fixture, clock, "out", sum0, "in");
@@ -612,10 +493,10 @@ relink_body (Fixture *fixture)
 static void
 find_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
-  PbNode *stats = add_node (fixture, "stats", 2400, 1600);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
+  PbNode *stats = gui_app_add_node (fixture, "stats", 2400, 1600);
   PbFindBar *bar = PB_FIND_BAR (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_FIND_BAR));
   GtkWidget *entry;
   g_autoptr(GError) error = NULL;
@@ -678,10 +559,10 @@ find_body (Fixture *fixture)
 static void
 problems_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
-  PbNode *stray = add_node (fixture, "sum", 2400, 1600);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
+  PbNode *stray = gui_app_add_node (fixture, "sum", 2400, 1600);
   PbProblems *problems = PB_PROBLEMS (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_PROBLEMS));
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -920,59 +801,14 @@ pipeline_leaves_body (Fixture *fixture)
     g_error ("no toast said: %s", said);
 }
 
-/* Every action a menu model offers, through its sections and submenus. */
-static void
-collect_actions (GMenuModel *model,
-                 GPtrArray  *actions)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
-    {
-      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
-      char *action = NULL;
-
-      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
-        g_ptr_array_add (actions, action);
-      while (g_menu_link_iter_next (links))
-        {
-          g_autoptr(GMenuModel) linked = g_menu_link_iter_get_value (links);
-
-          collect_actions (linked, actions);
-        }
-    }
-}
-
-static gboolean
-offers (GPtrArray  *actions,
-        const char *action)
-{
-  return g_ptr_array_find_with_equal_func (actions, action, g_str_equal, NULL);
-}
-
-static GPtrArray *
-menu_at (Fixture *fixture,
-         double   x,
-         double   y)
-{
-  GtkEventController *click = find_controller (GTK_WIDGET (fixture->canvas),
-                                               GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
-  GtkWidget *menu = gui_test_find (GTK_WIDGET (fixture->canvas), GTK_TYPE_POPOVER_MENU);
-  GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
-
-  g_signal_emit_by_name (click, "pressed", 1, x, y);
-  g_assert_true (gtk_widget_get_visible (menu));
-  collect_actions (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), actions);
-  gtk_popover_popdown (GTK_POPOVER (menu));
-  return actions;
-}
-
 /* The selection's menu keeps the selection, and offers what fits its
  * size; bare canvas offers adding text and arranging everything. */
 static void
 selection_menu_body (Fixture *fixture)
 {
-  PbNode *a = add_node (fixture, "seq", 40, 60);
-  PbNode *b = add_node (fixture, "map", 300, 200);
-  PbNode *c = add_node (fixture, "sum", 560, 80);
+  PbNode *a = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *b = gui_app_add_node (fixture, "map", 300, 200);
+  PbNode *c = gui_app_add_node (fixture, "sum", 560, 80);
   g_autoptr(GPtrArray) one = NULL;
   g_autoptr(GPtrArray) three = NULL;
   g_autoptr(GPtrArray) bare = NULL;
@@ -981,31 +817,31 @@ selection_menu_body (Fixture *fixture)
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   grab_point (fixture, b, &x, &y);
-  one = menu_at (fixture, x, y);
-  g_assert_true (offers (one, "canvas.copy-pipeline"));
-  g_assert_true (offers (one, "canvas.arrange"));
-  g_assert_false (offers (one, "canvas.align-left"));
+  one = gui_app_menu_at (fixture, x, y);
+  g_assert_true (gui_app_offers (one, "canvas.copy-pipeline"));
+  g_assert_true (gui_app_offers (one, "canvas.arrange"));
+  g_assert_false (gui_app_offers (one, "canvas.align-left"));
 
   pb_canvas_select_node (fixture->canvas, a, FALSE);
   pb_canvas_select_node (fixture->canvas, b, TRUE);
   pb_canvas_select_node (fixture->canvas, c, TRUE);
-  three = menu_at (fixture, x, y);
+  three = gui_app_menu_at (fixture, x, y);
   selected = pb_canvas_get_selected_nodes (fixture->canvas);
   g_assert_cmpuint (selected->len, ==, 3);
-  g_assert_true (offers (three, "canvas.align-left"));
-  g_assert_true (offers (three, "canvas.align-right"));
-  g_assert_true (offers (three, "canvas.align-top"));
-  g_assert_true (offers (three, "canvas.align-bottom"));
-  g_assert_true (offers (three, "canvas.align-center-x"));
-  g_assert_true (offers (three, "canvas.align-center-y"));
-  g_assert_true (offers (three, "canvas.distribute-horizontally"));
-  g_assert_true (offers (three, "canvas.distribute-vertically"));
-  g_assert_false (offers (three, "win.show-source"));
+  g_assert_true (gui_app_offers (three, "canvas.align-left"));
+  g_assert_true (gui_app_offers (three, "canvas.align-right"));
+  g_assert_true (gui_app_offers (three, "canvas.align-top"));
+  g_assert_true (gui_app_offers (three, "canvas.align-bottom"));
+  g_assert_true (gui_app_offers (three, "canvas.align-center-x"));
+  g_assert_true (gui_app_offers (three, "canvas.align-center-y"));
+  g_assert_true (gui_app_offers (three, "canvas.distribute-horizontally"));
+  g_assert_true (gui_app_offers (three, "canvas.distribute-vertically"));
+  g_assert_false (gui_app_offers (three, "win.show-source"));
 
-  bare = menu_at (fixture, 20, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) - 20.0);
-  g_assert_true (offers (bare, "canvas.add-pipeline"));
-  g_assert_true (offers (bare, "canvas.paste"));
-  g_assert_true (offers (bare, "canvas.arrange"));
+  bare = gui_app_menu_at (fixture, 20, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) - 20.0);
+  g_assert_true (gui_app_offers (bare, "canvas.add-pipeline"));
+  g_assert_true (gui_app_offers (bare, "canvas.paste"));
+  g_assert_true (gui_app_offers (bare, "canvas.arrange"));
 }
 
 /* Bypass: from the node's menu, dimmed and labelled, undone in a step;
@@ -1013,9 +849,9 @@ selection_menu_body (Fixture *fixture)
 static void
 bypass_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 40, 60);
-  PbNode *map = add_node (fixture, "map", 300, 60);
-  PbNode *sum = add_node (fixture, "sum", 560, 60);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *map = gui_app_add_node (fixture, "map", 300, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
   GtkWidget *view = pb_canvas_find_view (fixture->canvas, map);
   g_autoptr(GPtrArray) menu = NULL;
   g_autoptr(GPtrArray) again = NULL;
@@ -1025,8 +861,8 @@ bypass_body (Fixture *fixture)
 
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   grab_point (fixture, map, &x, &y);
-  menu = menu_at (fixture, x, y);
-  g_assert_true (offers (menu, "canvas.toggle-bypass"));
+  menu = gui_app_menu_at (fixture, x, y);
+  g_assert_true (gui_app_offers (menu, "canvas.toggle-bypass"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), "canvas.toggle-bypass", NULL));
   g_assert_true (pb_node_get_bypassed (map));
   g_assert_true (gtk_widget_has_css_class (view, "bypassed"));
@@ -1042,16 +878,16 @@ bypass_body (Fixture *fixture)
   gui_test_save_png (GTK_WIDGET (fixture->window), "tools-bypass.png");
 
   /* Its menu now runs it again. */
-  again = menu_at (fixture, x, y);
-  g_assert_true (offers (again, "canvas.toggle-bypass"));
+  again = gui_app_menu_at (fixture, x, y);
+  g_assert_true (gui_app_offers (again, "canvas.toggle-bypass"));
   g_assert_true (pb_document_undo (fixture->document, &error));
   g_assert_no_error (error);
   g_assert_false (pb_node_get_bypassed (map));
   g_assert_false (gtk_widget_has_css_class (view, "bypassed"));
 
   grab_point (fixture, sum, &x, &y);
-  sink = menu_at (fixture, x, y);
-  g_assert_false (offers (sink, "canvas.toggle-bypass"));
+  sink = gui_app_menu_at (fixture, x, y);
+  g_assert_false (gui_app_offers (sink, "canvas.toggle-bypass"));
   g_assert_false (pb_node_get_bypassed (seq));
 }
 
@@ -1060,9 +896,9 @@ bypass_body (Fixture *fixture)
 static void
 arrange_body (Fixture *fixture)
 {
-  PbNode *seq = add_node (fixture, "seq", 400, 300);
-  PbNode *map = add_node (fixture, "map", 60, 90);
-  PbNode *sum = add_node (fixture, "sum", 250, 500);
+  PbNode *seq = gui_app_add_node (fixture, "seq", 400, 300);
+  PbNode *map = gui_app_add_node (fixture, "map", 60, 90);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 250, 500);
   PbUndoStack *undo = pb_document_get_undo_stack (fixture->document);
   g_autoptr(GSettings) settings = g_settings_new ("org.pushback.Pushback");
   g_autoptr(GVariant) state = NULL;
@@ -1133,7 +969,7 @@ arrange_body (Fixture *fixture)
   g_assert_true (pb_canvas_get_snap_to_grid (fixture->canvas));
   pb_canvas_select_node (fixture->canvas, map, FALSE);
   grab_point (fixture, map, &x, &y);
-  drag (fixture, x, y, x + 37, y + 13);
+  gui_app_drag (fixture, x, y, x + 37, y + 13);
   g_assert_cmpfloat (fmod (pb_node_get_x (map), 24), ==, 0);
   g_assert_cmpfloat (fmod (pb_node_get_y (map), 24), ==, 0);
   activate (fixture, "win.undo");
@@ -1142,7 +978,7 @@ arrange_body (Fixture *fixture)
 
   /* A kind dropped from the palette lands on the grid too. */
   {
-    GtkEventController *drop = find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_DROP_TARGET, 0);
+    GtkEventController *drop = gui_app_find_controller (GTK_WIDGET (fixture->canvas), GTK_TYPE_DROP_TARGET, 0);
     g_auto(GValue) value = G_VALUE_INIT;
     g_autoptr(GPtrArray) selected = NULL;
     gboolean accepted = FALSE;
@@ -1181,13 +1017,13 @@ minimap_body (Fixture *fixture)
   double before_x, before_y, x, y, want_x, want_y;
 
   g_assert_nonnull (minimap);
-  add_node (fixture, "seq", 0, 0);
+  gui_app_add_node (fixture, "seq", 0, 0);
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   settle ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (minimap)));
 
   /* A graph bigger than the view shows it. */
-  add_node (fixture, "sum", 5000, 3000);
+  gui_app_add_node (fixture, "sum", 5000, 3000);
   pb_canvas_set_zoom (fixture->canvas, 1.0, 0, 0);
   wait_for_frame (GTK_WIDGET (fixture->canvas));
   settle ();
@@ -1197,7 +1033,7 @@ minimap_body (Fixture *fixture)
 
   /* Dragging in it pans the canvas to where the pointer is. */
   pb_canvas_get_center (fixture->canvas, &before_x, &before_y);
-  gesture = find_controller (GTK_WIDGET (minimap), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
+  gesture = gui_app_find_controller (GTK_WIDGET (minimap), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
   pb_minimap_to_canvas (minimap, 150, 100, &want_x, &want_y);
   g_signal_emit_by_name (gesture, "drag-begin", 20.0, 20.0);
   g_signal_emit_by_name (gesture, "drag-update", 65.0, 40.0);
@@ -1245,9 +1081,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-#define ADD(path, body) \
-  g_test_add ("/pushback/tools/" path, Fixture, (gconstpointer) (body), \
-              fixture_set_up, run_test, fixture_tear_down)
+#define ADD(path, body) GUI_APP_ADD ("/pushback/tools/" path, body)
 
   ADD ("quick-add", quick_add_body);
   ADD ("insert-on-wire", insert_on_wire_body);
