@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Copied processes travel as the text of a GVariant: each process's kind,
- * name, parameters and place, and the links among them by index and port
- * number. Addresses do not travel, since a paste makes new processes: the
+ * name, parameters and place, the links among them by index and port
+ * number, and the frames around them. Addresses do not travel, since a paste makes new processes: the
  * paste is one command that adds them at addresses reserved beforehand
  * and joins them, so it goes live, and undoes, as one step. Pasted text
  * may come from anywhere, so it is parsed strictly and checked as any
@@ -19,13 +19,18 @@
 #include <glib/gi18n.h>
 
 #include <pushback/kinds.h>
+#include <pushback/store.h>
 
 #include "pb-clipboard.h"
 #include "pb-error.h"
 
-/* (processes, links): a process is (kind, name, params, x, y, bypassed);
- * a link is (source index, source port, sink index, sink port, flags). */
-#define FORMAT "(a(ssa{ss}ddb)a(uquqt))"
+/* (processes, links, frames): a process is (kind, name, params, x, y,
+ * bypassed); a link is (source index, source port, sink index, sink port,
+ * flags); a frame is (title, colour, note, collapsed, member indices),
+ * for the frames all of whose processes were copied. */
+#define FORMAT "(a(ssa{ss}ddb)a(uquqt)a(sssbau))"
+/* What the clipboard held before frames travelled, still pasted. */
+#define FORMAT_WITHOUT_FRAMES "(a(ssa{ss}ddb)a(uquqt))"
 
 /* A paste larger than this is not a selection someone copied. */
 #define MAX_PROCESSES 100000
@@ -44,8 +49,8 @@ index_of (GPtrArray *nodes,
  * pb_clipboard_encode:
  * @nodes: (element-type PbNode): the processes to copy
  *
- * Returns: (transfer full): @nodes and the links among them, as
- *   PB_CLIPBOARD_MIME_TYPE contents
+ * Returns: (transfer full): @nodes, the links among them and the frames
+ *   around only them, as PB_CLIPBOARD_MIME_TYPE contents
  */
 GBytes *
 pb_clipboard_encode (PbDocument *document,
@@ -53,7 +58,9 @@ pb_clipboard_encode (PbDocument *document,
 {
   GVariantBuilder processes;
   GVariantBuilder links;
+  GVariantBuilder frames;
   GListModel *all_links = pb_document_get_links (document);
+  GListModel *all_frames = pb_document_get_frames (document);
   g_autoptr(GVariant) value = NULL;
   char *text;
 
@@ -94,7 +101,33 @@ pb_clipboard_encode (PbDocument *document,
                                (guint64) pb_link_get_flags (link));
     }
 
-  value = g_variant_ref_sink (g_variant_new (FORMAT, &processes, &links));
+  g_variant_builder_init (&frames, G_VARIANT_TYPE ("a(sssbau)"));
+  for (guint i = 0; i < g_list_model_get_n_items (all_frames); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (all_frames, i);
+      gsize n_members;
+      const pb_addr *members = pb_frame_get_members (frame, &n_members);
+      GVariantBuilder indices;
+      gboolean whole = TRUE;
+
+      g_variant_builder_init (&indices, G_VARIANT_TYPE ("au"));
+      for (gsize k = 0; k < n_members && whole; k++)
+        {
+          guint index = index_of (nodes, members[k]);
+
+          whole = index != G_MAXUINT;
+          if (whole)
+            g_variant_builder_add (&indices, "u", index);
+        }
+      if (whole)
+        g_variant_builder_add (&frames, "(sssb@au)", pb_frame_get_title (frame),
+                               pb_frame_get_color (frame), pb_frame_get_note (frame),
+                               pb_frame_get_collapsed (frame), g_variant_builder_end (&indices));
+      else
+        g_variant_builder_clear (&indices);
+    }
+
+  value = g_variant_ref_sink (g_variant_new (FORMAT, &processes, &links, &frames));
   text = g_variant_print (value, TRUE);
   return g_bytes_new_take (text, strlen (text));
 }
@@ -124,6 +157,50 @@ refuse (GError     **error,
   return FALSE;
 }
 
+/* Adds to @command a frame for each of @frames, around the pasted
+ * processes at @addresses that it names, checked as a loaded document's
+ * frames are. */
+static gboolean
+add_frames (PbDocument     *document,
+            PbCommand      *command,
+            GVariant       *frames,
+            const pb_addr  *addresses,
+            gsize           n,
+            GError        **error)
+{
+  guint id = pb_document_get_next_frame_id (document);
+  g_autoptr(GHashTable) framed = g_hash_table_new (NULL, NULL);
+
+  for (gsize i = 0; i < g_variant_n_children (frames); i++)
+    {
+      g_autoptr(GVariant) indices = NULL;
+      g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (pb_addr));
+      const char *title, *color, *note;
+      gboolean collapsed;
+      GVariantIter iter;
+      guint32 index;
+
+      g_variant_get_child (frames, i, "(&s&s&sb@au)", &title, &color, &note, &collapsed,
+                           &indices);
+      if (title[0] == '\0' || strchr (title, '\n') != NULL || !pb_store_frame_color_valid (color))
+        return refuse (error, _("a frame has no title or an unknown colour"));
+      g_variant_iter_init (&iter, indices);
+      while (g_variant_iter_next (&iter, "u", &index))
+        {
+          if (index >= n || !g_hash_table_add (framed, GUINT_TO_POINTER (index + 1)))
+            return refuse (error, _("a frame names a process that is not there, or one in "
+                                    "another frame"));
+          g_array_append_val (members, addresses[index]);
+        }
+      if (members->len == 0)
+        return refuse (error, _("a frame holds no process"));
+      pb_command_frame (command, id++, NULL,
+                        pb_frame_state_new (title, color, note, collapsed,
+                                            (const pb_addr *) members->data, members->len));
+    }
+  return TRUE;
+}
+
 /**
  * pb_clipboard_decode:
  * @bytes: PB_CLIPBOARD_MIME_TYPE contents, from any source
@@ -146,6 +223,7 @@ pb_clipboard_decode (PbDocument  *document,
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GVariant) processes = NULL;
   g_autoptr(GVariant) links = NULL;
+  g_autoptr(GVariant) frames = NULL;
   g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(PbCommand) command = NULL;
   g_autofree pb_addr *addresses = NULL;
@@ -161,10 +239,14 @@ pb_clipboard_decode (PbDocument  *document,
   text = g_strndup (data, size);
   value = g_variant_parse (G_VARIANT_TYPE (FORMAT), text, NULL, NULL, &parse_error);
   if (value == NULL)
+    value = g_variant_parse (G_VARIANT_TYPE (FORMAT_WITHOUT_FRAMES), text, NULL, NULL, NULL);
+  if (value == NULL)
     return refuse (error, parse_error->message), NULL;
 
   processes = g_variant_get_child_value (value, 0);
   links = g_variant_get_child_value (value, 1);
+  if (g_variant_n_children (value) > 2)
+    frames = g_variant_get_child_value (value, 2);
   n = g_variant_n_children (processes);
   if (n == 0 || n > MAX_PROCESSES)
     return refuse (error, n == 0 ? _("it is empty") : _("it holds too many")), NULL;
@@ -258,5 +340,7 @@ pb_clipboard_decode (PbDocument  *document,
                           (guint32) flags);
     }
 
+  if (frames != NULL && !add_frames (document, command, frames, addresses, n, error))
+    return NULL;
   return g_steal_pointer (&command);
 }

@@ -32,6 +32,19 @@ pb_document_get_frames (PbDocument *self)
 }
 
 /**
+ * pb_document_get_next_frame_id:
+ *
+ * Returns: the id the next frame made will have, which no frame has had
+ *   since the document was opened; a paste numbers its frames from it
+ */
+guint
+pb_document_get_next_frame_id (PbDocument *self)
+{
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), 0);
+  return self->next_frame_id;
+}
+
+/**
  * pb_document_get_frame_of:
  * @process: a process (the port bits are ignored)
  *

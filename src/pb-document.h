@@ -134,6 +134,7 @@ char        *pb_document_dup_graph_text   (PbDocument  *self);
 
 /* In pb-document-frames.c: frames around processes. */
 GListModel  *pb_document_get_frames       (PbDocument  *self);
+guint        pb_document_get_next_frame_id (PbDocument *self);
 PbFrame     *pb_document_get_frame_of     (PbDocument  *self,
                                            pb_addr      process);
 PbFrame     *pb_document_add_frame        (PbDocument  *self,

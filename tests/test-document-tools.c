@@ -584,6 +584,108 @@ test_bypass (void)
   g_rmdir (dir);
 }
 
+static GBytes *
+bytes_of (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+/* Copying every process of a frame copies the frame, and pasting makes a
+ * new frame around the new processes, in the same step; a frame only
+ * partly copied stays behind; what an older version copied pastes still;
+ * frames that name what is not pasted are refused. */
+static void
+test_paste_frames (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GPtrArray) framed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) half = g_ptr_array_new ();
+  g_autoptr(GBytes) copied = NULL;
+  g_autoptr(GBytes) partly = NULL;
+  g_autoptr(PbCommand) paste = NULL;
+  g_autoptr(PbFrame) pasted = NULL;
+  g_autoptr(GError) error = NULL;
+  PbNode *seq = add (doc, "seq"), *map = add (doc, "map"), *sum = add (doc, "sum");
+  GListModel *frames = pb_document_get_frames (doc);
+  PbFrame *frame;
+  gsize n;
+  const pb_addr *members;
+
+  g_ptr_array_add (framed, seq);
+  g_ptr_array_add (framed, map);
+  frame = pb_document_add_frame (doc, framed, "Input", &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_document_edit_frame (doc, frame, NULL, "red", "two\nlines", TRUE, &error));
+
+  g_ptr_array_add (framed, sum);
+  copied = pb_clipboard_encode (doc, framed);
+  paste = pb_clipboard_decode (doc, copied, 900, 900, &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_document_execute (doc, paste, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (frames), ==, 2);
+  pasted = g_list_model_get_item (frames, 1);
+  g_assert_cmpstr (pb_frame_get_title (pasted), ==, "Input");
+  g_assert_cmpstr (pb_frame_get_color (pasted), ==, "red");
+  g_assert_cmpstr (pb_frame_get_note (pasted), ==, "two\nlines");
+  g_assert_true (pb_frame_get_collapsed (pasted));
+  members = pb_frame_get_members (pasted, &n);
+  g_assert_cmpuint (n, ==, 2);
+  for (gsize i = 0; i < n; i++)
+    {
+      PbNode *node = pb_document_find_node (doc, members[i]);
+
+      g_assert_nonnull (node);
+      g_assert_true (node != seq && node != map);
+      g_assert_cmpfloat (pb_node_get_x (node), >=, 900);
+    }
+  /* One step: undone, neither the processes nor the frame remain. */
+  g_assert_true (pb_document_undo (doc, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (frames), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pb_document_get_nodes (doc)), ==, 3);
+
+  g_ptr_array_add (half, map);
+  g_ptr_array_add (half, sum);
+  partly = pb_clipboard_encode (doc, half);
+  g_clear_object (&paste);
+  paste = pb_clipboard_decode (doc, partly, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_document_execute (doc, paste, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (frames), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pb_document_get_nodes (doc)), ==, 5);
+
+  /* The clipboard of a version without frames. */
+  {
+    g_autoptr(GBytes) old = bytes_of ("([('seq', 'a', {}, 0.0, 0.0, false)], @a(uquqt) [])");
+    g_autoptr(PbCommand) command = pb_clipboard_decode (doc, old, 0, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (command);
+  }
+  /* Frames that cannot be: each refused with the reason, nothing made. */
+  {
+    static const char *const bad[] = {
+      "([('seq', 'a', {}, 0.0, 0.0, false)], @a(uquqt) [], [('F', 'red', '', false, [0, 0])])",
+      "([('seq', 'a', {}, 0.0, 0.0, false)], @a(uquqt) [], [('F', 'red', '', false, [1])])",
+      "([('seq', 'a', {}, 0.0, 0.0, false)], @a(uquqt) [], [('F', 'mauve', '', false, [0])])",
+      "([('seq', 'a', {}, 0.0, 0.0, false)], @a(uquqt) [], [('', 'red', '', false, [0])])",
+      "([('seq', 'a', {}, 0.0, 0.0, false)], @a(uquqt) [], [('F', 'red', '', false, @au [])])",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GBytes) text = bytes_of (bad[i]);
+        g_autoptr(PbCommand) command = pb_clipboard_decode (doc, text, 0, 0, &error);
+
+        g_assert_null (command);
+        g_assert_error (error, PB_RUNTIME_ERROR, PB_EINVAL);
+        g_test_message ("%s", error->message);
+        g_assert_true (g_str_has_prefix (error->message, "The clipboard does not hold processes"));
+        g_clear_error (&error);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +694,7 @@ main (int   argc,
 
   g_test_add_func ("/Pushback/DocumentTools/joinable-kinds", test_joinable_kinds);
   g_test_add_func ("/Pushback/DocumentTools/bypass", test_bypass);
+  g_test_add_func ("/Pushback/DocumentTools/paste-frames", test_paste_frames);
   g_test_add_func ("/Pushback/DocumentTools/quick-add", test_quick_add);
   g_test_add_func ("/Pushback/DocumentTools/insert-on-link", test_insert_on_link);
   g_test_add_func ("/Pushback/DocumentTools/delete-reconnect", test_delete_reconnect);
