@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A small scanner that knows what the preprocessor knows: string and
- * character literals, comments, and where a line begins. It errs on the
- * side of refusing: a '#' anywhere outside literals and comments is taken
- * for a directive (C has no other use for it), and so are the digraph %:
- * and the trigraph ??=, which some compilers read as '#'.
+ * character literals, comments, lines joined by a backslash at their end,
+ * and where a line begins. It errs on the side of refusing: a '#' anywhere
+ * outside literals and comments is taken for a directive (C has no other
+ * use for it), and so are the digraph %: and the trigraph ??=, which some
+ * compilers read as '#'.
  */
 
 #include <stdbool.h>
@@ -31,6 +32,42 @@ static bool
 is_space (char c)
 {
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* The length of a backslash that joins the line at @p to the next, with
+ * the line's end, or 0. libtcc ends a line there with "\n", "\r\n" or
+ * "\r" alone. */
+static size_t
+splice_length (const char *p)
+{
+  if (p[0] != '\\' || (p[1] != '\n' && p[1] != '\r'))
+    return 0;
+  return p[1] == '\r' && p[2] == '\n' ? 3 : 2;
+}
+
+/* The character the compiler sees after the one at @p: past any joined
+ * lines. */
+static const char *
+following (const char *p)
+{
+  size_t skip;
+
+  for (p++; (skip = splice_length (p)) > 0; p += skip)
+    ;
+  return p;
+}
+
+/* Moves from @p to @next (from following()), counting in *@line the
+ * lines joined between them. */
+static const char *
+consume (const char *p,
+         const char *next,
+         unsigned   *line)
+{
+  for (p++; p < next; p++)
+    if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
+      (*line)++;
+  return next;
 }
 
 static bool
@@ -80,30 +117,39 @@ pb__user_text_check (const char *name,
   for (const char *p = text; *p != '\0'; p++)
     {
       char c = *p;
+      const char *next;
+      size_t skip;
 
+      /* The compiler joins lines before anything else, in code,
+       * literals and comments alike: a '*' with a backslash ending its
+       * line, then '/', ends a comment. The scan must not think it open
+       * while the compiler reads on. */
+      if ((skip = splice_length (p)) > 0)
+        {
+          p += skip - 1;
+          line++;
+          continue;
+        }
+      next = following (p);
       if (c == '\n')
         line++;
       switch (in)
         {
         case LINE_COMMENT:
-          if (c == '\n' && p[-1] != '\\')
+          if (c == '\n')
             in = CODE;
           continue;
         case BLOCK_COMMENT:
-          if (c == '*' && p[1] == '/')
+          if (c == '*' && *next == '/')
             {
               in = CODE;
-              p++;
+              p = consume (p, next, &line);
             }
           continue;
         case STRING:
         case CHARACTER:
-          if (c == '\\' && p[1] != '\0')
-            {
-              if (p[1] == '\n')
-                line++;
-              p++;
-            }
+          if (c == '\\' && *next != '\0')
+            p = consume (p, next, &line);
           else if (c == (in == STRING ? '"' : '\'') || c == '\n')
             in = CODE;
           continue;
@@ -111,16 +157,10 @@ pb__user_text_check (const char *name,
           break;
         }
 
-      if (c == '/' && p[1] == '/')
+      if (c == '/' && (*next == '/' || *next == '*'))
         {
-          in = LINE_COMMENT;
-          p++;
-          continue;
-        }
-      if (c == '/' && p[1] == '*')
-        {
-          in = BLOCK_COMMENT;
-          p++;
+          in = *next == '/' ? LINE_COMMENT : BLOCK_COMMENT;
+          p = consume (p, next, &line);
           continue;
         }
       if (c == '"' || c == '\'')

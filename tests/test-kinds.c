@@ -578,6 +578,43 @@ test_user_text (void)
                     "expr holds more than 1024 conditional operators");
 }
 
+/*
+ * The compiler joins a line ending in a backslash to the next, before it
+ * looks for comments: "*\\", a line's end and "/" close a comment. The
+ * check must see the text as the compiler does, or a comment it thinks
+ * still open hides a directive or a deep nesting.
+ */
+static void
+test_user_text_joined_lines (void)
+{
+  const char *refused = "preprocessor directives are not allowed in code, "
+                        "except #include <...> of a standard C header";
+  g_autofree char *line3 = g_strdup_printf ("code, line 3: %s", refused);
+  g_autofree char *bangs = g_strnfill (100000, '!');
+  g_autofree char *hidden_bangs = g_strconcat ("x = /* *\\\r\n/ ", bangs, "x; /* */ emit (x);",
+                                               NULL);
+  GString *spliced_bangs = g_string_new ("x = ");
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append (spliced_bangs, "!\\\n");
+  g_string_append (spliced_bangs, "x;");
+
+  assert_param_bad ("c", "code", "/* *\\\n/\n#include \"/etc/shadow\"\n/* */ emit (x);",
+                    PB_EINVAL, line3);
+  assert_param_bad ("c", "code", "/* *\\\r/\n#include \"/etc/shadow\"\n/* */ emit (x);",
+                    PB_EINVAL, line3);
+  assert_param_bad ("c", "code", "/\\\n* \" */\n#define A 1\n", PB_EINVAL, line3);
+  assert_param_bad ("c", "code", hidden_bangs, PB_EINVAL,
+                    "code, line 2: nested more than 256 levels deep");
+  assert_param_bad ("c", "code", spliced_bangs->str, PB_EINVAL,
+                    "code, line 257: nested more than 256 levels deep");
+  /* A joined line comment goes on; a joined string too. */
+  assert_param_bad ("c", "code", "// a \\\nb\n#define A 1", PB_EINVAL, line3);
+  assert_param_ok ("c", "code", "// a \\\n#define A 1\nemit (x);");
+  assert_param_ok ("c", "code", "const char *s = \"a\\\n#b\"; emit (x);");
+  g_string_free (spliced_bangs, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Kinds/params", test_params);
   g_test_add_func ("/Pushback/Kinds/check-param", test_check_param);
   g_test_add_func ("/Pushback/Kinds/user-text", test_user_text);
+  g_test_add_func ("/Pushback/Kinds/user-text-joined-lines", test_user_text_joined_lines);
   g_test_add_func ("/Pushback/Kinds/item-types", test_item_types);
   g_test_add_func ("/Pushback/Kinds/message-quoting", test_kinds_message_quoting);
 

@@ -1968,6 +1968,12 @@ test_refuse_directives (void)
                   "WHERE key = 'expr'");
   assert_refused (path, PB_EFORMAT,
                   "(double): expr, line 2: preprocessor directives are not allowed in code");
+
+  /* The same, behind a comment closed across a joined line. */
+  raw_exec (path, "UPDATE params SET value = '/* *\\' || char (10) || '/' || char (10) "
+                  "|| '#include \"/etc/shadow\"' || char (10) || '/* */ x' WHERE key = 'expr'");
+  assert_refused (path, PB_EFORMAT,
+                  "(double): expr, line 3: preprocessor directives are not allowed in code");
   document_clear (&d);
   remove_tree (dir);
 }
@@ -2191,6 +2197,7 @@ test_write_fixtures (void)
   g_autofree char *trigger = fresh_seed ("hostile-trigger.pushback");
   g_autofree char *view = fresh_seed ("hostile-view.pushback");
   g_autofree char *include = fresh_seed ("hostile-include.pushback");
+  g_autofree char *joined = fresh_seed ("hostile-joined-comment.pushback");
   g_autofree char *cut = fresh_seed ("cut-short.pushback");
   document d, blank;
 
@@ -2233,6 +2240,10 @@ test_write_fixtures (void)
   copy_file (sample, include);
   raw_exec (include, "UPDATE params SET value = 'x' || char (10) || '#include \"/etc/shadow\"' "
                      "WHERE key = 'expr'; VACUUM;");
+  copy_file (sample, joined);
+  raw_exec (joined, "UPDATE params SET value = '/* *\\' || char (10) || '/' || char (10) "
+                    "|| '#include \"/etc/shadow\"' || char (10) || '/* */ x' "
+                    "WHERE key = 'expr'; VACUUM;");
   {
     g_autoptr (GBytes) bytes = read_file (sample);
 
