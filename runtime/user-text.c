@@ -34,6 +34,12 @@ is_space (char c)
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
+static bool
+is_word_char (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 /* The length of a backslash that joins the line at @p to the next, with
  * the line's end, or 0. libtcc ends a line there with "\n", "\r\n" or
  * "\r" alone. */
@@ -68,6 +74,56 @@ consume (const char *p,
     if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
       (*line)++;
   return next;
+}
+
+/* Reads the word (identifier, keyword or number) at @p, across joined
+ * lines, counting them in *@line; copies up to @size - 1 of its
+ * characters into @word, and returns where it ends. */
+static const char *
+read_word (const char *p,
+           char       *word,
+           size_t      size,
+           unsigned   *line)
+{
+  size_t n = 0, skip;
+
+  for (;;)
+    {
+      if ((skip = splice_length (p)) > 0)
+        {
+          p += skip;
+          (*line)++;
+          continue;
+        }
+      if (!is_word_char (*p))
+        break;
+      if (n + 1 < size)
+        word[n++] = *p;
+      p++;
+    }
+  word[n] = '\0';
+  return p;
+}
+
+/* The words after which libtcc's parser calls itself for what follows:
+ * the statement under `else` and `do`, the operand of sizeof. */
+static bool
+is_prefix_word (const char *word)
+{
+  static const char *const prefixes[] = {
+    "else", "do", "sizeof", "_Alignof", "alignof", "__alignof", "__alignof__",
+  };
+
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (strcmp (word, prefixes[i]) == 0)
+      return true;
+  return false;
+}
+
+static bool
+is_unary_char (char c)
+{
+  return c == '!' || c == '~' || c == '-' || c == '+' || c == '*' || c == '&';
 }
 
 static bool
@@ -112,7 +168,10 @@ pb__user_text_check (const char *name,
                      pb_error   *err)
 {
   enum { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHARACTER } in = CODE;
-  unsigned line = 1, depth = 0, unary = 0, conditionals = 0;
+  unsigned line = 1, depth = 0, unary = 0, conditionals = 0, prefixes = 0;
+  /* Whether the last token was ')': a cast, or the condition of if, for,
+   * while or switch, whose operand or statement follows. */
+  bool after_close = false;
 
   for (const char *p = text; *p != '\0'; p++)
     {
@@ -184,22 +243,47 @@ pb__user_text_check (const char *name,
                                name, line);
         }
 
-      if (c == '(' || c == '[' || c == '{')
-        depth++;
-      else if ((c == ')' || c == ']' || c == '}') && depth > 0)
-        depth--;
-      if (c == '!' || c == '~' || c == '-' || c == '+' || c == '*' || c == '&')
-        unary++;
-      else if (!is_space (c) && c != '\n' && c != '(')
-        unary = 0;
-      if (c == '?')
-        conditionals++;
+      if (is_space (c) || c == '\n')
+        continue;
+      /* A ')' followed by what may begin another cast, unary operator or
+       * statement counts once; so that `(a + b) * c` counts too is the
+       * price of not parsing C. */
+      if (after_close && (c == '(' || is_unary_char (c) || is_word_char (c)))
+        prefixes++;
+      after_close = c == ')';
+      if (is_word_char (c))
+        {
+          char word[16];
+
+          p = read_word (p, word, sizeof word, &line) - 1;
+          if (is_prefix_word (word))
+            prefixes++;
+          unary = 0;
+        }
+      else
+        {
+          if (c == '(' || c == '[' || c == '{')
+            depth++;
+          else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+            depth--;
+          if (is_unary_char (c))
+            unary++;
+          else if (c != '(')
+            unary = 0;
+          if (c == '?')
+            conditionals++;
+        }
       if (depth > PB_USER_TEXT_MAX_NESTING || unary > PB_USER_TEXT_MAX_NESTING)
         return pb_error_set (err, PB_EINVAL, _("%s, line %u: nested more than %u levels deep"),
                              name, line, PB_USER_TEXT_MAX_NESTING);
       if (conditionals > PB_USER_TEXT_MAX_CONDITIONALS)
         return pb_error_set (err, PB_EINVAL, _("%s holds more than %u conditional operators"),
                              name, PB_USER_TEXT_MAX_CONDITIONALS);
+      if (prefixes > PB_USER_TEXT_MAX_PREFIXES)
+        return pb_error_set (err, PB_EINVAL,
+                             _("%s holds more than %u casts, sizeof operators and statements "
+                               "under if, else, for, while, switch or do"),
+                             name, PB_USER_TEXT_MAX_PREFIXES);
     }
   return PB_OK;
 }

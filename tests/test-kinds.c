@@ -615,6 +615,77 @@ test_user_text_joined_lines (void)
   g_string_free (spliced_bangs, TRUE);
 }
 
+/* Strings of @n copies of @unit, then @tail, for the test below. */
+static char *
+repeated (const char *unit,
+          int         n,
+          const char *tail)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int i = 0; i < n; i++)
+    g_string_append (s, unit);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}
+
+/*
+ * libtcc's parser recurses once per cast, sizeof and statement under if,
+ * else, for, while, switch or do, however the text is spelled: 100,000 of
+ * any of these crashed the application, whose stack they overflowed. A
+ * backslash at the end of a line, which the compiler joins to the next,
+ * and comments must not hide a run from the count.
+ */
+static void
+test_user_text_prefixes (void)
+{
+  static const struct
+  {
+    const char *param;
+    const char *unit;
+    const char *tail;
+  } deep[] = {
+    { "expr", "(long) ", "x" },
+    { "expr", "(long) -", "x" },
+    { "expr", "(long)/* */(long)\\\n", "x" },
+    { "expr", "sizeof ", "x" },
+    { "expr", "_Alignof ", "x" },
+    { "code", "if (x) ", "emit (x);" },
+    { "code", "if (x) ; else ", "emit (x);" },
+    { "code", "if (x) { } else ", "emit (x);" },
+    { "code", "while (x) ", "emit (x);" },
+    { "code", "for (;;) ", "emit (x);" },
+    { "code", "switch (x) ", "emit (x);" },
+    { "code", "do ", "emit (x);" },
+    { "code", "e\\\nlse ", "emit (x);" },
+  };
+  const char *refused = "holds more than 1024 casts, sizeof operators and statements "
+                        "under if, else, for, while, switch or do";
+
+  for (size_t i = 0; i < G_N_ELEMENTS (deep); i++)
+    {
+      g_autofree char *text = repeated (deep[i].unit, 100000, deep[i].tail);
+      g_autofree char *message = g_strdup_printf ("%s %s", deep[i].param, refused);
+
+      g_test_message ("%s", deep[i].unit);
+      assert_param_bad (deep[i].param[0] == 'e' ? "map" : "c", deep[i].param, text, PB_EINVAL,
+                        message);
+    }
+
+  /* What a person writes, many times over, is fine. */
+  {
+    g_autofree char *casts = repeated ("(long) ", 1024, "x");
+    g_autofree char *more = repeated ("(long) ", 1025, "x");
+    g_autofree char *code = repeated ("if (x > 2) { x = (x + 1) * 2; } else if (x) x--; "
+                                      "do x++; while (x < 0);\n", 250, "emit (x);");
+    g_autofree char *message = g_strdup_printf ("expr %s", refused);
+
+    assert_param_ok ("map", "expr", casts);
+    assert_param_bad ("map", "expr", more, PB_EINVAL, message);
+    assert_param_ok ("c", "code", code);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -628,6 +699,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Kinds/params", test_params);
   g_test_add_func ("/Pushback/Kinds/check-param", test_check_param);
   g_test_add_func ("/Pushback/Kinds/user-text", test_user_text);
+  g_test_add_func ("/Pushback/Kinds/user-text-prefixes", test_user_text_prefixes);
   g_test_add_func ("/Pushback/Kinds/user-text-joined-lines", test_user_text_joined_lines);
   g_test_add_func ("/Pushback/Kinds/item-types", test_item_types);
   g_test_add_func ("/Pushback/Kinds/message-quoting", test_kinds_message_quoting);

@@ -1974,6 +1974,11 @@ test_refuse_directives (void)
                   "|| '#include \"/etc/shadow\"' || char (10) || '/* */ x' WHERE key = 'expr'");
   assert_refused (path, PB_EFORMAT,
                   "(double): expr, line 3: preprocessor directives are not allowed in code");
+
+  /* Casts enough to overflow the compiler's stack. */
+  raw_exec (path, "UPDATE params SET value = replace (printf ('%.1100c', '@'), '@', '(long)') "
+                  "|| 'x' WHERE key = 'expr'");
+  assert_refused (path, PB_EFORMAT, "(double): expr holds more than 1024 casts");
   document_clear (&d);
   remove_tree (dir);
 }
@@ -2198,6 +2203,7 @@ test_write_fixtures (void)
   g_autofree char *view = fresh_seed ("hostile-view.pushback");
   g_autofree char *include = fresh_seed ("hostile-include.pushback");
   g_autofree char *joined = fresh_seed ("hostile-joined-comment.pushback");
+  g_autofree char *casts = fresh_seed ("hostile-casts.pushback");
   g_autofree char *cut = fresh_seed ("cut-short.pushback");
   document d, blank;
 
@@ -2244,6 +2250,9 @@ test_write_fixtures (void)
   raw_exec (joined, "UPDATE params SET value = '/* *\\' || char (10) || '/' || char (10) "
                     "|| '#include \"/etc/shadow\"' || char (10) || '/* */ x' "
                     "WHERE key = 'expr'; VACUUM;");
+  copy_file (sample, casts);
+  raw_exec (casts, "UPDATE params SET value = replace (printf ('%.1100c', '@'), '@', '(long)') "
+                   "|| 'x' WHERE key = 'expr'; VACUUM;");
   {
     g_autoptr (GBytes) bytes = read_file (sample);
 
