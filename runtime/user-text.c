@@ -273,7 +273,10 @@ pb__user_text_check (const char *name,
           if (c == '?')
             conditionals++;
         }
-      if (depth > PB_USER_TEXT_MAX_NESTING || unary > PB_USER_TEXT_MAX_NESTING)
+      if (depth > PB_USER_TEXT_MAX_DEPTH)
+        return pb_error_set (err, PB_EINVAL, _("%s, line %u: nested more than %u levels deep"),
+                             name, line, PB_USER_TEXT_MAX_DEPTH);
+      if (unary > PB_USER_TEXT_MAX_NESTING)
         return pb_error_set (err, PB_EINVAL, _("%s, line %u: nested more than %u levels deep"),
                              name, line, PB_USER_TEXT_MAX_NESTING);
       if (conditionals > PB_USER_TEXT_MAX_CONDITIONALS)

@@ -27,9 +27,11 @@
  * of the smallest default thread stack.
  */
 
-/* The most parentheses, brackets and braces open at once, unary
+/* The most parentheses, brackets and braces open at once (codegen.c,
+ * which names the line of an unbalanced one, follows 64), unary
  * operators in a row, conditional operators, and casts, sizeofs and
  * governed statements a text may hold. */
+#define PB_USER_TEXT_MAX_DEPTH 64
 #define PB_USER_TEXT_MAX_NESTING 256
 #define PB_USER_TEXT_MAX_CONDITIONALS 1024
 #define PB_USER_TEXT_MAX_PREFIXES 1024

@@ -545,6 +545,7 @@ test_user_text (void)
   g_autofree char *parens = g_strnfill (300, '(');
   g_autofree char *deep_parens = g_strconcat (parens, "x", NULL);
   g_autoptr(GString) ternaries = g_string_new ("x");
+  g_autoptr(GString) max_parens = g_string_new ("x");
   g_autofree char *max_bangs = g_strnfill (256, '!');
   g_autofree char *fine_bangs = g_strconcat (max_bangs, "x", NULL);
   const char *refused = "preprocessor directives are not allowed in code, "
@@ -555,6 +556,11 @@ test_user_text (void)
 
   for (int i = 0; i < 1100; i++)
     g_string_append (ternaries, " ? x : x");
+  for (int i = 0; i < 64; i++)
+    {
+      g_string_prepend_c (max_parens, '(');
+      g_string_append_c (max_parens, ')');
+    }
 
   assert_param_ok ("map", "expr", "x * 2");
   assert_param_ok ("map", "expr", "x + '#'");
@@ -573,7 +579,13 @@ test_user_text (void)
   assert_param_bad ("c", "code", "?\?=define A 1", PB_EINVAL, code1);
   assert_param_bad ("c", "code", "emit (x); #pragma once", PB_EINVAL, code1);
   assert_param_bad ("map", "expr", deep_bangs, PB_EINVAL, "expr, line 1: nested more than 256 levels deep");
-  assert_param_bad ("map", "expr", deep_parens, PB_EINVAL, "expr, line 1: nested more than 256 levels deep");
+  assert_param_bad ("map", "expr", deep_parens, PB_EINVAL, "expr, line 1: nested more than 64 levels deep");
+  /* Not "unbalanced", which the code generator said of 65 levels. */
+  assert_param_ok ("map", "expr", max_parens->str);
+  g_string_prepend_c (max_parens, '(');
+  g_string_append_c (max_parens, ')');
+  assert_param_bad ("map", "expr", max_parens->str, PB_EINVAL,
+                    "expr, line 1: nested more than 64 levels deep");
   assert_param_bad ("map", "expr", ternaries->str, PB_EINVAL,
                     "expr holds more than 1024 conditional operators");
 }
