@@ -121,12 +121,18 @@ typedef struct
   int                     status;
   bool                    profile;
   bool                   *has_stop;
+  /* While chain_bodies() writes a stage's body into @body: where the next
+   * stage's body goes in it, and the name of the item that one takes. */
+  pb_strbuf              *body;
+  bool                    has_next;
+  size_t                  next_at;
+  char                    next_x[32];
 } gen;
 
-static void stage_body (gen       *g,
-                        pb_strbuf *b,
-                        size_t     k,
-                        const char *xname);
+static void chain_bodies (gen        *g,
+                          pb_strbuf  *b,
+                          size_t      k,
+                          const char *xname);
 
 static int
 fail (gen        *g,
@@ -456,6 +462,30 @@ probe_tap (gen        *g,
                     PB_PROBE_VALUES - 1, value);
 }
 
+/* Where stage @k's body goes, taking the item named @xname: inside a
+ * stage's body, only marked, for chain_bodies() to paste; inside a finish,
+ * which no body holds, written here. */
+static void
+next_stage (gen        *g,
+            pb_strbuf  *b,
+            size_t      k,
+            const char *xname)
+{
+  if (b != g->body)
+    {
+      chain_bodies (g, b, k, xname);
+      return;
+    }
+  if (g->has_next)
+    {
+      fail (g, PB_EINVAL, "more than one $EMIT in the body of ", g->chain->stages[k - 1].kind->name);
+      return;
+    }
+  g->has_next = true;
+  g->next_at = b->len;
+  snprintf (g->next_x, sizeof g->next_x, "%s", xname);
+}
+
 /* What $EMIT (value) at stage k becomes: the next stage's body, or a write
  * to the output ring at the end of the chain. */
 static void
@@ -499,7 +529,7 @@ continuation (gen        *g,
       /* Passing the item on unchanged needs no copy. */
       pb_strbuf_append (b, "\n");
       probe_tap (g, b, k, xname);
-      stage_body (g, b, k + 1, xname);
+      next_stage (g, b, k + 1, xname);
     }
   else
     {
@@ -510,7 +540,7 @@ continuation (gen        *g,
                         pb_codegen_ctype (stage->out_type), next,
                         pb_codegen_ctype (stage->out_type), value);
       probe_tap (g, b, k, next);
-      stage_body (g, b, k + 1, next);
+      next_stage (g, b, k + 1, next);
     }
   pb_strbuf_append (b, "}\n");
   if (g->profile)
@@ -765,6 +795,97 @@ stage_body (gen        *g,
   pb_strbuf_append (b, "}\n");
 }
 
+/* Appends @n bytes of @text, written apart from @b, numbering again each
+ * directive that returns to the unit's own lines after user text: @text
+ * did not know on which line of @b it would start. */
+static void
+append_renumbered (gen        *g,
+                   pb_strbuf  *b,
+                   const char *text,
+                   size_t      n)
+{
+  const char *unit = g->chain->unit_name;
+  size_t unit_len = strlen (unit);
+  const char *end = text + n;
+
+  for (const char *p = text, *stop; p < end; p = stop)
+    {
+      const char *nl = memchr (p, '\n', (size_t) (end - p));
+      const char *q = p + 6;
+
+      stop = nl != NULL ? nl + 1 : end;
+      if ((p != text || b->len == 0 || b->data[b->len - 1] == '\n')
+          && (size_t) (stop - p) > 6 && strncmp (p, "#line ", 6) == 0)
+        {
+          while (q < stop && *q >= '0' && *q <= '9')
+            q++;
+          if (q > p + 6 && (size_t) (stop - q) == unit_len + 4 && strncmp (q, " \"", 2) == 0
+              && memcmp (q + 2, unit, unit_len) == 0 && strncmp (q + 2 + unit_len, "\"\n", 2) == 0)
+            {
+              pb_strbuf_printf (b, "#line %zu \"%s\"\n", b->line + 1, unit);
+              continue;
+            }
+        }
+      pb_strbuf_append_n (b, p, (size_t) (stop - p));
+    }
+}
+
+/*
+ * Writes the bodies of stages @k to the end of the chain, the item named
+ * @xname entering stage @k: each nests inside the one before, where its
+ * $EMIT is. Each body is written apart and cut there; the first parts are
+ * joined in order, then the second parts in reverse. A loop rather than a
+ * call per stage, so that a long chain cannot exhaust the stack.
+ */
+static void
+chain_bodies (gen        *g,
+              pb_strbuf  *b,
+              size_t      k,
+              const char *xname)
+{
+  size_t n = g->chain->n_stages - k, depth = 0;
+  pb_strbuf *bodies = calloc (n, sizeof *bodies);
+  size_t *cuts = calloc (n, sizeof *cuts);
+  pb_strbuf *outer = g->body;
+  char name[sizeof g->next_x];
+
+  if (bodies == NULL || cuts == NULL)
+    {
+      free (bodies);
+      free (cuts);
+      fail (g, PB_ENOMEM, "out of memory", "");
+      return;
+    }
+  for (size_t j = k; j < g->chain->n_stages && g->status == PB_OK; j++)
+    {
+      pb_strbuf *t = &bodies[depth++];
+
+      pb_strbuf_init (t);
+      g->body = t;
+      g->has_next = false;
+      stage_body (g, t, j, xname);
+      if (pb_strbuf_failed (t))
+        fail (g, PB_ENOMEM, "out of memory", "");
+      cuts[depth - 1] = g->has_next ? g->next_at : t->len;
+      if (!g->has_next)
+        break;
+      /* The next body's own $EMIT overwrites next_x. */
+      snprintf (name, sizeof name, "%s", g->next_x);
+      xname = name;
+    }
+  g->body = outer;
+  for (size_t i = 0; i < depth && g->status == PB_OK; i++)
+    append_renumbered (g, b, bodies[i].data, cuts[i]);
+  for (size_t i = depth; i-- > 0;)
+    {
+      if (g->status == PB_OK)
+        append_renumbered (g, b, bodies[i].data + cuts[i], bodies[i].len - cuts[i]);
+      pb_strbuf_clear (&bodies[i]);
+    }
+  free (bodies);
+  free (cuts);
+}
+
 static void
 stage_finish (gen       *g,
               pb_strbuf *b,
@@ -857,10 +978,10 @@ run_function (gen        *g,
     {
       pb_strbuf_printf (b, "  %s x0 = pb_in[(pb_r + pb_i) & pb_im];\n",
                         pb_codegen_ctype (chain->in_type));
-      stage_body (g, b, 0, "x0");
+      chain_bodies (g, b, 0, "x0");
     }
   else
-    stage_body (g, b, 0, NULL);
+    chain_bodies (g, b, 0, NULL);
   pb_strbuf_append (b, "    }\n  while (++pb_i < pb_n);\n  goto pb_out;\n");
 
   for (size_t k = 0; k < chain->n_stages; k++)
@@ -1008,7 +1129,7 @@ pb_codegen_chain_source (const pb_codegen_chain *chain,
                          pb_codegen_layout      *layout,
                          pb_error               *err)
 {
-  gen g = { chain, layout, err, PB_OK, false, NULL };
+  gen g = { chain, layout, err, PB_OK, false, NULL, NULL, false, 0, "" };
   pb_strbuf b;
   unsigned expand_all = 1;
   unsigned finish_all = 0;

@@ -69,8 +69,10 @@ pb__find_proc (proc    *procs,
   return NULL;
 }
 
-/* The most processes one chain holds: see partition(). */
+/* The most processes one chain holds, and the most items one item
+ * entering it may become: see chain_length(). */
 #define CHAIN_MAX_STAGES 1024
+#define CHAIN_MAX_EXPAND (1u << 16)
 
 /* Whether the link out of @p into @q can be pasted into one chain. */
 static bool
@@ -163,19 +165,80 @@ chain_next (proc   *procs,
   return q != NULL && fusible (p, &p->outs[0], q) && !q->mark ? q : NULL;
 }
 
-/* How many processes the chain headed by @head will hold: at most
- * CHAIN_MAX_STAGES. */
+/* Whether @p's finish code passes items down its chain (parse's last
+ * line, a c process's finish), and whether its body can stop the chain
+ * (take), as codegen.c pastes them. */
+static bool
+finish_feeds_chain (const proc *p)
+{
+  const pb_param_spec *user;
+
+  if (p->bypassed || p->kind == NULL || p->kind->finish == NULL)
+    return false;
+  if (strstr (p->kind->finish, "$EMIT") != NULL)
+    return true;
+  user = strstr (p->kind->finish, "$USER{finish}") != NULL
+         ? pb_kind_find_param (p->kind, "finish") : NULL;
+  return user != NULL && p->params[user - p->kind->params][0] != '\0';
+}
+
+static bool
+body_stops_chain (const proc *p)
+{
+  return !p->bypassed && p->kind != NULL && p->kind->body != NULL
+         && strstr (p->kind->body, "$STOP") != NULL;
+}
+
+/* The most items one item reaching @p can become, as codegen.c counts
+ * it for the chain's admittance and the size of its output rings. */
+static uint64_t
+stage_expand (const proc *p)
+{
+  const pb_param_spec *max;
+  uint64_t e;
+
+  if (p->bypassed || p->kind == NULL || p->kind->shape == PB_SHAPE_SOURCE)
+    return 1;
+  max = p->kind->user_code ? pb_kind_find_param (p->kind, "max-emit") : NULL;
+  e = max != NULL ? strtoull (p->params[max - p->kind->params], NULL, 10) : p->kind->expand;
+  return e > 0 ? e : 1;
+}
+
+/*
+ * How many processes the chain headed by @head will hold: at most
+ * CHAIN_MAX_STAGES, and fewer when its code would hold more than
+ * CHAIN_MAX_STAGES copies of their bodies, or one item could become more
+ * than CHAIN_MAX_EXPAND at its end. A chain's code pastes each body after
+ * its upstream neighbour's $EMIT, and again after each finish upstream
+ * that emits; a finish is pasted at the end of the stream and again where
+ * each take upstream stops. Unbounded, 40 `take ! format ! parse` made
+ * gigabytes of C. The items one item can become multiply along the chain
+ * (32 per format), and the ring after it must hold them.
+ */
 static size_t
 chain_length (proc   *procs,
               size_t  n,
               proc   *head)
 {
-  size_t len = 0;
+  size_t len = 0, copies = 0, feeds = 0, stops = 0;
+  uint64_t expand = 1;
 
   /* Marks keep a walk on a cycle from running for ever; they are undone
    * so that partition() walks the same way. */
   for (proc *p = head; p != NULL && len < CHAIN_MAX_STAGES; p = chain_next (procs, n, p))
     {
+      size_t finishes = p->kind != NULL && p->kind->finish != NULL ? 1 + stops : 0;
+      size_t cost = 1 + feeds + finishes;
+      uint64_t e = stage_expand (p);
+
+      if (len > 0 && (copies + cost > CHAIN_MAX_STAGES || expand * e > CHAIN_MAX_EXPAND))
+        break;
+      copies += cost;
+      expand *= e;
+      if (finish_feeds_chain (p))
+        feeds += finishes;
+      if (body_stops_chain (p))
+        stops++;
       p->mark = 1;
       len++;
     }
@@ -198,7 +261,7 @@ compare_ring_reader (const void *a,
 }
 
 /* Makes the chain headed by @head, walking along fusible links for at
- * most CHAIN_MAX_STAGES processes, and sets *@rest to the process the
+ * most chain_length() processes, and sets *@rest to the process the
  * walk stopped short of, which must head a chain of its own, or NULL.
  * Returns: PB_OK, PB_ENOMEM. */
 static int
@@ -241,10 +304,11 @@ make_chain (plan     *pl,
 }
 
 /* Partitions the processes into chains, walking from each head along
- * fusible links. A chain longer than CHAIN_MAX_STAGES is cut into several
- * joined by rings: the code of one chain nests a block per stage, and
- * neither our generator nor tcc's parser should recurse without bound on
- * what a document holds. */
+ * fusible links. A chain longer than chain_length() allows is cut into
+ * several joined by rings: the code of one chain nests a block per stage
+ * and pastes some bodies several times, and neither our generator nor
+ * tcc's parser should recurse or grow without bound on what a document
+ * holds. */
 static int
 partition (plan      *pl,
            proc     **culprit,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <pushback/version.h>
 
@@ -40,6 +41,49 @@ configure (const pb_store *s,
                N_("configure the connection"), err);
 }
 
+/*
+ * A file that an older version left in WAL mode can only be read where
+ * SQLite can make its -shm file, so not from a directory the reader cannot
+ * write ("attempt to write a readonly database"). With no -wal file beside
+ * it, every commit is in the file itself: then a reader opens it as
+ * immutable, which needs no file beside it. Returns: the URI that does,
+ * for sqlite3_free(), or NULL when @path opens as it is.
+ */
+static char *
+immutable_uri (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  char *dir = slash == NULL ? NULL : sqlite3_mprintf ("%.*s", (int) (slash - path + 1), path);
+  char *wal = sqlite3_mprintf ("%s-wal", path);
+  unsigned char header[20];
+  bool readonly_wal = false;
+  FILE *f = fopen (path, "rb");
+  sqlite3_str *uri;
+
+  if (f != NULL && wal != NULL && (slash == NULL || dir != NULL))
+    readonly_wal = fread (header, 1, sizeof header, f) == sizeof header
+                   && header[18] == 2 && header[19] == 2
+                   && access (wal, F_OK) != 0 && access (dir != NULL ? dir : ".", W_OK) != 0;
+  if (f != NULL)
+    fclose (f);
+  sqlite3_free (dir);
+  sqlite3_free (wal);
+  if (!readonly_wal)
+    return NULL;
+
+  /* A path in a URI escapes all but unreserved characters and '/'. */
+  uri = sqlite3_str_new (NULL);
+  sqlite3_str_appendall (uri, "file:");
+  for (const unsigned char *p = (const unsigned char *) path; *p != '\0'; p++)
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+        || strchr ("-._~/", *p) != NULL)
+      sqlite3_str_appendchar (uri, 1, (char) *p);
+    else
+      sqlite3_str_appendf (uri, "%%%02X", *p);
+  sqlite3_str_appendall (uri, "?immutable=1");
+  return sqlite3_str_finish (uri);
+}
+
 static int
 open_connection (const pb_store  *s,
                  int              flags,
@@ -47,8 +91,11 @@ open_connection (const pb_store  *s,
                  pb_error        *err)
 {
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (s->path, &db, flags, NULL);
+  char *uri = (flags & SQLITE_OPEN_READONLY) ? immutable_uri (s->path) : NULL;
+  int rc = sqlite3_open_v2 (uri != NULL ? uri : s->path, &db,
+                            uri != NULL ? flags | SQLITE_OPEN_URI : flags, NULL);
 
+  sqlite3_free (uri);
   if (rc != SQLITE_OK)
     {
       rc = db == NULL ? pb_error_set (err, PB_ENOMEM, _("%s: out of memory"), s->path)

@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A small scanner that knows what the preprocessor knows: string and
- * character literals, comments, and where a line begins. It errs on the
- * side of refusing: a '#' anywhere outside literals and comments is taken
- * for a directive (C has no other use for it), and so are the digraph %:
- * and the trigraph ??=, which some compilers read as '#'.
+ * character literals, comments, lines joined by a backslash at their end,
+ * and where a line begins. It errs on the side of refusing: a '#' anywhere
+ * outside literals and comments is taken for a directive (C has no other
+ * use for it), and so are the digraph %: and the trigraph ??=, which some
+ * compilers read as '#'.
  */
 
 #include <stdbool.h>
@@ -31,6 +32,98 @@ static bool
 is_space (char c)
 {
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static bool
+is_word_char (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The length of a backslash that joins the line at @p to the next, with
+ * the line's end, or 0. libtcc ends a line there with "\n", "\r\n" or
+ * "\r" alone. */
+static size_t
+splice_length (const char *p)
+{
+  if (p[0] != '\\' || (p[1] != '\n' && p[1] != '\r'))
+    return 0;
+  return p[1] == '\r' && p[2] == '\n' ? 3 : 2;
+}
+
+/* The character the compiler sees after the one at @p: past any joined
+ * lines. */
+static const char *
+following (const char *p)
+{
+  size_t skip;
+
+  for (p++; (skip = splice_length (p)) > 0; p += skip)
+    ;
+  return p;
+}
+
+/* Moves from @p to @next (from following()), counting in *@line the
+ * lines joined between them. */
+static const char *
+consume (const char *p,
+         const char *next,
+         unsigned   *line)
+{
+  for (p++; p < next; p++)
+    if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
+      (*line)++;
+  return next;
+}
+
+/* Reads the word (identifier, keyword or number) at @p, across joined
+ * lines, counting them in *@line; copies up to @size - 1 of its
+ * characters into @word, and returns where it ends. */
+static const char *
+read_word (const char *p,
+           char       *word,
+           size_t      size,
+           unsigned   *line)
+{
+  size_t n = 0, skip;
+
+  for (;;)
+    {
+      if ((skip = splice_length (p)) > 0)
+        {
+          p += skip;
+          (*line)++;
+          continue;
+        }
+      if (!is_word_char (*p))
+        break;
+      if (n + 1 < size)
+        word[n++] = *p;
+      p++;
+    }
+  word[n] = '\0';
+  return p;
+}
+
+/* The words after which libtcc's parser calls itself for what follows:
+ * the statement under `else` and `do`, the operand of sizeof. */
+static bool
+is_prefix_word (const char *word)
+{
+  static const char *const prefixes[] = {
+    "else", "do", "sizeof", "_Alignof", "alignof", "__alignof", "__alignof__",
+  };
+
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (strcmp (word, prefixes[i]) == 0)
+      return true;
+  return false;
+}
+
+static bool
+is_unary_char (char c)
+{
+  return c == '!' || c == '~' || c == '-' || c == '+' || c == '*' || c == '&';
 }
 
 static bool
@@ -75,35 +168,47 @@ pb__user_text_check (const char *name,
                      pb_error   *err)
 {
   enum { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHARACTER } in = CODE;
-  unsigned line = 1, depth = 0, unary = 0, conditionals = 0;
+  unsigned line = 1, depth = 0, unary = 0, conditionals = 0, prefixes = 0;
+  /* Whether the last token was ')': a cast, or the condition of if, for,
+   * while or switch, whose operand or statement follows. */
+  bool after_close = false;
 
   for (const char *p = text; *p != '\0'; p++)
     {
       char c = *p;
+      const char *next;
+      size_t skip;
 
+      /* The compiler joins lines before anything else, in code,
+       * literals and comments alike: a '*' with a backslash ending its
+       * line, then '/', ends a comment. The scan must not think it open
+       * while the compiler reads on. */
+      if ((skip = splice_length (p)) > 0)
+        {
+          p += skip - 1;
+          line++;
+          continue;
+        }
+      next = following (p);
       if (c == '\n')
         line++;
       switch (in)
         {
         case LINE_COMMENT:
-          if (c == '\n' && p[-1] != '\\')
+          if (c == '\n')
             in = CODE;
           continue;
         case BLOCK_COMMENT:
-          if (c == '*' && p[1] == '/')
+          if (c == '*' && *next == '/')
             {
               in = CODE;
-              p++;
+              p = consume (p, next, &line);
             }
           continue;
         case STRING:
         case CHARACTER:
-          if (c == '\\' && p[1] != '\0')
-            {
-              if (p[1] == '\n')
-                line++;
-              p++;
-            }
+          if (c == '\\' && *next != '\0')
+            p = consume (p, next, &line);
           else if (c == (in == STRING ? '"' : '\'') || c == '\n')
             in = CODE;
           continue;
@@ -111,16 +216,10 @@ pb__user_text_check (const char *name,
           break;
         }
 
-      if (c == '/' && p[1] == '/')
+      if (c == '/' && (*next == '/' || *next == '*'))
         {
-          in = LINE_COMMENT;
-          p++;
-          continue;
-        }
-      if (c == '/' && p[1] == '*')
-        {
-          in = BLOCK_COMMENT;
-          p++;
+          in = *next == '/' ? LINE_COMMENT : BLOCK_COMMENT;
+          p = consume (p, next, &line);
           continue;
         }
       if (c == '"' || c == '\'')
@@ -144,22 +243,50 @@ pb__user_text_check (const char *name,
                                name, line);
         }
 
-      if (c == '(' || c == '[' || c == '{')
-        depth++;
-      else if ((c == ')' || c == ']' || c == '}') && depth > 0)
-        depth--;
-      if (c == '!' || c == '~' || c == '-' || c == '+' || c == '*' || c == '&')
-        unary++;
-      else if (!is_space (c) && c != '\n' && c != '(')
-        unary = 0;
-      if (c == '?')
-        conditionals++;
-      if (depth > PB_USER_TEXT_MAX_NESTING || unary > PB_USER_TEXT_MAX_NESTING)
+      if (is_space (c) || c == '\n')
+        continue;
+      /* A ')' followed by what may begin another cast, unary operator or
+       * statement counts once; so that `(a + b) * c` counts too is the
+       * price of not parsing C. */
+      if (after_close && (c == '(' || is_unary_char (c) || is_word_char (c)))
+        prefixes++;
+      after_close = c == ')';
+      if (is_word_char (c))
+        {
+          char word[16];
+
+          p = read_word (p, word, sizeof word, &line) - 1;
+          if (is_prefix_word (word))
+            prefixes++;
+          unary = 0;
+        }
+      else
+        {
+          if (c == '(' || c == '[' || c == '{')
+            depth++;
+          else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+            depth--;
+          if (is_unary_char (c))
+            unary++;
+          else if (c != '(')
+            unary = 0;
+          if (c == '?')
+            conditionals++;
+        }
+      if (depth > PB_USER_TEXT_MAX_DEPTH)
+        return pb_error_set (err, PB_EINVAL, _("%s, line %u: nested more than %u levels deep"),
+                             name, line, PB_USER_TEXT_MAX_DEPTH);
+      if (unary > PB_USER_TEXT_MAX_NESTING)
         return pb_error_set (err, PB_EINVAL, _("%s, line %u: nested more than %u levels deep"),
                              name, line, PB_USER_TEXT_MAX_NESTING);
       if (conditionals > PB_USER_TEXT_MAX_CONDITIONALS)
         return pb_error_set (err, PB_EINVAL, _("%s holds more than %u conditional operators"),
                              name, PB_USER_TEXT_MAX_CONDITIONALS);
+      if (prefixes > PB_USER_TEXT_MAX_PREFIXES)
+        return pb_error_set (err, PB_EINVAL,
+                             _("%s holds more than %u casts, sizeof operators and statements "
+                               "under if, else, for, while, switch or do"),
+                             name, PB_USER_TEXT_MAX_PREFIXES);
     }
   return PB_OK;
 }

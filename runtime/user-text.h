@@ -17,15 +17,24 @@
  * gigabytes. So user text may hold no preprocessor directive but
  * `#include <...>` of a C standard header.
  *
- * libtcc's parser also recurses once per unary operator and per `?:`,
- * and a deep enough text overflows the compiling thread's stack: the
- * nesting a text may hold is bounded, far beyond what a person writes.
+ * libtcc's parser also recurses once per unary operator, `?:`, cast,
+ * sizeof and statement under if, else, for, while, switch or do, and a
+ * deep enough text overflows the compiling thread's stack (100,000 casts
+ * or `if (x)` did). The nesting a text may hold is bounded, far beyond
+ * what a person writes; for the last kinds, which only a parser could
+ * tell nested from consecutive, the bound is on how many the text holds:
+ * 1,024 of them take about 750 KB of stack at most, less than the 2 MB
+ * of the smallest default thread stack.
  */
 
-/* The most parentheses, brackets and braces open at once, unary
- * operators in a row, and conditional operators a text may hold. */
+/* The most parentheses, brackets and braces open at once (codegen.c,
+ * which names the line of an unbalanced one, follows 64), unary
+ * operators in a row, conditional operators, and casts, sizeofs and
+ * governed statements a text may hold. */
+#define PB_USER_TEXT_MAX_DEPTH 64
 #define PB_USER_TEXT_MAX_NESTING 256
 #define PB_USER_TEXT_MAX_CONDITIONALS 1024
+#define PB_USER_TEXT_MAX_PREFIXES 1024
 
 /*
  * pb__user_text_check:
@@ -35,7 +44,7 @@
  *
  * Returns: PB_OK when @text may be compiled; PB_EINVAL when it holds a
  *   preprocessor directive other than `#include <...>` of a standard
- *   header, or nests deeper than the bounds above.
+ *   header, or nests deeper or holds more than the bounds above.
  * Thread safety: any thread.
  */
 int pb__user_text_check (const char *name,

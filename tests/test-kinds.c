@@ -545,6 +545,7 @@ test_user_text (void)
   g_autofree char *parens = g_strnfill (300, '(');
   g_autofree char *deep_parens = g_strconcat (parens, "x", NULL);
   g_autoptr(GString) ternaries = g_string_new ("x");
+  g_autoptr(GString) max_parens = g_string_new ("x");
   g_autofree char *max_bangs = g_strnfill (256, '!');
   g_autofree char *fine_bangs = g_strconcat (max_bangs, "x", NULL);
   const char *refused = "preprocessor directives are not allowed in code, "
@@ -555,6 +556,11 @@ test_user_text (void)
 
   for (int i = 0; i < 1100; i++)
     g_string_append (ternaries, " ? x : x");
+  for (int i = 0; i < 64; i++)
+    {
+      g_string_prepend_c (max_parens, '(');
+      g_string_append_c (max_parens, ')');
+    }
 
   assert_param_ok ("map", "expr", "x * 2");
   assert_param_ok ("map", "expr", "x + '#'");
@@ -573,9 +579,123 @@ test_user_text (void)
   assert_param_bad ("c", "code", "?\?=define A 1", PB_EINVAL, code1);
   assert_param_bad ("c", "code", "emit (x); #pragma once", PB_EINVAL, code1);
   assert_param_bad ("map", "expr", deep_bangs, PB_EINVAL, "expr, line 1: nested more than 256 levels deep");
-  assert_param_bad ("map", "expr", deep_parens, PB_EINVAL, "expr, line 1: nested more than 256 levels deep");
+  assert_param_bad ("map", "expr", deep_parens, PB_EINVAL, "expr, line 1: nested more than 64 levels deep");
+  /* Not "unbalanced", which the code generator said of 65 levels. */
+  assert_param_ok ("map", "expr", max_parens->str);
+  g_string_prepend_c (max_parens, '(');
+  g_string_append_c (max_parens, ')');
+  assert_param_bad ("map", "expr", max_parens->str, PB_EINVAL,
+                    "expr, line 1: nested more than 64 levels deep");
   assert_param_bad ("map", "expr", ternaries->str, PB_EINVAL,
                     "expr holds more than 1024 conditional operators");
+}
+
+/*
+ * The compiler joins a line ending in a backslash to the next, before it
+ * looks for comments: "*\\", a line's end and "/" close a comment. The
+ * check must see the text as the compiler does, or a comment it thinks
+ * still open hides a directive or a deep nesting.
+ */
+static void
+test_user_text_joined_lines (void)
+{
+  const char *refused = "preprocessor directives are not allowed in code, "
+                        "except #include <...> of a standard C header";
+  g_autofree char *line3 = g_strdup_printf ("code, line 3: %s", refused);
+  g_autofree char *bangs = g_strnfill (100000, '!');
+  g_autofree char *hidden_bangs = g_strconcat ("x = /* *\\\r\n/ ", bangs, "x; /* */ emit (x);",
+                                               NULL);
+  GString *spliced_bangs = g_string_new ("x = ");
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append (spliced_bangs, "!\\\n");
+  g_string_append (spliced_bangs, "x;");
+
+  assert_param_bad ("c", "code", "/* *\\\n/\n#include \"/etc/shadow\"\n/* */ emit (x);",
+                    PB_EINVAL, line3);
+  assert_param_bad ("c", "code", "/* *\\\r/\n#include \"/etc/shadow\"\n/* */ emit (x);",
+                    PB_EINVAL, line3);
+  assert_param_bad ("c", "code", "/\\\n* \" */\n#define A 1\n", PB_EINVAL, line3);
+  assert_param_bad ("c", "code", hidden_bangs, PB_EINVAL,
+                    "code, line 2: nested more than 256 levels deep");
+  assert_param_bad ("c", "code", spliced_bangs->str, PB_EINVAL,
+                    "code, line 257: nested more than 256 levels deep");
+  /* A joined line comment goes on; a joined string too. */
+  assert_param_bad ("c", "code", "// a \\\nb\n#define A 1", PB_EINVAL, line3);
+  assert_param_ok ("c", "code", "// a \\\n#define A 1\nemit (x);");
+  assert_param_ok ("c", "code", "const char *s = \"a\\\n#b\"; emit (x);");
+  g_string_free (spliced_bangs, TRUE);
+}
+
+/* Strings of @n copies of @unit, then @tail, for the test below. */
+static char *
+repeated (const char *unit,
+          int         n,
+          const char *tail)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int i = 0; i < n; i++)
+    g_string_append (s, unit);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}
+
+/*
+ * libtcc's parser recurses once per cast, sizeof and statement under if,
+ * else, for, while, switch or do, however the text is spelled: 100,000 of
+ * any of these crashed the application, whose stack they overflowed. A
+ * backslash at the end of a line, which the compiler joins to the next,
+ * and comments must not hide a run from the count.
+ */
+static void
+test_user_text_prefixes (void)
+{
+  static const struct
+  {
+    const char *param;
+    const char *unit;
+    const char *tail;
+  } deep[] = {
+    { "expr", "(long) ", "x" },
+    { "expr", "(long) -", "x" },
+    { "expr", "(long)/* */(long)\\\n", "x" },
+    { "expr", "sizeof ", "x" },
+    { "expr", "_Alignof ", "x" },
+    { "code", "if (x) ", "emit (x);" },
+    { "code", "if (x) ; else ", "emit (x);" },
+    { "code", "if (x) { } else ", "emit (x);" },
+    { "code", "while (x) ", "emit (x);" },
+    { "code", "for (;;) ", "emit (x);" },
+    { "code", "switch (x) ", "emit (x);" },
+    { "code", "do ", "emit (x);" },
+    { "code", "e\\\nlse ", "emit (x);" },
+  };
+  const char *refused = "holds more than 1024 casts, sizeof operators and statements "
+                        "under if, else, for, while, switch or do";
+
+  for (size_t i = 0; i < G_N_ELEMENTS (deep); i++)
+    {
+      g_autofree char *text = repeated (deep[i].unit, 100000, deep[i].tail);
+      g_autofree char *message = g_strdup_printf ("%s %s", deep[i].param, refused);
+
+      g_test_message ("%s", deep[i].unit);
+      assert_param_bad (deep[i].param[0] == 'e' ? "map" : "c", deep[i].param, text, PB_EINVAL,
+                        message);
+    }
+
+  /* What a person writes, many times over, is fine. */
+  {
+    g_autofree char *casts = repeated ("(long) ", 1024, "x");
+    g_autofree char *more = repeated ("(long) ", 1025, "x");
+    g_autofree char *code = repeated ("if (x > 2) { x = (x + 1) * 2; } else if (x) x--; "
+                                      "do x++; while (x < 0);\n", 250, "emit (x);");
+    g_autofree char *message = g_strdup_printf ("expr %s", refused);
+
+    assert_param_ok ("map", "expr", casts);
+    assert_param_bad ("map", "expr", more, PB_EINVAL, message);
+    assert_param_ok ("c", "code", code);
+  }
 }
 
 int
@@ -591,6 +711,8 @@ main (int   argc,
   g_test_add_func ("/Pushback/Kinds/params", test_params);
   g_test_add_func ("/Pushback/Kinds/check-param", test_check_param);
   g_test_add_func ("/Pushback/Kinds/user-text", test_user_text);
+  g_test_add_func ("/Pushback/Kinds/user-text-prefixes", test_user_text_prefixes);
+  g_test_add_func ("/Pushback/Kinds/user-text-joined-lines", test_user_text_joined_lines);
   g_test_add_func ("/Pushback/Kinds/item-types", test_item_types);
   g_test_add_func ("/Pushback/Kinds/message-quoting", test_kinds_message_quoting);
 

@@ -2150,6 +2150,17 @@ test_refuse_directives (void)
                   "WHERE key = 'expr'");
   assert_refused (path, PB_EFORMAT,
                   "(double): expr, line 2: preprocessor directives are not allowed in code");
+
+  /* The same, behind a comment closed across a joined line. */
+  raw_exec (path, "UPDATE params SET value = '/* *\\' || char (10) || '/' || char (10) "
+                  "|| '#include \"/etc/shadow\"' || char (10) || '/* */ x' WHERE key = 'expr'");
+  assert_refused (path, PB_EFORMAT,
+                  "(double): expr, line 3: preprocessor directives are not allowed in code");
+
+  /* Casts enough to overflow the compiler's stack. */
+  raw_exec (path, "UPDATE params SET value = replace (printf ('%.1100c', '@'), '@', '(long)') "
+                  "|| 'x' WHERE key = 'expr'");
+  assert_refused (path, PB_EFORMAT, "(double): expr holds more than 1024 casts");
   document_clear (&d);
   remove_tree (dir);
 }
@@ -2355,6 +2366,61 @@ shrink (const char *path)
   raw_exec (path, "PRAGMA page_size = 512; VACUUM;");
 }
 
+/*
+ * A document an older version left in WAL mode, in a directory the reader
+ * cannot write: SQLite must make a -shm file beside it to read it, and
+ * reading failed with "attempt to write a readonly database". With no
+ * -wal file beside it, the file holds every commit, and it is read as it
+ * is, changing nothing. Its name holds what a URI must escape.
+ */
+static void
+test_read_wal_readonly (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old ?#%20.pushback", NULL);
+  g_autofree char *want = NULL;
+  g_autoptr (GBytes) header = NULL;
+  snapshot snap;
+  document d;
+  pid_t pid;
+  int status = 0;
+
+  sample_document (&d);
+  save_document (path, &d);
+  want = load_description (path);
+  raw_exec (path, "PRAGMA journal_mode = WAL");
+  header = read_file (path);
+  g_assert_cmpint (((const guint8 *) g_bytes_get_data (header, NULL))[18], ==, 2);
+  g_assert_false (sidecar_exists (path, "-wal"));
+  snap = take_snapshot (path);
+
+  g_assert_cmpint (chmod (dir, 0555), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      pb_store *store = NULL;
+      pb_error err = { 0 };
+
+      if (setgid (65534) != 0 || setuid (65534) != 0)
+        _exit (11);
+      if (pb_store_open (path, PB_STORE_READ, &store, &err) != PB_OK)
+        {
+          g_printerr ("%s\n", err.message);
+          _exit (12);
+        }
+      pb_store_close (store);
+      _exit (g_strcmp0 (load_description (path), want) == 0 ? 0 : 13);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_cmpint (chmod (dir, 0700), ==, 0);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  assert_unchanged (path, &snap);
+  document_clear (&d);
+  remove_tree (dir);
+}
+
 /* Writes the fixtures: see the top of this file. */
 static void
 test_write_fixtures (void)
@@ -2373,6 +2439,8 @@ test_write_fixtures (void)
   g_autofree char *trigger = fresh_seed ("hostile-trigger.pushback");
   g_autofree char *view = fresh_seed ("hostile-view.pushback");
   g_autofree char *include = fresh_seed ("hostile-include.pushback");
+  g_autofree char *joined = fresh_seed ("hostile-joined-comment.pushback");
+  g_autofree char *casts = fresh_seed ("hostile-casts.pushback");
   g_autofree char *cut = fresh_seed ("cut-short.pushback");
   document d, blank;
 
@@ -2415,6 +2483,13 @@ test_write_fixtures (void)
   copy_file (sample, include);
   raw_exec (include, "UPDATE params SET value = 'x' || char (10) || '#include \"/etc/shadow\"' "
                      "WHERE key = 'expr'; VACUUM;");
+  copy_file (sample, joined);
+  raw_exec (joined, "UPDATE params SET value = '/* *\\' || char (10) || '/' || char (10) "
+                    "|| '#include \"/etc/shadow\"' || char (10) || '/* */ x' "
+                    "WHERE key = 'expr'; VACUUM;");
+  copy_file (sample, casts);
+  raw_exec (casts, "UPDATE params SET value = replace (printf ('%.1100c', '@'), '@', '(long)') "
+                   "|| 'x' WHERE key = 'expr'; VACUUM;");
   {
     g_autoptr (GBytes) bytes = read_file (sample);
 
@@ -2455,6 +2530,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Store/schema-changed", test_schema_changed);
   g_test_add_func ("/Pushback/Store/save-fails", test_save_fails);
   g_test_add_func ("/Pushback/Store/save-while-reading", test_save_while_reading);
+  g_test_add_func ("/Pushback/Store/read-wal-readonly", test_read_wal_readonly);
   if (g_getenv ("PB_STORE_WRITE_FIXTURES") != NULL)
     g_test_add_func ("/Pushback/Store/write-fixtures", test_write_fixtures);
 
