@@ -54,6 +54,8 @@ test_record_and_reload (void)
 
   g_assert_true (pb_document_run (document, &error));
   g_assert_no_error (error);
+  /* Running, not just asked to: a loaded machine may take a while. */
+  g_assert_true (pb_document_sync (document, 20000));
   wait_ms (200);
   first = pb_document_record_run (document, &error);
   g_assert_no_error (error);
