@@ -61,14 +61,12 @@ _pb_canvas_frames_update_members (PbCanvas *self)
     }
 }
 
-/**
- * _pb_canvas_frames_update_selection:
- *
- * Marks the frames whose members are all selected.
- */
-void
-_pb_canvas_frames_update_selection (PbCanvas *self)
+static gboolean
+update_selection (gpointer user_data)
 {
+  PbCanvas *self = user_data;
+
+  self->frame_selection_source = 0;
   for (guint i = 0; i < self->frame_views->len; i++)
     {
       PbFrameView *view = g_ptr_array_index (self->frame_views, i);
@@ -84,6 +82,20 @@ _pb_canvas_frames_update_selection (PbCanvas *self)
         }
       pb_frame_view_set_selected (view, all);
     }
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * _pb_canvas_frames_update_selection:
+ *
+ * Marks the frames whose members are all selected, once the selection
+ * has settled: selecting all of many nodes notifies once per node.
+ */
+void
+_pb_canvas_frames_update_selection (PbCanvas *self)
+{
+  if (self->frame_selection_source == 0 && self->frame_views->len > 0)
+    self->frame_selection_source = g_idle_add (update_selection, self);
 }
 
 static void
@@ -173,29 +185,37 @@ _pb_canvas_frames_detach (PbCanvas *self)
     gtk_popover_popdown (GTK_POPOVER (self->frame_editor));
 }
 
-/* The union of the members' bounds in the allocation, when any is
- * allocated. */
-static gboolean
-members_bounds (PbCanvas        *self,
-                PbFrame         *frame,
-                graphene_rect_t *bounds)
+/* Each frame's members' bounds in the allocation, as a union, in one
+ * pass over the nodes: an array parallel to the frame views, with an
+ * empty rectangle for a frame none of whose nodes is allocated. */
+static GArray *
+members_bounds (PbCanvas *self)
 {
-  gboolean any = FALSE;
+  GArray *unions = g_array_new (FALSE, TRUE, sizeof (graphene_rect_t));
+  g_autoptr(GHashTable) index_of = g_hash_table_new (NULL, NULL);
 
+  g_array_set_size (unions, self->frame_views->len);
+  for (guint i = 0; i < self->frame_views->len; i++)
+    g_hash_table_insert (index_of,
+                         pb_frame_view_get_frame (g_ptr_array_index (self->frame_views, i)),
+                         GUINT_TO_POINTER (i + 1));
   for (guint i = 0; i < self->views->len && i < self->bounds->len; i++)
     {
-      PbNodeView *view = g_ptr_array_index (self->views, i);
+      PbNode *node = pb_node_view_get_node (g_ptr_array_index (self->views, i));
+      PbFrame *frame = pb_document_get_frame_of (self->document, pb_node_get_address (node));
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, frame));
       const graphene_rect_t *b = &g_array_index (self->bounds, graphene_rect_t, i);
+      graphene_rect_t *u;
 
-      if (!pb_frame_has_member (frame, pb_node_get_address (pb_node_view_get_node (view))))
+      if (frame == NULL || at == 0)
         continue;
-      if (any)
-        graphene_rect_union (bounds, b, bounds);
+      u = &g_array_index (unions, graphene_rect_t, at - 1);
+      if (u->size.width > 0 || u->size.height > 0)
+        graphene_rect_union (u, b, u);
       else
-        *bounds = *b;
-      any = TRUE;
+        *u = *b;
     }
-  return any;
+  return unions;
 }
 
 /**
@@ -209,17 +229,19 @@ void
 _pb_canvas_allocate_frames (PbCanvas *self)
 {
   double zoom = self->zoom;
+  g_autoptr(GArray) unions = members_bounds (self);
 
   g_array_set_size (self->frame_bounds, self->frame_views->len);
   for (guint i = 0; i < self->frame_views->len; i++)
     {
       GtkWidget *view = g_ptr_array_index (self->frame_views, i);
       PbFrame *frame = pb_frame_view_get_frame (PB_FRAME_VIEW (view));
-      graphene_rect_t members, *bounds = &g_array_index (self->frame_bounds, graphene_rect_t, i);
+      graphene_rect_t members = g_array_index (unions, graphene_rect_t, i);
+      graphene_rect_t *bounds = &g_array_index (self->frame_bounds, graphene_rect_t, i);
       GskTransform *transform;
       int min_w, w, h;
 
-      if (!members_bounds (self, frame, &members))
+      if (members.size.width <= 0 && members.size.height <= 0)
         {
           gtk_widget_set_child_visible (view, FALSE);
           *bounds = GRAPHENE_RECT_INIT (0, 0, 0, 0);
@@ -479,6 +501,7 @@ _pb_canvas_frames_present (PbCanvas *self)
 void
 _pb_canvas_frames_dispose (PbCanvas *self)
 {
+  g_clear_handle_id (&self->frame_selection_source, g_source_remove);
   g_clear_pointer (&self->frame_editor, gtk_widget_unparent);
 }
 

@@ -129,6 +129,7 @@ struct _PbCanvas
   GHashTable *frame_view_of;  /* PbFrame -> PbFrameView */
   GArray     *frame_bounds;   /* graphene_rect_t per frame view */
   GtkWidget  *frame_editor;
+  guint       frame_selection_source;
   int         viewport_width;   /* the size viewport-changed last saw */
   int         viewport_height;
 };
