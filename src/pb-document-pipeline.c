@@ -34,6 +34,8 @@
  * what the canvas draws for a node of that many linked ports. */
 #define PIPELINE_NODE_WIDTH 190.0
 #define PIPELINE_NODE_HEIGHT 96.0
+/* The room left between pasted processes and those already there. */
+#define PIPELINE_GAP 40.0
 #define PIPELINE_PORT_HEIGHT 24.0
 
 static gboolean
@@ -75,6 +77,61 @@ index_of (const pb_addr *processes,
   g_return_val_if_reached (0);
 }
 
+/* Whether a group of @width × @height centred on (@x, @y), with room
+ * around it, would cover a placed node of @self, each node taken as big
+ * as a laid out one. */
+static gboolean
+covers_a_node (PbDocument *self,
+               double      x,
+               double      y,
+               double      width,
+               double      height)
+{
+  GListModel *nodes = pb_document_get_nodes (self);
+  double left = x - width / 2 - PIPELINE_GAP, top = y - height / 2 - PIPELINE_GAP;
+  double right = x + width / 2 + PIPELINE_GAP, bottom = y + height / 2 + PIPELINE_GAP;
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+      double nx = pb_node_get_x (node), ny = pb_node_get_y (node);
+
+      if (pb_node_get_placed (node) && nx < right && nx + PIPELINE_NODE_WIDTH > left
+          && ny < bottom && ny + PIPELINE_NODE_HEIGHT > top)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The free place nearest (@x, @y) for a group of @width × @height: the
+ * first of rings of places around it, each a node's height further out,
+ * below and above first, then right and left, where it covers no node;
+ * (@x, @y) itself when the rings are full too. */
+static void
+find_free_place (PbDocument *self,
+                 double      width,
+                 double      height,
+                 double     *x,
+                 double     *y)
+{
+  double step = PIPELINE_NODE_HEIGHT + PIPELINE_GAP;
+
+  for (int ring = 0; ring <= 40; ring++)
+    {
+      const double offsets[][2] = {
+        { 0, ring * step }, { 0, -ring * step }, { ring * step, 0 }, { -ring * step, 0 },
+      };
+
+      for (guint k = 0; k < G_N_ELEMENTS (offsets); k++)
+        if (!covers_a_node (self, *x + offsets[k][0], *y + offsets[k][1], width, height))
+          {
+            *x += offsets[k][0];
+            *y += offsets[k][1];
+            return;
+          }
+    }
+}
+
 /**
  * pb_document_add_pipeline:
  * @text: a pipeline description, as `pushback-run -e` takes
@@ -83,7 +140,8 @@ index_of (const pb_addr *processes,
  * @error: the parser's or the builder's message, naming the element
  *
  * Adds the processes and links that @text describes, laid out left to
- * right around (@x, @y), as one step. Each keeps the name the text gives
+ * right around (@x, @y), or around the free place nearest it where they
+ * would cover nodes there, as one step. Each keeps the name the text gives
  * it where no process has that name; otherwise it is named as a new
  * process is. Text that does not parse or build, or that makes a link
  * the runtime would refuse (item types that differ, a flow cycle),
@@ -191,6 +249,7 @@ pb_document_add_pipeline (PbDocument  *self,
       width = MAX (width, places[i].x + places[i].width);
       height = MAX (height, places[i].y + places[i].height);
     }
+  find_free_place (self, width, height, &x, &y);
 
   command = pb_command_new (g_dngettext (GETTEXT_PACKAGE, "Add Process From Text",
                                          "Add Processes From Text", n));

@@ -584,6 +584,34 @@ test_bypass (void)
   g_rmdir (dir);
 }
 
+/* Text pasted twice at the same place does not land on itself: the
+ * second group goes to the nearest free place, and nothing overlaps. */
+static void
+test_pipeline_free_place (void)
+{
+  g_autoptr(PbDocument) doc = pb_document_new ();
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = pb_document_add_pipeline (doc, "seq ! map expr=x ! sum", 400, 300, &error);
+  g_assert_no_error (error);
+  second = pb_document_add_pipeline (doc, "seq ! map expr=x ! sum", 400, 300, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < first->len; i++)
+    for (guint k = 0; k < second->len; k++)
+      {
+        PbNode *a = g_ptr_array_index (first, i), *b = g_ptr_array_index (second, k);
+
+        /* As big as laid out nodes are taken to be: 190 × 96. */
+        g_assert_true (fabs (pb_node_get_x (a) - pb_node_get_x (b)) >= 190
+                       || fabs (pb_node_get_y (a) - pb_node_get_y (b)) >= 96);
+      }
+  /* Undone, the first group is where it was put. */
+  g_assert_true (pb_document_undo (doc, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (pb_document_get_nodes (doc)), ==, 3);
+}
+
 static GBytes *
 bytes_of (const char *text)
 {
@@ -701,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/DocumentTools/delete-reconnect-misfit", test_delete_reconnect_misfit);
   g_test_add_func ("/Pushback/DocumentTools/relink", test_relink);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-round-trip", test_pipeline_round_trip);
+  g_test_add_func ("/Pushback/DocumentTools/pipeline-free-place", test_pipeline_free_place);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-quoting", test_pipeline_quoting);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-bad-text", test_pipeline_bad_text);
   g_test_add_func ("/Pushback/DocumentTools/pipeline-copy-refused", test_pipeline_copy_refused);

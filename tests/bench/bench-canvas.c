@@ -3,7 +3,7 @@
  * Copyright 2026 The Pushback developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   bench-canvas [GROUPS] [FRAMES]
+ *   bench-canvas [GROUPS] [FRAMES] [framed]
  *
  * Builds a topology of GROUPS diamonds (clock ! broadcast ! map, map !
  * merge ! map ! sum: 7 processes and 7 links each; 143 groups are 1,001
@@ -16,7 +16,9 @@
  * it) and the whole paint (the frame clock's before-paint to
  * after-paint, which includes GTK's rendering). It also times the first
  * frame of the window, from creating it. Prints one line of key=value
- * per phase. Run it under Xvfb with GSK_RENDERER=cairo (or on a desktop).
+ * per phase. With "framed", each group lies in a frame of its own (143
+ * frames of 7 nodes), which the canvas sizes at every layout. Run it
+ * under Xvfb with GSK_RENDERER=cairo (or on a desktop).
  */
 
 #include "config.h"
@@ -193,6 +195,32 @@ run_phase (Bench      *bench,
   fflush (stdout);
 }
 
+/* A frame around each group: its nodes' names end in its number. */
+static void
+frame_groups (PbDocument *document,
+              guint       groups)
+{
+  GListModel *nodes = pb_document_get_nodes (document);
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint g = 0; g < groups; g++)
+    g_ptr_array_add (members, g_ptr_array_new_with_free_func (g_object_unref));
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      PbNode *node = g_list_model_get_item (nodes, i);
+      guint g = (guint) atoi (pb_node_get_name (node) + 1);
+
+      g_ptr_array_add (g_ptr_array_index (members, g), node);
+    }
+  for (guint g = 0; g < groups; g++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (pb_document_add_frame (document, g_ptr_array_index (members, g), NULL, &error) == NULL)
+        g_error ("bench-canvas: %s", error->message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +242,9 @@ main (int   argc,
       fprintf (stderr, "bench-canvas: %s\n", error->message);
       return 1;
     }
+
+  if (argc > 3 && g_str_equal (argv[3], "framed"))
+    frame_groups (document, groups);
 
   bench.work = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench.paint = g_array_new (FALSE, FALSE, sizeof (gint64));
