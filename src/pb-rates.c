@@ -28,6 +28,7 @@ typedef struct
   uint64_t busy_ns;
   PbRates  rates;
   gboolean has_rates;
+  gboolean has_share;   /* a share was measured: blend from it */
   gboolean seen;
 } Entry;
 
@@ -156,8 +157,16 @@ pb_rate_tracker_update (PbRateTracker     *self,
           /* An interval with no busy time measured (counters are
            * sampled, and a loaded machine may run few calls in one)
            * says nothing of the shares: blended, it would pull them all
-           * towards zero, and they would no longer add up to one. */
-          if (busy_total > 0)
+           * towards zero, and they would no longer add up to one. The
+           * first that measures some is taken as it is, as above: when
+           * the first intervals measured none, blending from their zero
+           * left the shares adding up to less than one for seconds. */
+          if (busy_total > 0 && !entry->has_share)
+            {
+              entry->rates.share = now_rates.share;
+              entry->has_share = TRUE;
+            }
+          else if (busy_total > 0)
             entry->rates.share += weight * (now_rates.share - entry->rates.share);
           /* Time per item means nothing while nothing moves: keep the
            * last figure rather than decay it to zero. */

@@ -28,6 +28,17 @@ wait_ms (guint ms)
   g_usleep (ms * 1000);
 }
 
+/* Whether the first process shows counters: the run has published
+ * some. */
+static gboolean
+is_live (PbDocument *document)
+{
+  g_autoptr(PbNode) node = g_list_model_get_item (pb_document_get_nodes (document), 0);
+
+  pb_document_refresh_status (document);
+  return pb_node_get_live (node, NULL, NULL);
+}
+
 static void
 test_record_and_reload (void)
 {
@@ -54,9 +65,13 @@ test_record_and_reload (void)
 
   g_assert_true (pb_document_run (document, &error));
   g_assert_no_error (error);
-  /* Running, not just asked to: a loaded machine may take a while. */
+  /* Running and measured, not just asked to: a loaded machine may
+   * take a while to publish its first counters. */
   g_assert_true (pb_document_sync (document, 20000));
   wait_ms (200);
+  for (gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+       !is_live (document) && g_get_monotonic_time () < end;)
+    wait_ms (50);
   first = pb_document_record_run (document, &error);
   g_assert_no_error (error);
   g_assert_nonnull (first);
