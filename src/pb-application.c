@@ -27,6 +27,21 @@ static const char demo_pipeline[] =
   "code=\"s->acc = s->acc * 0.9 + x * 0.1; emit(s->acc);\" "
   "! window-mean name=mean ! stats name=smoothed";
 
+/* The demo's frames: which processes each holds, its title, colour and
+ * note. */
+static const struct
+{
+  const char *members[4];
+  const char *title;
+  const char *color;
+  const char *note;
+} demo_frames[] = {
+  { { "clock", "wave", NULL }, N_("Signal"), "teal",
+    N_("A sine wave, 1,000 items a second.\nEdit wave’s expression while it runs.") },
+  { { "smooth", "mean", "smoothed", NULL }, N_("Smoothing"), "purple",
+    N_("smooth is C code with a state of its own:\nchange it and watch the mean follow.") },
+};
+
 #define RECENT_MAX 10
 
 struct _PbApplication
@@ -200,6 +215,44 @@ recover_unsaved (PbApplication *self)
     }
 }
 
+static PbNode *
+node_named (PbDocument *document,
+            const char *name)
+{
+  GListModel *nodes = pb_document_get_nodes (document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+
+      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
+        return node;
+    }
+  return NULL;
+}
+
+/* Frames around parts of the demo, which say what they are for. They are
+ * part of the demo as it opens, not steps to undo. */
+static void
+add_demo_frames (PbDocument *document)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (demo_frames); i++)
+    {
+      g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+      g_autoptr(GError) error = NULL;
+      PbFrame *frame;
+
+      for (guint k = 0; demo_frames[i].members[k] != NULL; k++)
+        g_ptr_array_add (nodes, node_named (document, demo_frames[i].members[k]));
+      frame = pb_document_add_frame (document, nodes, _(demo_frames[i].title), &error);
+      g_assert_no_error (error);
+      pb_document_edit_frame (document, frame, NULL, demo_frames[i].color,
+                              _(demo_frames[i].note), -1, &error);
+      g_assert_no_error (error);
+    }
+  pb_undo_stack_clear (pb_document_get_undo_stack (document));
+}
+
 /**
  * pb_application_open_demo:
  *
@@ -220,6 +273,7 @@ pb_application_open_demo (PbApplication *self)
   /* The demo ships with the application: it always builds. */
   g_assert_no_error (error);
   pb_document_set_title (document, _("Demo"));
+  add_demo_frames (document);
 
   window = PB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self)));
   if (window == NULL || !pb_window_is_pristine (window))

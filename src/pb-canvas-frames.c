@@ -219,6 +219,30 @@ members_bounds (PbCanvas *self)
 }
 
 /**
+ * _pb_canvas_frames_inflate:
+ * @rect: (inout): where @node is, in canvas units
+ *
+ * Grows @rect by the frame around @node, if it has one: its padding, and
+ * its header above.
+ */
+void
+_pb_canvas_frames_inflate (PbCanvas        *self,
+                           PbNode          *node,
+                           graphene_rect_t *rect)
+{
+  PbFrame *frame = pb_document_get_frame_of (self->document, pb_node_get_address (node));
+  PbFrameView *view = view_of_frame (self, frame);
+  double header;
+
+  if (view == NULL || pb_frame_get_collapsed (frame))
+    return;
+  header = pb_frame_view_get_header_height (view) + FRAME_HEADER_GAP;
+  graphene_rect_inset (rect, -FRAME_PADDING, 0);
+  rect->origin.y -= header;
+  rect->size.height += header + FRAME_PADDING;
+}
+
+/**
  * _pb_canvas_allocate_frames:
  *
  * Places every frame after the nodes: open, around its members with room

@@ -234,6 +234,9 @@ void      _pb_canvas_frames_detach    (PbCanvas     *self);
 void      _pb_canvas_frames_update_members (PbCanvas *self);
 void      _pb_canvas_frames_update_selection (PbCanvas *self);
 void      _pb_canvas_allocate_frames  (PbCanvas     *self);
+void      _pb_canvas_frames_inflate   (PbCanvas     *self,
+                                       PbNode       *node,
+                                       graphene_rect_t *rect);
 void      _pb_canvas_snapshot_frames  (PbCanvas     *self,
                                        GtkSnapshot  *snapshot,
                                        const graphene_rect_t *view);

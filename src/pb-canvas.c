@@ -178,6 +178,7 @@ pb_canvas_get_graph_bounds (PbCanvas        *self,
 
       pb_canvas_get_node_size (self, node, &w, &h);
       graphene_rect_init (&rect, pb_node_get_x (node), pb_node_get_y (node), w, h);
+      _pb_canvas_frames_inflate (self, node, &rect);
       if (any)
         graphene_rect_union (bounds, &rect, bounds);
       else
@@ -598,22 +599,15 @@ fit (PbCanvas *self,
      double    width,
      double    height)
 {
-  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  graphene_rect_t bounds;
+  double x0, y0, x1, y1;
   double margin = 32;
 
-  for (guint i = 0; i < self->views->len; i++)
-    {
-      GtkWidget *view = g_ptr_array_index (self->views, i);
-      PbNode *node = pb_node_view_get_node (PB_NODE_VIEW (view));
-      int w, h;
-
-      gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
-      gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
-      x0 = MIN (x0, pb_node_get_x (node));
-      y0 = MIN (y0, pb_node_get_y (node));
-      x1 = MAX (x1, pb_node_get_x (node) + w);
-      y1 = MAX (y1, pb_node_get_y (node) + h);
-    }
+  pb_canvas_get_graph_bounds (self, &bounds);
+  x0 = bounds.origin.x;
+  y0 = bounds.origin.y;
+  x1 = x0 + bounds.size.width;
+  y1 = y0 + bounds.size.height;
 
   if (self->views->len == 0 || width <= 2 * margin || height <= 2 * margin)
     {
@@ -680,8 +674,13 @@ place_unplaced (gpointer user_data)
           top = MIN (top, pb_node_get_y (node));
         }
       else
-        g_array_append_val (nodes, ((PbLayoutNode) { .id = pb_node_get_address (node),
-                                                     .width = w, .height = h }));
+        {
+          PbFrame *frame = pb_document_get_frame_of (self->document, pb_node_get_address (node));
+
+          g_array_append_val (nodes, ((PbLayoutNode) { .id = pb_node_get_address (node),
+                                                       .width = w, .height = h,
+                                                       .cluster = frame != NULL ? pb_frame_get_id (frame) : 0 }));
+        }
     }
   if (nodes->len == 0)
     return G_SOURCE_REMOVE;

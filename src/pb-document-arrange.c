@@ -112,9 +112,13 @@ pb_document_arrange (PbDocument    *self,
     {
       PbNode *node = g_ptr_array_index (nodes, i);
 
+      PbFrame *frame = pb_document_get_frame_of (self, pb_node_get_address (node));
+
+      /* A frame's nodes stay together, with room for its header. */
       places[i] = (PbLayoutNode) { .id = pb_node_get_address (node),
                                    .width = MAX (size_of (sizes, i, 0), 1),
-                                   .height = MAX (size_of (sizes, i, 1), 1) };
+                                   .height = MAX (size_of (sizes, i, 1), 1),
+                                   .cluster = frame != NULL ? pb_frame_get_id (frame) : 0 };
       left = MIN (left, pb_node_get_x (node));
       top = MIN (top, pb_node_get_y (node));
     }

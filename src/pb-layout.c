@@ -21,6 +21,12 @@
 
 /* How many nodes make a graph big enough to lay out more roughly. */
 #define BIG_GRAPH 200
+/* Around a frame's nodes (pb-canvas-frames.c pads by 16 px and puts a
+ * header of about 36 px above): a cluster's margin, in points, which the
+ * layout takes as pixels, and the font size whose blank line is about
+ * as tall as the header. */
+#define FRAME_MARGIN "20"
+#define FRAME_HEADER_FONT "30"
 
 G_DEFINE_QUARK (pb-layout-error-quark, pb_layout_error)
 
@@ -104,6 +110,29 @@ set_inches (Agnode_t *n,
   agxset (n, sym, buf);
 }
 
+/* The subgraph of frame @cluster, made at its first node. dot keeps a
+ * subgraph named cluster_* together in a box: its margin is the frame's
+ * padding, and a label of a blank line reserves the header's height. */
+static Agraph_t *
+cluster_of (Agraph_t   *g,
+            GHashTable *clusters,
+            guint       cluster)
+{
+  Agraph_t *sub = g_hash_table_lookup (clusters, GUINT_TO_POINTER (cluster));
+  char name[32];
+
+  if (sub != NULL)
+    return sub;
+  g_snprintf (name, sizeof name, "cluster_%u", cluster);
+  sub = agsubg (g, name, TRUE);
+  agsafeset (sub, (char *) "margin", (char *) FRAME_MARGIN, (char *) "");
+  agsafeset (sub, (char *) "label", (char *) " ", (char *) "");
+  agsafeset (sub, (char *) "labelloc", (char *) "t", (char *) "");
+  agsafeset (sub, (char *) "fontsize", (char *) FRAME_HEADER_FONT, (char *) "");
+  g_hash_table_insert (clusters, GUINT_TO_POINTER (cluster), sub);
+  return sub;
+}
+
 /* Runs dot on the nodes and edges; the lock is held. */
 static gboolean
 layout_locked (PbLayoutNode *nodes,
@@ -112,6 +141,7 @@ layout_locked (PbLayoutNode *nodes,
                GError      **error)
 {
   g_autofree Agnode_t **vertices = g_new0 (Agnode_t *, n_nodes);
+  g_autoptr(GHashTable) clusters = g_hash_table_new (NULL, NULL);
   char gap[G_ASCII_DTOSTR_BUF_SIZE], rank_gap[G_ASCII_DTOSTR_BUF_SIZE];
   Agraph_t *g;
   Agsym_t *width, *height;
@@ -154,9 +184,10 @@ layout_locked (PbLayoutNode *nodes,
   for (gsize i = 0; i < n_nodes; i++)
     {
       char name[32];
+      Agraph_t *in = nodes[i].cluster != 0 ? cluster_of (g, clusters, nodes[i].cluster) : g;
 
       g_snprintf (name, sizeof name, "n%" G_GSIZE_FORMAT, i);
-      vertices[i] = agnode (g, name, TRUE);
+      vertices[i] = agnode (in, name, TRUE);
       set_inches (vertices[i], width, nodes[i].width);
       set_inches (vertices[i], height, nodes[i].height);
     }

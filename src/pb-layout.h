@@ -26,6 +26,8 @@ typedef enum
  * @height: its height in canvas pixels, > 0
  * @x: (out): the left edge the layout gives it
  * @y: (out): the top edge the layout gives it (y grows downwards)
+ * @cluster: the frame it lies in, which the layout keeps together with
+ *   room for the frame's border and header; 0 for none
  */
 typedef struct
 {
@@ -34,6 +36,7 @@ typedef struct
   double  height;
   double  x;
   double  y;
+  guint   cluster;
 } PbLayoutNode;
 
 /**

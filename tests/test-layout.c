@@ -152,6 +152,54 @@ test_fan_out (void)
     }
 }
 
+/* A frame's nodes stay together, with room around them for the frame's
+ * border and above them for its header: no other node comes within. */
+static void
+test_clusters (void)
+{
+  g_autofree PbLayoutNode *nodes = make_nodes (7);
+  PbLayoutEdge edges[] = {
+    { nodes[0].id, 0, nodes[1].id, 0 },
+    { nodes[1].id, 0, nodes[2].id, 0 },
+    { nodes[2].id, 0, nodes[3].id, 0 },
+    { nodes[0].id, 1, nodes[4].id, 0 },
+    { nodes[4].id, 0, nodes[5].id, 0 },
+    { nodes[0].id, 2, nodes[6].id, 0 },
+  };
+  double left = G_MAXDOUBLE, top = G_MAXDOUBLE, right = -G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+  GError *error = NULL;
+
+  /* The middle of the first chain, and the end of the second, framed. */
+  nodes[1].cluster = nodes[2].cluster = 7;
+  g_assert_true (pb_layout_nodes (nodes, 7, edges, G_N_ELEMENTS (edges), &error));
+  g_assert_no_error (error);
+  assert_no_overlap (nodes, 7);
+  for (gsize i = 1; i <= 2; i++)
+    {
+      left = MIN (left, nodes[i].x);
+      top = MIN (top, nodes[i].y);
+      right = MAX (right, nodes[i].x + nodes[i].width);
+      bottom = MAX (bottom, nodes[i].y + nodes[i].height);
+    }
+  /* The frame as the canvas draws it: 16 px around, a 36 px header. */
+  left -= 16;
+  right += 16;
+  top -= 36;
+  bottom += 16;
+  for (gsize i = 0; i < 7; i++)
+    {
+      const PbLayoutNode *n = &nodes[i];
+      gboolean apart = n->x + n->width <= left || right <= n->x
+                       || n->y + n->height <= top || bottom <= n->y;
+
+      if (i == 1 || i == 2)
+        continue;
+      if (!apart)
+        g_test_message ("node %" G_GSIZE_FORMAT " is inside the frame", i);
+      g_assert_true (apart);
+    }
+}
+
 /* Laying out a selection: links to nodes outside it are ignored. */
 static void
 test_selection (void)
@@ -291,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Layout/chain", test_chain);
   g_test_add_func ("/Pushback/Layout/fan-out", test_fan_out);
   g_test_add_func ("/Pushback/Layout/selection", test_selection);
+  g_test_add_func ("/Pushback/Layout/clusters", test_clusters);
   g_test_add_func ("/Pushback/Layout/invalid", test_invalid);
   g_test_add_func ("/Pushback/Layout/deterministic", test_deterministic);
   g_test_add_func ("/Pushback/Layout/large", test_large);
