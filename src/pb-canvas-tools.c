@@ -174,6 +174,12 @@ on_quick_add_closed (PbCanvas *self)
 }
 
 static void
+close_quick_add (PbCanvas *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self->quick_add));
+}
+
+static void
 ensure_quick_add (PbCanvas *self)
 {
   GtkWidget *box, *scrolled;
@@ -191,6 +197,9 @@ ensure_quick_add (PbCanvas *self)
    * the last key must take what that key chose. */
   g_signal_connect_swapped (self->quick_add_entry, "changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->quick_add_entry, "activate", G_CALLBACK (on_search_activate), self);
+  /* The entry takes Escape for itself (stop-search): it closes the list,
+   * as Escape closes any popover. */
+  g_signal_connect_swapped (self->quick_add_entry, "stop-search", G_CALLBACK (close_quick_add), self);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_entry_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->quick_add_entry), keys);
@@ -249,7 +258,8 @@ kind_row (const pb_kind *kind,
 
 /**
  * _pb_canvas_quick_add:
- * @from: a free port to join the new process to, or 0 for any kind
+ * @from: a port to join the new process to (or, in use, to put it into
+ *   its link), or 0 for any kind
  * @x: where to point, in the canvas widget's coordinates
  * @y: the same, vertically
  *
@@ -426,32 +436,30 @@ pb_canvas_reveal_node (PbCanvas *self,
 
 /* Actions */
 
-/* The free socket a keyboard quick-add starts from: the one under the
- * pointer, or else the focused one. */
-static pb_addr
-quick_add_socket (PbCanvas *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
-  PbSocket *socket = _pb_canvas_socket_at (self, self->pointer_x, self->pointer_y);
-
-  if (socket == NULL && PB_IS_SOCKET (focus))
-    socket = PB_SOCKET (focus);
-  if (socket == NULL || pb_port_get_peer (pb_socket_get_port (socket)) != 0)
-    return 0;
-  return pb_port_get_address (pb_socket_get_port (socket));
-}
-
+/* Shift+A: the kinds that fit the socket under the pointer, or else the
+ * focused one, where it is; on a socket in use, the kinds that can go
+ * into its link, which is how a node goes into a link from the
+ * keyboard. With no socket, every kind, at the pointer or in the middle
+ * of the view. */
 static void
 quick_add_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   PbCanvas *self = PB_CANVAS (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  PbSocket *socket = _pb_canvas_socket_at (self, self->pointer_x, self->pointer_y);
   double x = self->pointer_x, y = self->pointer_y;
 
+  if (socket == NULL && PB_IS_SOCKET (focus))
+    {
+      socket = PB_SOCKET (focus);
+      pb_socket_get_center (socket, widget, &x, &y);
+    }
   if (x <= 0 || y <= 0 || x >= gtk_widget_get_width (widget) || y >= gtk_widget_get_height (widget))
     pb_canvas_get_center (self, &x, &y);
-  _pb_canvas_quick_add (self, quick_add_socket (self), x, y);
+  _pb_canvas_quick_add (self, socket != NULL ? pb_port_get_address (pb_socket_get_port (socket)) : 0,
+                        x, y);
 }
 
 static void

@@ -169,17 +169,65 @@ joinable_port (pb_graph      *graph,
   return 0;
 }
 
+/* For a new process of @kind at @process in @graph, with the link from
+ * @source to @sink broken: an input that may take @source, and then an
+ * output that may feed @sink, into @in and @out. Returns whether both
+ * exist; the graph is left with @source joined to @in. */
+static gboolean
+insertable_ports (pb_graph      *graph,
+                  const pb_kind *kind,
+                  pb_addr        process,
+                  pb_addr        source,
+                  pb_addr        sink,
+                  pb_addr       *in,
+                  pb_addr       *out)
+{
+  *in = joinable_port (graph, kind, process, source);
+  *out = 0;
+  if (*in == 0 || pb_graph_connect (graph, source, *in) != PB_OK)
+    return FALSE;
+  *out = joinable_port (graph, kind, process, sink);
+  return *out != 0;
+}
+
+/* The two ends of the link at @port, from its output: FALSE if none. */
+static gboolean
+link_ends (pb_graph *graph,
+           pb_addr   port,
+           pb_addr  *source,
+           pb_addr  *sink)
+{
+  pb_addr peer = pb_graph_peer (graph, port);
+  pb_port_info info;
+
+  if (peer == 0)
+    return FALSE;
+  if (pb_link_port_info (graph, port, &info) == PB_OK && info.dir == PB_PORT_IN)
+    {
+      *source = peer;
+      *sink = port;
+    }
+  else
+    {
+      *source = port;
+      *sink = peer;
+    }
+  return TRUE;
+}
+
 /**
  * pb_document_dup_joinable_kinds:
  * @from: a port, usually a free socket a wire was dragged from
  *
  * Lists the kinds of the catalogue of which a new process could be
  * joined to @from as it is now: its item types fit, it goes the other
- * way. The runtime decides, on a copy of the graph with such a process
- * added.
+ * way. When @from is in use, the kinds of which a process could go into
+ * its link instead: taking what the link's source gives and giving what
+ * its sink takes. The runtime decides, on a copy of the graph with such
+ * a process added.
  *
  * Returns: (transfer full): kind names, in the catalogue's order; empty
- *   when @from is in use or not a port
+ *   when @from is not a port
  */
 char **
 pb_document_dup_joinable_kinds (PbDocument *self,
@@ -187,21 +235,25 @@ pb_document_dup_joinable_kinds (PbDocument *self,
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   pb_graph *graph;
-  pb_addr process;
+  pb_addr process, source = 0, sink = 0;
 
   g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
 
   graph = copy_graph (self);
-  if (pb_graph_peer (graph, from) == 0
-      && pb_document_reserve_addresses (self, 1, &process))
+  if (link_ends (graph, from, &source, &sink))
+    pb_graph_disconnect (graph, from);
+  if (pb_document_reserve_addresses (self, 1, &process))
     for (size_t i = 0; i < pb_kind_count (); i++)
       {
         const pb_kind *kind = pb_kind_at (i);
+        pb_addr in, out;
 
         if (pb_graph_insert_process (graph, process, pb_kind_name (kind)) != PB_OK)
           continue;
-        if (joinable_port (graph, kind, process, from) != 0)
+        if (source != 0 ? insertable_ports (graph, kind, process, source, sink, &in, &out)
+                        : joinable_port (graph, kind, process, from) != 0)
           g_strv_builder_add (builder, pb_kind_name (kind));
+        /* Removing the process takes the link it was given too. */
         pb_graph_remove_process (graph, process);
       }
   pb_graph_free (graph);
@@ -210,13 +262,15 @@ pb_document_dup_joinable_kinds (PbDocument *self,
 
 /**
  * pb_document_quick_add:
- * @from: (nullable): a free port to join the new process to, or 0
+ * @from: (nullable): a port to join the new process to, or 0
  * @kind: a kind of the catalogue
  * @x: where the node's left edge goes
  * @y: where its top edge goes
  *
  * Adds a process of @kind and joins its first fitting port to @from, as
- * one step: undoing it takes both away.
+ * one step: undoing it takes both away. When @from is in use, the
+ * process goes into its link instead: the link's source feeds its first
+ * fitting input, and its first fitting output feeds the link's sink.
  *
  * Returns: (transfer none) (nullable): the new node, or %NULL with the
  *   reason, such as no port of @kind fitting @from
@@ -255,7 +309,36 @@ pb_document_quick_add (PbDocument  *self,
 
   {
     pb_graph *graph = copy_graph (self);
+    pb_addr source, sink;
 
+    if (link_ends (graph, from, &source, &sink))
+      {
+        pb_addr in, out;
+        guint32 flags = pb_graph_link_flags (graph, source);
+        gboolean fits;
+
+        pb_graph_disconnect (graph, source);
+        fits = pb_graph_insert_process (graph, process, kind) == PB_OK
+               && insertable_ports (graph, spec, process, source, sink, &in, &out);
+        pb_graph_free (graph);
+        if (!fits)
+          {
+            g_set_error (error, PB_RUNTIME_ERROR, PB_ETYPE,
+                         _("A %s cannot go into this link: its types do not fit"), kind);
+            return NULL;
+          }
+        name = pb_document_dup_free_name (self, kind, NULL);
+        /* Translators: an undo step; %s is a process's name. */
+        label = g_strdup_printf (_("Insert %s"), name);
+        command = pb_command_new (label);
+        pb_command_add (command, kind, name, NULL, x, y)->a = process;
+        pb_command_disconnect (command, source, sink, flags);
+        pb_command_connect (command, source, in, flags);
+        pb_command_connect (command, out, sink, 0);
+        if (!execute_checked (self, command, error))
+          return NULL;
+        return pb_document_find_node (self, process);
+      }
     if (pb_graph_insert_process (graph, process, kind) == PB_OK)
       port = joinable_port (graph, spec, process, from);
     pb_graph_free (graph);

@@ -106,9 +106,17 @@ test_joinable_kinds (void)
   g_assert_true (g_strv_contains ((const char * const *) to_sum, "seq"));
   g_assert_false (g_strv_contains ((const char * const *) to_sum, "stats"));
 
+  /* In use, from either end: what goes into the link, f64 in and out. */
   join (doc, port (clock, "out"), port (sum, "in"));
   busy = pb_document_dup_joinable_kinds (doc, port (clock, "out"));
-  g_assert_null (busy[0]);
+  g_assert_true (g_strv_contains ((const char * const *) busy, "map"));
+  g_assert_false (g_strv_contains ((const char * const *) busy, "sum"));
+  g_assert_false (g_strv_contains ((const char * const *) busy, "seq"));
+  g_assert_false (g_strv_contains ((const char * const *) busy, "c"));
+  g_strfreev (busy);
+  busy = pb_document_dup_joinable_kinds (doc, port (sum, "in"));
+  g_assert_true (g_strv_contains ((const char * const *) busy, "map"));
+  g_assert_false (g_strv_contains ((const char * const *) busy, "stats"));
 }
 
 static void

@@ -247,6 +247,64 @@ assert_linked (Fixture    *fixture,
   g_assert_cmphex (pb_link_get_sink (link), ==, in);
 }
 
+/* From the keyboard, Shift+A on a socket in use offers the kinds that
+ * can go into its link, and puts the one chosen there, as one step;
+ * Escape closes the list. */
+static void
+insert_by_keyboard_body (Fixture *fixture)
+{
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 560, 60);
+  GtkEventController *motion = gui_app_find_controller (GTK_WIDGET (fixture->canvas),
+                                                        GTK_TYPE_EVENT_CONTROLLER_MOTION, 0);
+  GtkWidget *entry;
+  GtkPopover *popover;
+  PbNode *added;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum, "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  /* The pointer rests away from every socket; the keyboard chose one. */
+  g_signal_emit_by_name (motion, "motion", 2.0, 2.0);
+  gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum, "in")));
+  gui_app_assert_key (GTK_WIDGET (fixture->canvas), "<Shift>a", "canvas.quick-add");
+  activate (fixture, "canvas.quick-add");
+
+  popover = find_popover (fixture, "quick-add");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  /* An i64 in and out fits between seq and sum; a sink or a source does
+   * not. */
+  g_assert_nonnull (quick_add_row (popover, "map"));
+  g_assert_nonnull (quick_add_row (popover, "take"));
+  g_assert_null (quick_add_row (popover, "stats"));
+  g_assert_null (quick_add_row (popover, "seq"));
+
+  entry = gui_test_find (GTK_WIDGET (popover), GTK_TYPE_SEARCH_ENTRY);
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+
+  gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum, "in")));
+  activate (fixture, "canvas.quick-add");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "take");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (n_nodes (fixture), ==, 3);
+  g_assert_cmpuint (n_links (fixture), ==, 2);
+  added = pb_canvas_get_selected_node (fixture->canvas);
+  g_assert_cmpstr (pb_node_get_kind_name (added), ==, "take");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", added, "in");
+  assert_linked (fixture, added, "out", sum, "in");
+  g_assert_cmpstr (pb_command_get_label (pb_undo_stack_next_undo (pb_document_get_undo_stack (fixture->document))),
+                   ==, "Insert take0");
+
+  activate (fixture, "win.undo");
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+  g_assert_cmpuint (n_links (fixture), ==, 1);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", sum, "in");
+}
+
 /* A wire dropped on bare canvas offers only the kinds that can take it;
  * choosing one adds it there, joined by the right port, as one step. */
 static void
@@ -1085,6 +1143,7 @@ main (int   argc,
 
   ADD ("quick-add", quick_add_body);
   ADD ("insert-on-wire", insert_on_wire_body);
+  ADD ("insert-by-keyboard", insert_by_keyboard_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
