@@ -103,7 +103,10 @@ chain_free (chain *c)
   free (c->out_io);
   free (c->counts);
   free (c->ticks);
-  free (c->profile);
+  free (c->marks);
+  free (c->profile_ticks);
+  free (c->profile_marks);
+  free (c->share);
   free (c->probes);
   free (c);
 }

@@ -18,13 +18,12 @@
 
 /* Items one chain call may move at most: about an L1 cache of i64. */
 #define BATCH 4096
-/* One chain call in PROFILE_EVERY runs the profiling variant, on at most
- * PROFILE_ITEMS items, to apportion the chain's time among its stages. It
- * reads the time-stamp counter twice per stage per item, which costs
- * several times the work of a stage; sampled this thinly it costs 1.3 %
- * (bench-chain map 8: 276.1 against 279.6 million items/s without). */
+/* One chain call in PROFILE_EVERY runs the profiling variant, to apportion
+ * the chain's time among its stages. It runs a whole batch, like any call:
+ * cut short, a call would weigh what comes once per call (file-in's read)
+ * as if it came as many times more often as the call is shorter. Within
+ * it, only sampled items read the time-stamp counter (codegen.c). */
 #define PROFILE_EVERY 64
-#define PROFILE_ITEMS 64
 
 /* What one profiling mark costs, in ticks: measured once, with the very
  * macro chains use, as the least of a few runs of marks with nothing
@@ -47,14 +46,15 @@ calibrate_marks (void)
   calibrate = (int (*) (pb_chain_io *, int64_t)) pb_jit_unit_symbol (unit, "pb_calibrate");
   for (int run = 0; calibrate != NULL && run < 5; run++)
     {
-      uint64_t ticks[2] = { 0, 0 };
+      uint64_t ticks[2] = { 0, 0 }, marks[2] = { 0, 0 };
       pb_chain_io io;
       double each;
 
       memset (&io, 0, sizeof io);
       io.ticks = ticks;
+      io.marks = marks;
       calibrate (&io, n);
-      each = (double) (ticks[0] + ticks[1]) / (double) (2 * n);
+      each = (double) (ticks[0] + ticks[1]) / (double) (marks[0] + marks[1]);
       if (run == 0 || each < best)
         best = each;
     }
@@ -64,23 +64,54 @@ out:
   free (source);
 }
 
-/* A profiled call's ticks for stage @k, less what its marks cost: one as
- * each item enters it, one as each item it emitted comes back (but for
- * the last stage, whose items go to rings). */
+/* The ticks @ticks gives stage @k, less what the marks that ended its
+ * intervals cost. */
 static double
-stage_ticks (const chain       *c,
-             const pb_chain_io *io,
-             size_t             k)
+stage_ticks (const uint64_t *ticks,
+             const uint64_t *marks,
+             size_t          k)
 {
-  int in = c->layout.in_point[k];
-  int out = c->layout.out_point[k];
-  uint64_t marks = in >= 0 ? c->counts[in] : (uint64_t) io->consumed;
-  double t;
+  return (double) ticks[k] - mark_ticks * (double) marks[k];
+}
 
-  if (k + 1 < c->n_procs && out >= 0)
-    marks += c->counts[out];
-  t = (double) c->ticks[k] - (double) marks * mark_ticks;
-  return t > 0 ? t : 0;
+/* Adds the profiled call in c->ticks and c->marks to chain @c's profile,
+ * and shares the chain's time anew. Noise can leave a cheap stage below
+ * zero: it gets nothing. */
+static void
+add_profile (chain *c)
+{
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      c->profile_ticks[k] += c->ticks[k];
+      c->profile_marks[k] += c->marks[k];
+    }
+  c->share_total = 0;
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      double t = stage_ticks (c->profile_ticks, c->profile_marks, k);
+
+      c->share[k] = t > 0 ? t : 0;
+      c->share_total += c->share[k];
+    }
+}
+
+/* Shares chain @c's @ticks among its processes as its profile shares
+ * them so far. Until there is a profile the ticks wait, to be shared with
+ * the first call that has one. */
+static void
+share_ticks (pb_engine *e,
+             chain     *c,
+             uint64_t   ticks)
+{
+  if (c->share_total <= 0)
+    {
+      c->unshared_ticks += ticks;
+      return;
+    }
+  ticks += c->unshared_ticks;
+  c->unshared_ticks = 0;
+  for (size_t k = 0; k < c->n_procs; k++)
+    e->procs[c->procs[k]].busy_ticks += (uint64_t) ((double) ticks * c->share[k] / c->share_total);
 }
 
 static char *
@@ -283,28 +314,19 @@ typedef struct
 
 /* Counts a call that faulted: a call for the chain and each process, and
  * its time, shared as the chain's profile shares it so far (to the first
- * process when there is no profile yet). */
+ * process when there is no profile yet, since the chain runs no more). */
 static void
 count_faulted_call (pb_engine *e,
                     chain     *c,
                     uint64_t   ticks)
 {
-  uint64_t total = 0;
-
   c->calls++;
   c->busy_ticks += ticks;
   for (size_t k = 0; k < c->n_procs; k++)
-    total += c->profile[k];
-  for (size_t k = 0; k < c->n_procs; k++)
-    {
-      proc *p = &e->procs[c->procs[k]];
-
-      p->calls++;
-      if (total > 0)
-        p->busy_ticks += (uint64_t) ((double) ticks * (double) c->profile[k] / (double) total);
-      else if (k == 0)
-        p->busy_ticks += ticks;
-    }
+    e->procs[c->procs[k]].calls++;
+  share_ticks (e, c, ticks);
+  e->procs[c->procs[0]].busy_ticks += c->unshared_ticks;
+  c->unshared_ticks = 0;
 }
 
 static int
@@ -448,8 +470,6 @@ chain_turn (void *data)
     }
   if (!finishing && room <= 0)
     return 0;
-  if (profiled && room > PROFILE_ITEMS)
-    room = PROFILE_ITEMS;
 
   memset (&io, 0, sizeof io);
   io.room = finishing ? 0 : room;
@@ -467,8 +487,15 @@ chain_turn (void *data)
   memset (c->counts, 0, c->layout.n_counts * sizeof *c->counts);
   io.counts = c->counts;
   if (profiled)
-    memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
+    {
+      memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
+      memset (c->marks, 0, c->n_procs * sizeof *c->marks);
+      io.sample_gap = c->sample_gap;
+      io.sample_rng = c->sample_rng;
+      pthread_once (&mark_once, calibrate_marks);
+    }
   io.ticks = c->ticks;
+  io.marks = c->marks;
   io.probes = c->probes;
   message[0] = '\0';
   io.error = message;
@@ -506,36 +533,33 @@ chain_turn (void *data)
   c->counts[0] = (uint64_t) io.consumed;
   if (profiled)
     {
-      double sum = 0;
+      double timed = 0;
 
-      pthread_once (&mark_once, calibrate_marks);
+      c->sample_gap = io.sample_gap;
+      c->sample_rng = io.sample_rng;
       for (size_t k = 0; k < c->n_procs; k++)
-        sum += stage_ticks (c, &io, k);
-      /* When every stage took less than its marks (noise), the raw ticks
-       * are the better guess. */
-      for (size_t k = 0; k < c->n_procs; k++)
-        c->profile[k] += sum > 0 ? (uint64_t) stage_ticks (c, &io, k) : c->ticks[k];
+        timed += stage_ticks (c->ticks, c->marks, k);
+      /* A timed item counts PB_SAMPLE_GAP times: so would an interrupt
+       * that came while it ran (a timer, another thread on the core). A
+       * call of many items times enough of them that their time hardly
+       * strays from the call's own; one that strays that far is thrown
+       * away rather than let it outweigh a hundred others. */
+      if (io.consumed < 16 * PB_SAMPLE_GAP || timed <= 3.0 * (double) (t1 - t0))
+        add_profile (c);
     }
-  {
-    uint64_t total = 0;
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      proc *p = &e->procs[c->procs[k]];
+      int ip = c->layout.in_point[k];
+      int op = c->layout.out_point[k];
 
-    for (size_t k = 0; k < c->n_procs; k++)
-      total += c->profile[k];
-    for (size_t k = 0; k < c->n_procs; k++)
-      {
-        proc *p = &e->procs[c->procs[k]];
-        int ip = c->layout.in_point[k];
-        int op = c->layout.out_point[k];
-
-        p->calls++;
-        if (ip >= 0)
-          p->items_in += c->counts[ip];
-        if (op >= 0)
-          p->items_out += c->counts[op];
-        if (total > 0)
-          p->busy_ticks += (uint64_t) ((double) (t1 - t0) * (double) c->profile[k] / (double) total);
-      }
-  }
+      p->calls++;
+      if (ip >= 0)
+        p->items_in += c->counts[ip];
+      if (op >= 0)
+        p->items_out += c->counts[op];
+    }
+  share_ticks (e, c, t1 - t0);
   if (in != NULL)
     {
       in->rpos += (uint64_t) io.consumed;
