@@ -815,6 +815,21 @@ plan_counts (gen *g)
   layout->n_counts = (size_t) next;
 }
 
+/* The head's body for the item at pb_i; profiled, a sampled item, which
+ * run_function ends. */
+static void
+head_item (gen       *g,
+           pb_strbuf *b,
+           bool       ring_fed)
+{
+  if (ring_fed)
+    pb_strbuf_printf (b, "  %s x0 = pb_in[(pb_r + pb_i) & pb_im];\n",
+                      pb_codegen_ctype (g->chain->in_type));
+  if (g->profile)
+    pb_strbuf_append (b, "  PB_SAMPLE\n");
+  stage_body (g, b, 0, ring_fed ? "x0" : NULL);
+}
+
 static void
 run_function (gen        *g,
               pb_strbuf  *b,
@@ -862,9 +877,6 @@ run_function (gen        *g,
   pb_strbuf_append (b, "  if (pb_avail < 0) goto pb_finish;\n"
                        "  pb_n = pb_avail;\n"
                        "  if (pb_n > 0)\n  do\n    {\n");
-  if (ring_fed)
-    pb_strbuf_printf (b, "  %s x0 = pb_in[(pb_r + pb_i) & pb_im];\n",
-                      pb_codegen_ctype (chain->in_type));
   if (g->profile)
     {
       /* The profiled call runs a whole batch, so that what comes once
@@ -872,20 +884,30 @@ run_function (gen        *g,
        * call cut to 64 items makes file-in seem to cost three times what
        * parse does, when it costs a third. Two marks per stage per item
        * cost several times a cheap stage's work, so it times only one
-       * item in about PB_SAMPLE_GAP, each counted for as many. The gaps
-       * are random, so that no stage's costly items (a line's end) fall
-       * always in them or always out of them. */
-      pb_strbuf_append (b, "  if (--pb_gap > 0)\n    {\n");
+       * item in about PB_SAMPLE_GAP, each counted for as many, and runs
+       * the items between as the unprofiled code does, in a loop of
+       * their own. The gaps are random, so that no stage's costly items
+       * (a line's end) fall always in them or always out of them. A
+       * sampled item ends in the next turn of the loop, or after it, so
+       * that it counts what the loop costs per item too. */
+      pb_strbuf_append (b, "  if (pb_tk_w > 0) { PB_MARK (0) pb_tk_w = 0; }\n"
+                           "  if (pb_gap > 1)\n    {\n"
+                           "  int64_t pb_m = pb_n - pb_i < pb_gap - 1 ? pb_n : pb_i + pb_gap - 1;\n"
+                           "  pb_gap -= pb_m - pb_i;\n"
+                           "  do\n    {\n");
       g->profile = false;
-      stage_body (g, b, 0, ring_fed ? "x0" : NULL);
+      head_item (g, b, ring_fed);
       g->profile = true;
-      pb_strbuf_append (b, "    }\n  else\n    {\n  PB_SAMPLE\n");
-      stage_body (g, b, 0, ring_fed ? "x0" : NULL);
-      pb_strbuf_append (b, "  PB_MARK (0)\n  pb_tk_w = 0;\n    }\n");
+      /* The loop below steps past the last of them. */
+      pb_strbuf_append (b, "    }\n  while (++pb_i < pb_m);\n  pb_i--;\n  continue;\n    }\n");
+      head_item (g, b, ring_fed);
     }
   else
-    stage_body (g, b, 0, ring_fed ? "x0" : NULL);
-  pb_strbuf_append (b, "    }\n  while (++pb_i < pb_n);\n  goto pb_out;\n");
+    head_item (g, b, ring_fed);
+  pb_strbuf_append (b, "    }\n  while (++pb_i < pb_n);\n");
+  if (g->profile)
+    pb_strbuf_append (b, "  if (pb_tk_w > 0) PB_MARK (0)\n");
+  pb_strbuf_append (b, "  goto pb_out;\n");
 
   for (size_t k = 0; k < chain->n_stages; k++)
     {
