@@ -104,8 +104,7 @@ chain_free (chain *c)
   free (c->counts);
   free (c->ticks);
   free (c->marks);
-  free (c->profile_ticks);
-  free (c->profile_marks);
+  free (c->profile);
   free (c->share);
   free (c->probes);
   free (c);

@@ -179,8 +179,7 @@ chain_prepare (pb_engine *e,
   c->counts = calloc (c->layout.n_counts, sizeof *c->counts);
   c->ticks = calloc (c->n_procs, sizeof *c->ticks);
   c->marks = calloc (c->n_procs, sizeof *c->marks);
-  c->profile_ticks = calloc (c->n_procs, sizeof *c->profile_ticks);
-  c->profile_marks = calloc (c->n_procs, sizeof *c->profile_marks);
+  c->profile = calloc (c->n_procs, sizeof *c->profile);
   c->share = calloc (c->n_procs, sizeof *c->share);
   /* Any nonzero state will do: xorshift stays at zero. */
   c->sample_gap = 1;
@@ -188,7 +187,7 @@ chain_prepare (pb_engine *e,
   c->probes = calloc (c->layout.n_probes * PB_PROBE_STRIDE + 1, sizeof *c->probes);
   if (c->finis == NULL || c->reports == NULL || c->views == NULL || c->states == NULL
       || c->out_io == NULL || c->counts == NULL || c->ticks == NULL || c->marks == NULL
-      || c->profile_ticks == NULL || c->profile_marks == NULL || c->share == NULL
+      || c->profile == NULL || c->share == NULL
       || c->probes == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 

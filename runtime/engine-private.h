@@ -140,12 +140,11 @@ typedef struct chain
   pb_ring_io         *out_io;
   uint64_t           *counts;
   /* Profiling (engine.c): one profiled call's ticks and marks per stage,
-   * those of all the profiled calls it kept, and the shares of the
-   * chain's time they give the stages. */
+   * the ticks of all the profiled calls it kept less what their marks
+   * cost, and the shares of the chain's time they give the stages. */
   uint64_t           *ticks;
   uint64_t           *marks;
-  uint64_t           *profile_ticks;
-  uint64_t           *profile_marks;
+  double             *profile;
   double             *share;
   double              share_total;   /* 0: no profile yet */
   int64_t             sample_gap;    /* the item sampler's, between calls */

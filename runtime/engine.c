@@ -25,26 +25,36 @@
  * it, only sampled items read the time-stamp counter (codegen.c). */
 #define PROFILE_EVERY 64
 
-/* What one profiling mark costs, in ticks: measured once, with the very
- * macro chains use, as the least of a few runs of marks with nothing
- * between them. A mark costs several times a cheap stage's work, so
- * without this every cheap stage would seem as slow as a mark. */
-static double mark_ticks;
-static pthread_once_t mark_once = PTHREAD_ONCE_INIT;
+/* A mark costs several times a cheap stage's work, so without taking it
+ * away every cheap stage would seem as slow as a mark. What it costs is
+ * measured beside each profiled call, with the very macro chains use: the
+ * processor's pace changes with what else the machine runs (another
+ * thread on the same core), so that a measure taken once may be far from
+ * the call's. The unit lives as long as the program. */
+typedef int (*calibrate_fn) (pb_chain_io *io, int64_t n);
+static pb_jit_unit *calibration_unit;
+static calibrate_fn calibrate;
+static pthread_once_t calibration_once = PTHREAD_ONCE_INIT;
 
 static void
-calibrate_marks (void)
+compile_calibration (void)
 {
   char *source = pb_codegen_calibration_source ();
-  pb_jit_unit *unit = NULL;
-  int (*calibrate) (pb_chain_io *, int64_t);
-  const int64_t n = 4096;
+
+  if (source != NULL && pb_jit_compile (source, NULL, 0, &calibration_unit, NULL) == PB_OK)
+    calibrate = (calibrate_fn) pb_jit_unit_symbol (calibration_unit, "pb_calibrate");
+  free (source);
+}
+
+/* What one mark costs now, in ticks: the least of a few short runs of
+ * marks with nothing between them (an interrupt lengthens one run). */
+static double
+mark_ticks (void)
+{
   double best = 0;
 
-  if (source == NULL || pb_jit_compile (source, NULL, 0, &unit, NULL) != PB_OK)
-    goto out;
-  calibrate = (int (*) (pb_chain_io *, int64_t)) pb_jit_unit_symbol (unit, "pb_calibrate");
-  for (int run = 0; calibrate != NULL && run < 5; run++)
+  pthread_once (&calibration_once, compile_calibration);
+  for (int run = 0; calibrate != NULL && run < 3; run++)
     {
       uint64_t ticks[2] = { 0, 0 }, marks[2] = { 0, 0 };
       pb_chain_io io;
@@ -53,44 +63,27 @@ calibrate_marks (void)
       memset (&io, 0, sizeof io);
       io.ticks = ticks;
       io.marks = marks;
-      calibrate (&io, n);
+      calibrate (&io, 32);
       each = (double) (ticks[0] + ticks[1]) / (double) (marks[0] + marks[1]);
       if (run == 0 || each < best)
         best = each;
     }
-  mark_ticks = best;
-out:
-  pb_jit_unit_unref (unit);
-  free (source);
-}
-
-/* The ticks @ticks gives stage @k, less what the marks that ended its
- * intervals cost. */
-static double
-stage_ticks (const uint64_t *ticks,
-             const uint64_t *marks,
-             size_t          k)
-{
-  return (double) ticks[k] - mark_ticks * (double) marks[k];
+  return best;
 }
 
 /* Adds the profiled call in c->ticks and c->marks to chain @c's profile,
- * and shares the chain's time anew. Noise can leave a cheap stage below
- * zero: it gets nothing. */
+ * each stage's ticks less what the marks that ended its intervals cost
+ * (@mark each), and shares the chain's time anew. Noise can leave a cheap
+ * stage below zero: it gets nothing. */
 static void
-add_profile (chain *c)
+add_profile (chain  *c,
+             double  mark)
 {
-  for (size_t k = 0; k < c->n_procs; k++)
-    {
-      c->profile_ticks[k] += c->ticks[k];
-      c->profile_marks[k] += c->marks[k];
-    }
   c->share_total = 0;
   for (size_t k = 0; k < c->n_procs; k++)
     {
-      double t = stage_ticks (c->profile_ticks, c->profile_marks, k);
-
-      c->share[k] = t > 0 ? t : 0;
+      c->profile[k] += (double) c->ticks[k] - mark * (double) c->marks[k];
+      c->share[k] = c->profile[k] > 0 ? c->profile[k] : 0;
       c->share_total += c->share[k];
     }
 }
@@ -492,7 +485,6 @@ chain_turn (void *data)
       memset (c->marks, 0, c->n_procs * sizeof *c->marks);
       io.sample_gap = c->sample_gap;
       io.sample_rng = c->sample_rng;
-      pthread_once (&mark_once, calibrate_marks);
     }
   io.ticks = c->ticks;
   io.marks = c->marks;
@@ -533,19 +525,20 @@ chain_turn (void *data)
   c->counts[0] = (uint64_t) io.consumed;
   if (profiled)
     {
+      double mark = mark_ticks ();
       double timed = 0;
 
       c->sample_gap = io.sample_gap;
       c->sample_rng = io.sample_rng;
       for (size_t k = 0; k < c->n_procs; k++)
-        timed += stage_ticks (c->ticks, c->marks, k);
+        timed += (double) c->ticks[k] - mark * (double) c->marks[k];
       /* A timed item counts PB_SAMPLE_GAP times: so would an interrupt
        * that came while it ran (a timer, another thread on the core). A
        * call of many items times enough of them that their time hardly
        * strays from the call's own; one that strays that far is thrown
        * away rather than let it outweigh a hundred others. */
       if (io.consumed < 16 * PB_SAMPLE_GAP || timed <= 3.0 * (double) (t1 - t0))
-        add_profile (c);
+        add_profile (c, mark);
     }
   for (size_t k = 0; k < c->n_procs; k++)
     {

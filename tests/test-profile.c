@@ -23,7 +23,7 @@
 /* No test may hang: a run that takes longer than this kills the program
  * (SIGALRM's default action), which fails the test. */
 #define WATCHDOG_S 60
-#define ROUNDS 5
+#define ROUNDS 7
 #define ITEMS 2000000
 
 static char *tmpdir;
