@@ -41,11 +41,19 @@
     pb_ring_io  *out;        /* the output rings, if any */                \
     void       **state;      /* each stage's state struct */               \
     uint64_t    *counts;     /* items counted at each counting point */    \
-    uint64_t    *ticks;      /* when profiling: ticks spent per stage */   \
+    uint64_t    *ticks;      /* profiling, out: ticks spent per stage */   \
+    uint64_t    *marks;      /* profiling, out: marks that ended them */   \
+    int64_t      sample_gap; /* profiling, in/out: items to the next */    \
+                             /* sampled one */                             \
+    uint64_t     sample_rng; /* profiling, in/out: the gaps' generator */  \
     uint64_t    *probes;     /* per probed stage: count, then the items */ \
     char        *error;      /* out: why it failed */                      \
     uint64_t     error_size;                                               \
   } pb_chain_io;                                                           \
+                                                                           \
+  /* A profiled call times one item in about PB_SAMPLE_GAP, and */       \
+  /* counts each one's ticks and marks as many times. */                  \
+  enum { PB_SAMPLE_GAP = 64 };                                             \
                                                                            \
   /* What a sink shows while it runs, filled by its view function */      \
   /* between two calls of its chain: scalars, and where its recent */     \

@@ -104,8 +104,9 @@ void pb_codegen_layout_clear (pb_codegen_layout      *layout,
  *
  * A unit defining `int pb_calibrate (pb_chain_io *pb_io, int64_t n)`,
  * which makes 2 * @n profiling marks with nothing between them, between
- * stages 0 and 1 of io->ticks: what a mark itself costs, which the engine
- * takes away from the time a profiled call gives each stage.
+ * stages 0 and 1 of io->ticks and io->marks: what a mark itself costs,
+ * which the engine takes away from the time a profiled call gives each
+ * stage.
  *
  * Returns: (transfer full): the C text, free() it; NULL if memory ran out.
  */

@@ -105,7 +105,9 @@ chain_free (chain *c)
   free (c->out_io);
   free (c->counts);
   free (c->ticks);
+  free (c->marks);
   free (c->profile);
+  free (c->share);
   free (c->probes);
   free (c);
 }

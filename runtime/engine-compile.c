@@ -178,10 +178,16 @@ chain_prepare (pb_engine *e,
   c->out_io = calloc (c->n_outs + 1, sizeof *c->out_io);
   c->counts = calloc (c->layout.n_counts, sizeof *c->counts);
   c->ticks = calloc (c->n_procs, sizeof *c->ticks);
+  c->marks = calloc (c->n_procs, sizeof *c->marks);
   c->profile = calloc (c->n_procs, sizeof *c->profile);
+  c->share = calloc (c->n_procs, sizeof *c->share);
+  /* Any nonzero state will do: xorshift stays at zero. */
+  c->sample_gap = 1;
+  c->sample_rng = UINT64_C (0x9e3779b97f4a7c15);
   c->probes = calloc (c->layout.n_probes * PB_PROBE_STRIDE + 1, sizeof *c->probes);
   if (c->finis == NULL || c->reports == NULL || c->views == NULL || c->states == NULL
-      || c->out_io == NULL || c->counts == NULL || c->ticks == NULL || c->profile == NULL
+      || c->out_io == NULL || c->counts == NULL || c->ticks == NULL || c->marks == NULL
+      || c->profile == NULL || c->share == NULL
       || c->probes == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 

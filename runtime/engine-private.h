@@ -139,8 +139,16 @@ typedef struct chain
   void              **states;
   pb_ring_io         *out_io;
   uint64_t           *counts;
-  uint64_t           *ticks;    /* one profiled call */
-  uint64_t           *profile;  /* all profiled calls */
+  /* Profiling (engine.c): one profiled call's ticks and marks per stage,
+   * the ticks of all the profiled calls it kept less what their marks
+   * cost, and the shares of the chain's time they give the stages. */
+  uint64_t           *ticks;
+  uint64_t           *marks;
+  double             *profile;
+  double             *share;
+  double              share_total;   /* 0: no profile yet */
+  int64_t             sample_gap;    /* the item sampler's, between calls */
+  uint64_t            sample_rng;
   uint64_t           *probes;   /* PB_PROBE_STRIDE words per probed stage */
 
   uint64_t            compile_ns;
@@ -148,6 +156,7 @@ typedef struct chain
   uint64_t            compiles;
   uint64_t            calls;
   uint64_t            busy_ticks;
+  uint64_t            unshared_ticks; /* run before it had a profile */
 
   chain_status        status;
   /* While building: the old chain whose compiled unit this one took over

@@ -18,69 +18,93 @@
 
 /* Items one chain call may move at most: about an L1 cache of i64. */
 #define BATCH 4096
-/* One chain call in PROFILE_EVERY runs the profiling variant, on at most
- * PROFILE_ITEMS items, to apportion the chain's time among its stages. It
- * reads the time-stamp counter twice per stage per item, which costs
- * several times the work of a stage; sampled this thinly it costs 1.3 %
- * (bench-chain map 8: 276.1 against 279.6 million items/s without). */
+/* One chain call in PROFILE_EVERY runs the profiling variant, to apportion
+ * the chain's time among its stages. It runs a whole batch, like any call:
+ * cut short, a call would weigh what comes once per call (file-in's read)
+ * as if it came as many times more often as the call is shorter. Within
+ * it, only sampled items read the time-stamp counter (codegen.c). */
 #define PROFILE_EVERY 64
-#define PROFILE_ITEMS 64
 
-/* What one profiling mark costs, in ticks: measured once, with the very
- * macro chains use, as the least of a few runs of marks with nothing
- * between them. A mark costs several times a cheap stage's work, so
- * without this every cheap stage would seem as slow as a mark. */
-static double mark_ticks;
-static pthread_once_t mark_once = PTHREAD_ONCE_INIT;
+/* A mark costs several times a cheap stage's work, so without taking it
+ * away every cheap stage would seem as slow as a mark. What it costs is
+ * measured beside each profiled call, with the very macro chains use: the
+ * processor's pace changes with what else the machine runs (another
+ * thread on the same core), so that a measure taken once may be far from
+ * the call's. The unit lives as long as the program. */
+typedef int (*calibrate_fn) (pb_chain_io *io, int64_t n);
+static pb_jit_unit *calibration_unit;
+static calibrate_fn calibrate;
+static pthread_once_t calibration_once = PTHREAD_ONCE_INIT;
 
 static void
-calibrate_marks (void)
+compile_calibration (void)
 {
   char *source = pb_codegen_calibration_source ();
-  pb_jit_unit *unit = NULL;
-  int (*calibrate) (pb_chain_io *, int64_t);
-  const int64_t n = 4096;
+
+  if (source != NULL && pb_jit_compile (source, NULL, 0, &calibration_unit, NULL) == PB_OK)
+    calibrate = (calibrate_fn) pb_jit_unit_symbol (calibration_unit, "pb_calibrate");
+  free (source);
+}
+
+/* What one mark costs now, in ticks: the least of a few short runs of
+ * marks with nothing between them (an interrupt lengthens one run). */
+static double
+mark_ticks (void)
+{
   double best = 0;
 
-  if (source == NULL || pb_jit_compile (source, NULL, 0, &unit, NULL) != PB_OK)
-    goto out;
-  calibrate = (int (*) (pb_chain_io *, int64_t)) pb_jit_unit_symbol (unit, "pb_calibrate");
-  for (int run = 0; calibrate != NULL && run < 5; run++)
+  pthread_once (&calibration_once, compile_calibration);
+  for (int run = 0; calibrate != NULL && run < 3; run++)
     {
-      uint64_t ticks[2] = { 0, 0 };
+      uint64_t ticks[2] = { 0, 0 }, marks[2] = { 0, 0 };
       pb_chain_io io;
       double each;
 
       memset (&io, 0, sizeof io);
       io.ticks = ticks;
-      calibrate (&io, n);
-      each = (double) (ticks[0] + ticks[1]) / (double) (2 * n);
+      io.marks = marks;
+      calibrate (&io, 32);
+      each = (double) (ticks[0] + ticks[1]) / (double) (marks[0] + marks[1]);
       if (run == 0 || each < best)
         best = each;
     }
-  mark_ticks = best;
-out:
-  pb_jit_unit_unref (unit);
-  free (source);
+  return best;
 }
 
-/* A profiled call's ticks for stage @k, less what its marks cost: one as
- * each item enters it, one as each item it emitted comes back (but for
- * the last stage, whose items go to rings). */
-static double
-stage_ticks (const chain       *c,
-             const pb_chain_io *io,
-             size_t             k)
+/* Adds the profiled call in c->ticks and c->marks to chain @c's profile,
+ * each stage's ticks less what the marks that ended its intervals cost
+ * (@mark each), and shares the chain's time anew. Noise can leave a cheap
+ * stage below zero: it gets nothing. */
+static void
+add_profile (chain  *c,
+             double  mark)
 {
-  int in = c->layout.in_point[k];
-  int out = c->layout.out_point[k];
-  uint64_t marks = in >= 0 ? c->counts[in] : (uint64_t) io->consumed;
-  double t;
+  c->share_total = 0;
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      c->profile[k] += (double) c->ticks[k] - mark * (double) c->marks[k];
+      c->share[k] = c->profile[k] > 0 ? c->profile[k] : 0;
+      c->share_total += c->share[k];
+    }
+}
 
-  if (k + 1 < c->n_procs && out >= 0)
-    marks += c->counts[out];
-  t = (double) c->ticks[k] - (double) marks * mark_ticks;
-  return t > 0 ? t : 0;
+/* Shares chain @c's @ticks among its processes as its profile shares
+ * them so far. Until there is a profile the ticks wait, to be shared with
+ * the first call that has one. */
+static void
+share_ticks (pb_engine *e,
+             chain     *c,
+             uint64_t   ticks)
+{
+  if (c->share_total <= 0)
+    {
+      c->unshared_ticks += ticks;
+      return;
+    }
+  ticks += c->unshared_ticks;
+  c->unshared_ticks = 0;
+  for (size_t k = 0; k < c->n_procs; k++)
+    e->procs[c->procs[k]].busy_ticks += (uint64_t) ((double) ticks * c->share[k] / c->share_total);
 }
 
 static char *
@@ -283,28 +307,19 @@ typedef struct
 
 /* Counts a call that faulted: a call for the chain and each process, and
  * its time, shared as the chain's profile shares it so far (to the first
- * process when there is no profile yet). */
+ * process when there is no profile yet, since the chain runs no more). */
 static void
 count_faulted_call (pb_engine *e,
                     chain     *c,
                     uint64_t   ticks)
 {
-  uint64_t total = 0;
-
   c->calls++;
   c->busy_ticks += ticks;
   for (size_t k = 0; k < c->n_procs; k++)
-    total += c->profile[k];
-  for (size_t k = 0; k < c->n_procs; k++)
-    {
-      proc *p = &e->procs[c->procs[k]];
-
-      p->calls++;
-      if (total > 0)
-        p->busy_ticks += (uint64_t) ((double) ticks * (double) c->profile[k] / (double) total);
-      else if (k == 0)
-        p->busy_ticks += ticks;
-    }
+    e->procs[c->procs[k]].calls++;
+  share_ticks (e, c, ticks);
+  e->procs[c->procs[0]].busy_ticks += c->unshared_ticks;
+  c->unshared_ticks = 0;
 }
 
 static int
@@ -448,8 +463,6 @@ chain_turn (void *data)
     }
   if (!finishing && room <= 0)
     return 0;
-  if (profiled && room > PROFILE_ITEMS)
-    room = PROFILE_ITEMS;
 
   memset (&io, 0, sizeof io);
   io.room = finishing ? 0 : room;
@@ -467,8 +480,14 @@ chain_turn (void *data)
   memset (c->counts, 0, c->layout.n_counts * sizeof *c->counts);
   io.counts = c->counts;
   if (profiled)
-    memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
+    {
+      memset (c->ticks, 0, c->n_procs * sizeof *c->ticks);
+      memset (c->marks, 0, c->n_procs * sizeof *c->marks);
+      io.sample_gap = c->sample_gap;
+      io.sample_rng = c->sample_rng;
+    }
   io.ticks = c->ticks;
+  io.marks = c->marks;
   io.probes = c->probes;
   message[0] = '\0';
   io.error = message;
@@ -506,36 +525,34 @@ chain_turn (void *data)
   c->counts[0] = (uint64_t) io.consumed;
   if (profiled)
     {
-      double sum = 0;
+      double mark = mark_ticks ();
+      double timed = 0;
 
-      pthread_once (&mark_once, calibrate_marks);
+      c->sample_gap = io.sample_gap;
+      c->sample_rng = io.sample_rng;
       for (size_t k = 0; k < c->n_procs; k++)
-        sum += stage_ticks (c, &io, k);
-      /* When every stage took less than its marks (noise), the raw ticks
-       * are the better guess. */
-      for (size_t k = 0; k < c->n_procs; k++)
-        c->profile[k] += sum > 0 ? (uint64_t) stage_ticks (c, &io, k) : c->ticks[k];
+        timed += (double) c->ticks[k] - mark * (double) c->marks[k];
+      /* A timed item counts PB_SAMPLE_GAP times: so would an interrupt
+       * that came while it ran (a timer, another thread on the core). A
+       * call of many items times enough of them that their time hardly
+       * strays from the call's own; one that strays that far is thrown
+       * away rather than let it outweigh a hundred others. */
+      if (io.consumed < 16 * PB_SAMPLE_GAP || timed <= 3.0 * (double) (t1 - t0))
+        add_profile (c, mark);
     }
-  {
-    uint64_t total = 0;
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      proc *p = &e->procs[c->procs[k]];
+      int ip = c->layout.in_point[k];
+      int op = c->layout.out_point[k];
 
-    for (size_t k = 0; k < c->n_procs; k++)
-      total += c->profile[k];
-    for (size_t k = 0; k < c->n_procs; k++)
-      {
-        proc *p = &e->procs[c->procs[k]];
-        int ip = c->layout.in_point[k];
-        int op = c->layout.out_point[k];
-
-        p->calls++;
-        if (ip >= 0)
-          p->items_in += c->counts[ip];
-        if (op >= 0)
-          p->items_out += c->counts[op];
-        if (total > 0)
-          p->busy_ticks += (uint64_t) ((double) (t1 - t0) * (double) c->profile[k] / (double) total);
-      }
-  }
+      p->calls++;
+      if (ip >= 0)
+        p->items_in += c->counts[ip];
+      if (op >= 0)
+        p->items_out += c->counts[op];
+    }
+  share_ticks (e, c, t1 - t0);
   if (in != NULL)
     {
       in->rpos += (uint64_t) io.consumed;

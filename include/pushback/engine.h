@@ -78,7 +78,9 @@ typedef enum
  * @chain: the index of its chain (see pb_engine_chain_info()); SIZE_MAX
  *   for a waiting process, which is in no chain
  * @calls: chain calls that included it
- * @busy_ns: its share of the time its chain ran, measured by sampling
+ * @busy_ns: its share of the time its chain ran, measured by sampling;
+ *   what the chain ran before its first profiled call is shared out with
+ *   that call
  * @items_in: items it took
  * @items_out: items it gave (for routing: items it passed on, each once)
  * @message: (nullable): why it failed or stopped
