@@ -325,6 +325,45 @@ show_failure (GtkWidget  *widget,
     _pb_canvas_activate_failure (self, node);
 }
 
+/* canvas.context-menu (Shift+F10, Menu): the selection's menu, from the
+ * keyboard, at the focused node or else the first selected one. */
+static void
+context_menu (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PbCanvas *self = PB_CANVAS (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  g_autoptr(GPtrArray) selected = NULL;
+  GtkWidget *at = NULL;
+  graphene_rect_t bounds;
+
+  if (self->document == NULL)
+    return;
+  for (; focus != NULL && focus != widget; focus = gtk_widget_get_parent (focus))
+    if (PB_IS_NODE_VIEW (focus))
+      {
+        PbNode *node = pb_node_view_get_node (PB_NODE_VIEW (focus));
+
+        if (!pb_node_get_selected (node))
+          pb_canvas_select_node (self, node, FALSE);
+        at = focus;
+        break;
+      }
+  selected = pb_canvas_get_selected_nodes (self);
+  if (at == NULL && selected->len > 0)
+    at = pb_canvas_find_view (self, g_ptr_array_index (selected, 0));
+  if (at == NULL || !gtk_widget_compute_bounds (at, widget, &bounds))
+    {
+      /* Nothing selected: the bare canvas's menu, in the middle. */
+      _pb_canvas_popup_bare_menu (self, gtk_widget_get_width (widget) / 2.0,
+                                  gtk_widget_get_height (widget) / 2.0);
+      return;
+    }
+  _pb_canvas_popup_menu (self, bounds.origin.x + bounds.size.width / 2,
+                         bounds.origin.y + bounds.size.height / 2, FALSE);
+}
+
 /**
  * _pb_canvas_class_add_actions:
  *
@@ -347,6 +386,7 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "canvas.toggle-bypass", NULL, toggle_bypass);
   gtk_widget_class_install_action (widget_class, "canvas.delete-link", NULL, delete_link);
   gtk_widget_class_install_action (widget_class, "canvas.show-failure", "t", show_failure);
+  gtk_widget_class_install_action (widget_class, "canvas.context-menu", NULL, context_menu);
 
   /* Menus show the key bound first: Delete, which says what it does. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
@@ -364,4 +404,6 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "canvas.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "canvas.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "canvas.context-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "canvas.context-menu", NULL);
 }

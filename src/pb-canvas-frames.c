@@ -665,7 +665,7 @@ frame_activate (GtkWidget  *widget,
           || !gtk_widget_compute_bounds (pb_frame_view_get_anchor (view), GTK_WIDGET (self), &bounds))
         return;
       _pb_canvas_popup_menu (self, bounds.origin.x + bounds.size.width - 16,
-                             bounds.origin.y + bounds.size.height);
+                             bounds.origin.y + bounds.size.height, TRUE);
       return;
     }
 }

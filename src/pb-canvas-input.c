@@ -508,19 +508,24 @@ popup_at (PbCanvas *self,
 
 /**
  * _pb_canvas_popup_menu:
+ * @frame_first: whether what can be done with their frame comes first,
+ *   as from the frame's header, rather than last
  *
  * Offers, at (@x, @y), what can be done with the selected nodes.
  */
 void
 _pb_canvas_popup_menu (PbCanvas *self,
                        double    x,
-                       double    y)
+                       double    y,
+                       gboolean  frame_first)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GPtrArray) selected = pb_canvas_get_selected_nodes (self);
   g_autoptr(GMenu) first = g_menu_new ();
   g_autoptr(GMenu) text = g_menu_new ();
 
+  if (frame_first)
+    _pb_canvas_append_frame_menu (self, menu, selected->len);
   if (selected->len == 1)
     g_menu_append (first, _("Show Generated _C"), "win.show-source");
   g_menu_append (first, _("_Delete"), "canvas.delete");
@@ -545,7 +550,28 @@ _pb_canvas_popup_menu (PbCanvas *self,
   g_menu_append (text, _("Copy as _Pipeline"), "canvas.copy-pipeline");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (text));
   _pb_canvas_append_arrange_menu (self, menu, selected->len);
-  _pb_canvas_append_frame_menu (self, menu, selected->len);
+  if (!frame_first)
+    _pb_canvas_append_frame_menu (self, menu, selected->len);
+  popup_at (self, menu, x, y);
+}
+
+/**
+ * _pb_canvas_popup_bare_menu:
+ *
+ * Offers, at (@x, @y), what adds to the canvas or arranges it all.
+ */
+void
+_pb_canvas_popup_bare_menu (PbCanvas *self,
+                            double    x,
+                            double    y)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) add = g_menu_new ();
+
+  g_menu_append (add, _("_Paste"), "canvas.paste");
+  g_menu_append (add, _("Add From Pipeline _Text…"), "canvas.add-pipeline");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
+  _pb_canvas_append_arrange_menu (self, menu, 0);
   popup_at (self, menu, x, y);
 }
 
@@ -573,14 +599,14 @@ on_secondary_pressed (GtkGestureClick *gesture,
 
       if (!pb_node_get_selected (node))
         pb_canvas_select_node (self, node, FALSE);
-      _pb_canvas_popup_menu (self, x, y);
+      _pb_canvas_popup_menu (self, x, y, FALSE);
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
       return;
     }
   if ((frame = _pb_canvas_frame_at (self, x, y)) != NULL)
     {
       _pb_canvas_select_frame (self, pb_frame_view_get_frame (frame), FALSE);
-      _pb_canvas_popup_menu (self, x, y);
+      _pb_canvas_popup_menu (self, x, y, TRUE);
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
       return;
     }
@@ -588,14 +614,8 @@ on_secondary_pressed (GtkGestureClick *gesture,
   /* On bare canvas: what adds to it, or arranges it all. */
   if ((link = _pb_canvas_link_at (self, x, y)) == NULL)
     {
-      g_autoptr(GMenu) add = g_menu_new ();
-
       _pb_canvas_select_none (self);
-      g_menu_append (add, _("_Paste"), "canvas.paste");
-      g_menu_append (add, _("Add From Pipeline _Text…"), "canvas.add-pipeline");
-      g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
-      _pb_canvas_append_arrange_menu (self, menu, 0);
-      popup_at (self, menu, x, y);
+      _pb_canvas_popup_bare_menu (self, x, y);
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
       return;
     }

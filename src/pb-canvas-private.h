@@ -183,6 +183,10 @@ void      _pb_canvas_activate_failure (PbCanvas     *self,
                                        PbNode       *node);
 void      _pb_canvas_popup_menu       (PbCanvas     *self,
                                        double        x,
+                                       double        y,
+                                       gboolean      frame_first);
+void      _pb_canvas_popup_bare_menu  (PbCanvas     *self,
+                                       double        x,
                                        double        y);
 
 /* In pb-canvas-tools.c: quick-add, insert, reconnect, relink. */

@@ -432,6 +432,32 @@ pb_canvas_select_node (PbCanvas *self,
     gtk_widget_grab_focus (view);
 }
 
+/* Moving the focus from the keyboard brings what has it into view: a
+ * node, or a frame's header, off the edge is panned to the middle. The
+ * pointer's clicks focus too, and must not move the view under it. */
+static void
+pb_canvas_set_focus_child (GtkWidget *widget,
+                           GtkWidget *child)
+{
+  PbCanvas *self = PB_CANVAS (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  graphene_rect_t bounds;
+  double x, y;
+
+  GTK_WIDGET_CLASS (pb_canvas_parent_class)->set_focus_child (widget, child);
+  if (child == NULL || !GTK_IS_WINDOW (root) || !gtk_window_get_focus_visible (GTK_WINDOW (root))
+      || !gtk_widget_compute_bounds (child, widget, &bounds))
+    return;
+  if (bounds.origin.x >= 0 && bounds.origin.y >= 0
+      && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (widget)
+      && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (widget))
+    return;
+  /* Bounds are those of the latest allocation. */
+  x = (bounds.origin.x + bounds.size.width / 2) / self->alloc_zoom + self->alloc_origin_x;
+  y = (bounds.origin.y + bounds.size.height / 2) / self->alloc_zoom + self->alloc_origin_y;
+  pb_canvas_center_on (self, x, y);
+}
+
 static GPtrArray *
 selected_items (GListModel *model,
                 gboolean (*is_selected) (gpointer))
@@ -1105,6 +1131,7 @@ pb_canvas_class_init (PbCanvasClass *klass)
   widget_class->measure = pb_canvas_measure;
   widget_class->size_allocate = pb_canvas_size_allocate;
   widget_class->snapshot = _pb_canvas_snapshot;
+  widget_class->set_focus_child = pb_canvas_set_focus_child;
 
   properties[PROP_DOCUMENT] =
     g_param_spec_object ("document", NULL, NULL, PB_TYPE_DOCUMENT,

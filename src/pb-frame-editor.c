@@ -123,6 +123,29 @@ pb_frame_editor_new (void)
   return g_object_new (PB_TYPE_FRAME_EDITOR, NULL);
 }
 
+/* The title ready to be typed over. Again once the popover has shown:
+ * opened from a menu, the menu closing after it took the focus back. */
+static gboolean
+focus_title (gpointer user_data)
+{
+  PbFrameEditor *self = user_data;
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self)))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+      gtk_editable_select_region (GTK_EDITABLE (self->title_entry), 0, -1);
+    }
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pb_frame_editor_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (pb_frame_editor_parent_class)->map (widget);
+  g_idle_add (focus_title, g_object_ref (widget));
+}
+
 /**
  * pb_frame_editor_set_frame:
  * @frame: (nullable): the frame to edit
@@ -191,6 +214,7 @@ pb_frame_editor_class_init (PbFrameEditorClass *klass)
   GtkPopoverClass *popover_class = GTK_POPOVER_CLASS (klass);
 
   object_class->dispose = pb_frame_editor_dispose;
+  widget_class->map = pb_frame_editor_map;
   popover_class->closed = pb_frame_editor_closed;
 
   /**

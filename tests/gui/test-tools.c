@@ -305,6 +305,43 @@ insert_by_keyboard_body (Fixture *fixture)
   assert_linked (fixture, seq, "out", sum, "in");
 }
 
+/* From the keyboard: Shift+F10 (or Menu) opens the selection's menu at
+ * the focused node, and Tab to a node out of view brings it into view. */
+static void
+keyboard_menu_body (Fixture *fixture)
+{
+  PbNode *near = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *far = gui_app_add_node (fixture, "sum", 4000, 3000);
+  GtkWidget *menu;
+  graphene_rect_t bounds;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  pb_canvas_set_zoom (fixture->canvas, 1.0, 0, 0);
+  pb_canvas_center_on (fixture->canvas, 40, 60);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+
+  gui_app_assert_key (GTK_WIDGET (fixture->canvas), "<Shift>F10", "canvas.context-menu");
+  gui_app_assert_key (GTK_WIDGET (fixture->canvas), "Menu", "canvas.context-menu");
+  gtk_widget_grab_focus (pb_canvas_find_view (fixture->canvas, near));
+  activate (fixture, "canvas.context-menu");
+  menu = gui_test_find (GTK_WIDGET (fixture->canvas), GTK_TYPE_POPOVER_MENU);
+  g_assert_true (gtk_widget_get_visible (menu));
+  g_assert_true (pb_node_get_selected (near));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_cmpuint (n_nodes (fixture), ==, 2);
+
+  /* Focus moved by the keyboard (focus visible) brings the node in. */
+  gtk_window_set_focus_visible (GTK_WINDOW (fixture->window), TRUE);
+  gtk_widget_grab_focus (pb_canvas_find_view (fixture->canvas, far));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_true (gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, far),
+                                            GTK_WIDGET (fixture->canvas), &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (fixture->canvas)));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)));
+}
+
 /* A wire dropped on bare canvas offers only the kinds that can take it;
  * choosing one adds it there, joined by the right port, as one step. */
 static void
@@ -1144,6 +1181,7 @@ main (int   argc,
   ADD ("quick-add", quick_add_body);
   ADD ("insert-on-wire", insert_on_wire_body);
   ADD ("insert-by-keyboard", insert_by_keyboard_body);
+  ADD ("keyboard-menu", keyboard_menu_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
