@@ -325,6 +325,47 @@ show_failure (GtkWidget  *widget,
     _pb_canvas_activate_failure (self, node);
 }
 
+/* Keys that move: an arrow pans the view by a few grid steps, as a
+ * scroll would; Shift and an arrow moves the selected nodes by one grid
+ * step, one undo step per press. */
+#define PAN_STEP (2 * GRID)
+
+static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  PbCanvas *self = PB_CANVAS (widget);
+  int dx, dy;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  _pb_canvas_scroll_by (self, dx * PAN_STEP, dy * PAN_STEP);
+}
+
+static void
+nudge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PbCanvas *self = PB_CANVAS (widget);
+  g_autoptr(GPtrArray) nodes = NULL;
+  int dx, dy;
+
+  if (self->document == NULL)
+    return;
+  nodes = pb_canvas_get_selected_nodes (self);
+  if (nodes->len == 0)
+    return;
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      PbNode *node = g_ptr_array_index (nodes, i);
+
+      pb_node_set_position (node, pb_node_get_x (node) + dx * GRID, pb_node_get_y (node) + dy * GRID);
+    }
+  pb_document_moved (self->document, nodes, dx * GRID, dy * GRID);
+}
+
 /* canvas.context-menu (Shift+F10, Menu): the selection's menu, from the
  * keyboard, at the focused node or else the first selected one. */
 static void
@@ -387,6 +428,8 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "canvas.delete-link", NULL, delete_link);
   gtk_widget_class_install_action (widget_class, "canvas.show-failure", "t", show_failure);
   gtk_widget_class_install_action (widget_class, "canvas.context-menu", NULL, context_menu);
+  gtk_widget_class_install_action (widget_class, "canvas.pan", "(ii)", pan_action);
+  gtk_widget_class_install_action (widget_class, "canvas.nudge", "(ii)", nudge_action);
 
   /* Menus show the key bound first: Delete, which says what it does. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
@@ -406,4 +449,17 @@ _pb_canvas_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "canvas.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "canvas.context-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "canvas.context-menu", NULL);
+  {
+    static const struct { guint key; int dx, dy; } arrows[] = {
+      { GDK_KEY_Left, -1, 0 }, { GDK_KEY_Right, 1, 0 }, { GDK_KEY_Up, 0, -1 }, { GDK_KEY_Down, 0, 1 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
+      {
+        gtk_widget_class_add_binding_action (widget_class, arrows[i].key, 0, "canvas.pan", "(ii)",
+                                             arrows[i].dx, arrows[i].dy);
+        gtk_widget_class_add_binding_action (widget_class, arrows[i].key, GDK_SHIFT_MASK,
+                                             "canvas.nudge", "(ii)", arrows[i].dx, arrows[i].dy);
+      }
+  }
 }

@@ -330,6 +330,24 @@ keyboard_menu_body (Fixture *fixture)
   gtk_popover_popdown (GTK_POPOVER (menu));
   g_assert_cmpuint (n_nodes (fixture), ==, 2);
 
+  /* Shift and an arrow moves the selection a grid step, one undo step
+   * each; an arrow alone pans. */
+  gui_app_assert_key (GTK_WIDGET (fixture->canvas), "<Shift>Right", "canvas.nudge");
+  gui_app_assert_key (GTK_WIDGET (fixture->canvas), "Down", "canvas.pan");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), "canvas.nudge", "(ii)", 1, 0));
+  g_assert_cmpfloat (pb_node_get_x (near), ==, 40 + 24);
+  activate (fixture, "win.undo");
+  g_assert_cmpfloat (pb_node_get_x (near), ==, 40);
+  {
+    double x0, y0, x1, y1;
+
+    pb_canvas_get_center (fixture->canvas, &x0, &y0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), "canvas.pan", "(ii)", 0, 1));
+    pb_canvas_get_center (fixture->canvas, &x1, &y1);
+    g_assert_cmpfloat (x1, ==, x0);
+    g_assert_cmpfloat (y1, >, y0);
+  }
+
   /* Focus moved by the keyboard (focus visible) brings the node in. */
   gtk_window_set_focus_visible (GTK_WINDOW (fixture->window), TRUE);
   gtk_widget_grab_focus (pb_canvas_find_view (fixture->canvas, far));
