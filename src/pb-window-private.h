@@ -43,6 +43,8 @@ struct _PbWindow
   PbMinimap            *minimap;
   GtkPaned             *profiler_paned;
   PbProfiler           *profiler;
+  GtkWidget            *problems_button;
+  GtkLabel             *problems_count;
   int                   profiler_height; /* as the handle last left it */
 };
 

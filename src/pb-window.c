@@ -612,6 +612,28 @@ pb_window_set_property (GObject      *object,
     }
 }
 
+/* The problems button says how many processes wait or failed, in the
+ * warning colour, so that they are seen without opening the list. */
+static void
+on_problems_changed (PbWindow   *self,
+                     GParamSpec *pspec,
+                     PbProblems *problems)
+{
+  guint n = pb_problems_get_n_problems (problems);
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  g_autofree char *tip = NULL;
+
+  gtk_label_set_text (self->problems_count, count);
+  gtk_widget_set_visible (GTK_WIDGET (self->problems_count), n > 0);
+  if (n > 0)
+    gtk_widget_add_css_class (self->problems_button, "warning");
+  else
+    gtk_widget_remove_css_class (self->problems_button, "warning");
+  tip = n > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Problem", "%u Problems", n), n)
+              : g_strdup (_("No Problems"));
+  gtk_widget_set_tooltip_text (self->problems_button, tip);
+}
+
 static void
 pb_window_class_init (PbWindowClass *klass)
 {
@@ -660,6 +682,9 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler_paned);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, profiler);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, problems_button);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, problems_count);
+  gtk_widget_class_bind_template_callback (widget_class, on_problems_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_profiler_node_selected);
 
   _pb_window_class_add_actions (widget_class);

@@ -702,6 +702,22 @@ problems_body (Fixture *fixture)
    * with its own reason; the list holds exactly those with one. */
   rows = gui_test_find_all (GTK_WIDGET (problems), GTK_TYPE_LIST_BOX_ROW);
   g_assert_cmpuint (rows->len, ==, pb_problems_get_n_problems (problems));
+  /* The header's button says how many, in the warning colour. */
+  {
+    GtkWidget *button = gtk_widget_get_ancestor (gtk_widget_get_parent (GTK_WIDGET (problems)),
+                                                 GTK_TYPE_MENU_BUTTON);
+    g_autofree char *count = g_strdup_printf ("%u", rows->len);
+    g_autoptr(GPtrArray) labels = NULL;
+    gboolean shown = FALSE;
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_has_css_class (button, "warning"));
+    labels = gui_test_find_all (button, GTK_TYPE_LABEL);
+    for (guint i = 0; i < labels->len; i++)
+      shown |= gtk_widget_get_visible (g_ptr_array_index (labels, i))
+               && g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), count) == 0;
+    g_assert_true (shown);
+  }
   g_assert_cmpuint (rows->len, ==, (guint) pb_problems_node_has_problem (seq) + pb_problems_node_has_problem (sum) + 2);
   for (guint i = 0; i < rows->len; i++)
     if (g_object_get_data (g_ptr_array_index (rows, i), "node") == (gpointer) map)
