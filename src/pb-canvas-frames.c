@@ -46,6 +46,20 @@ node_hidden (PbCanvas *self,
 }
 
 /**
+ * pb_canvas_find_frame_view:
+ * @frame: a frame of the canvas's document
+ *
+ * Returns: (transfer none) (nullable): the view of @frame
+ */
+GtkWidget *
+pb_canvas_find_frame_view (PbCanvas *self,
+                           PbFrame  *frame)
+{
+  g_return_val_if_fail (PB_IS_CANVAS (self), NULL);
+  return GTK_WIDGET (view_of_frame (self, frame));
+}
+
+/**
  * _pb_canvas_frames_update_members:
  *
  * Hides the nodes of collapsed frames and shows the others.

@@ -82,5 +82,7 @@ GtkWidget  *pb_canvas_get_probe          (PbCanvas   *self,
 
 void        pb_canvas_edit_frame         (PbCanvas    *self,
                                           PbFrame     *frame);
+GtkWidget  *pb_canvas_find_frame_view    (PbCanvas    *self,
+                                          PbFrame     *frame);
 
 G_END_DECLS

@@ -86,12 +86,37 @@ mark (PbFindBar *self,
 {
   GtkWidget *view = pb_canvas_find_view (self->canvas, node);
 
+  PbFrame *frame = pb_document_get_frame_of (pb_canvas_get_document (self->canvas),
+                                             pb_node_get_address (node));
+  GtkWidget *box = frame != NULL ? pb_canvas_find_frame_view (self->canvas, frame) : NULL;
+
   if (view == NULL)
     return;
   if (match)
     gtk_widget_add_css_class (view, "find-match");
   else
     gtk_widget_remove_css_class (view, "find-match");
+
+  /* A match hidden in a collapsed frame marks the frame's box: it is
+   * where the node is. */
+  if (box != NULL)
+    {
+      gsize n;
+      const pb_addr *members = pb_frame_get_members (frame, &n);
+      gboolean any = FALSE;
+
+      for (gsize i = 0; i < n && !any; i++)
+        {
+          PbNode *member = pb_document_find_node (pb_canvas_get_document (self->canvas), members[i]);
+          GtkWidget *member_view = member != NULL ? pb_canvas_find_view (self->canvas, member) : NULL;
+
+          any = member_view != NULL && gtk_widget_has_css_class (member_view, "find-match");
+        }
+      if (any && pb_frame_get_collapsed (frame))
+        gtk_widget_add_css_class (box, "find-match");
+      else
+        gtk_widget_remove_css_class (box, "find-match");
+    }
 }
 
 static void

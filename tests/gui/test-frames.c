@@ -17,6 +17,7 @@
 
 #include "gui-test-app.h"
 #include "gui-test-utils.h"
+#include "pb-find-bar.h"
 #include "pb-frame-editor.h"
 #include "pb-frame-view.h"
 #include "pb-node-view.h"
@@ -310,6 +311,19 @@ collapse_body (GuiApp *fixture)
   g_assert_cmpuint (pb_port_get_address (pb_socket_get_port (socket)), ==,
                     port_of (nodes[1], "out"));
   gui_test_save_png (GTK_WIDGET (fixture->window), "frames-collapsed.png");
+
+  /* Ctrl+F finds a node hidden in the frame: the frame's box is marked. */
+  {
+    PbFindBar *bar = PB_FIND_BAR (gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_FIND_BAR));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.find", NULL));
+    pb_find_bar_set_text (bar, "seq0");
+    g_assert_cmpuint (pb_find_bar_get_n_matches (bar), ==, 1);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view), "find-match"));
+    pb_find_bar_set_text (bar, "sum0");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (view), "find-match"));
+    pb_find_bar_set_text (bar, "");
+  }
 
   /* Its box takes the pointer anywhere off its buttons and sockets, and
    * moves the hidden nodes. */
