@@ -405,6 +405,18 @@ int   pb__probe_set_copy    (pb_addr       **set,
 proc *pb__find_proc         (proc        *procs,
                              size_t       n,
                              pb_addr      addr);
+
+/* In engine-partition.c. pb__partition() cuts the processes of @pl that
+ * do not wait into chains, each bounded in length, and makes a ring on
+ * every link between two chains; pb__check_chain_cycles() refuses a flow
+ * cycle among the chains. Each returns PB_OK, or PB_ECYCLE with the
+ * process at fault in *@culprit, or PB_ENOMEM, said in @err. */
+int   pb__partition         (plan        *pl,
+                             proc       **culprit,
+                             pb_error    *err);
+int   pb__check_chain_cycles (plan       *pl,
+                             proc       **culprit,
+                             pb_error    *err);
 void  pb__engine_release    (pb_engine   *e);
 
 /* In engine.c. */
