@@ -215,22 +215,6 @@ recover_unsaved (PbApplication *self)
     }
 }
 
-static PbNode *
-node_named (PbDocument *document,
-            const char *name)
-{
-  GListModel *nodes = pb_document_get_nodes (document);
-
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-
-      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
-        return node;
-    }
-  return NULL;
-}
-
 /* Frames around parts of the demo, which say what they are for. They are
  * part of the demo as it opens, not steps to undo. */
 static void
@@ -243,7 +227,7 @@ add_demo_frames (PbDocument *document)
       PbFrame *frame;
 
       for (guint k = 0; demo_frames[i].members[k] != NULL; k++)
-        g_ptr_array_add (nodes, node_named (document, demo_frames[i].members[k]));
+        g_ptr_array_add (nodes, pb_document_find_named (document, demo_frames[i].members[k]));
       frame = pb_document_add_frame (document, nodes, _(demo_frames[i].title), &error);
       g_assert_no_error (error);
       pb_document_edit_frame (document, frame, NULL, demo_frames[i].color,

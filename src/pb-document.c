@@ -545,6 +545,27 @@ pb_document_get_links (PbDocument *self)
 }
 
 /**
+ * pb_document_find_named:
+ * @name: a process's name
+ *
+ * Returns: (transfer none) (nullable): the node of the process named
+ *   @name, by the runtime's index of names
+ */
+PbNode *
+pb_document_find_named (PbDocument *self,
+                        const char *name)
+{
+  pb_addr process;
+
+  g_return_val_if_fail (PB_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  process = pb_graph_find_name (pb_runner_lock_graph (self->runner), name);
+  pb_runner_unlock_graph (self->runner);
+  return process != 0 ? pb_document_find_node (self, process) : NULL;
+}
+
+/**
  * pb_document_find_node:
  * @process: any address of the process (port bits are ignored)
  *

@@ -60,6 +60,8 @@ GListModel  *pb_document_get_nodes        (PbDocument  *self);
 GListModel  *pb_document_get_links        (PbDocument  *self);
 PbNode      *pb_document_find_node        (PbDocument  *self,
                                            pb_addr      process);
+PbNode      *pb_document_find_named       (PbDocument  *self,
+                                           const char  *name);
 PbLink      *pb_document_find_link        (PbDocument  *self,
                                            pb_addr      port);
 PbUndoStack *pb_document_get_undo_stack   (PbDocument  *self);

@@ -490,17 +490,11 @@ static PbNode *
 named (PbDocument *doc,
        const char *name)
 {
-  GListModel *nodes = pb_document_get_nodes (doc);
+  PbNode *node = pb_document_find_named (doc, name);
 
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-
-      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
-        return node;
-    }
-  g_error ("no node %s", name);
-  return NULL;
+  if (node == NULL)
+    g_error ("no node %s", name);
+  return node;
 }
 
 /* Bypass: one undoable step, refused for a kind that changes what it

@@ -881,6 +881,8 @@ walk_rename (Walk *walk)
   g_assert_no_error (error);
   g_assert_true (done);
   g_assert_cmpstr (pb_node_get_name (node), ==, name);
+  g_assert_true (pb_document_find_named (walk->doc, name) == node);
+  g_assert_null (pb_document_find_named (walk->doc, "no such name"));
   return TRUE;
 }
 

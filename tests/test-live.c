@@ -13,27 +13,22 @@
 #include "pb-document.h"
 #include "pb-rates.h"
 
+/* The node named @name, which the pipeline has. */
+static PbNode *
+node_named (PbDocument *document,
+            const char *name)
+{
+  PbNode *node = pb_document_find_named (document, name);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
 /* A steady clock fanned out to a cheap stage and a costly one. */
 static const char pipeline[] =
   "clock name=clock rate=20000 ! broadcast name=fan ! map name=cheap expr=\"x + 1\" ! sum name=total "
   " fan. ! map name=costly expr=\"({ double a = x; for (int i = 0; i < 3000; i++) a = a * 0.999 + 0.001; a; })\" "
   "! discard name=sink";
-
-static PbNode *
-node_named (PbDocument *document,
-            const char *name)
-{
-  GListModel *nodes = pb_document_get_nodes (document);
-
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-
-      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
-        return node;
-    }
-  g_assert_not_reached ();
-}
 
 static void
 run_for (PbDocument *document,

@@ -1001,22 +1001,6 @@ move_pointer (Fixture *fixture,
   g_signal_emit_by_name (motion, "motion", x, y);
 }
 
-static PbNode *
-find_node_named (Fixture    *fixture,
-                 const char *name)
-{
-  GListModel *nodes = pb_document_get_nodes (fixture->document);
-
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-
-      if (g_strcmp0 (pb_node_get_name (node), name) == 0)
-        return node;
-    }
-  return NULL;
-}
-
 /* The nodes of the document that are not in @known, in the document's
  * order. */
 static GPtrArray *
@@ -1175,16 +1159,16 @@ cut_paste_body (Fixture *fixture)
   activate (fixture, "canvas.cut");
   g_assert_cmpuint (n_nodes (fixture), ==, 1);
   g_assert_cmpuint (n_links (fixture), ==, 0);
-  g_assert_null (find_node_named (fixture, seq_name));
-  g_assert_null (find_node_named (fixture, map_name));
+  g_assert_null (pb_document_find_named (fixture->document, seq_name));
+  g_assert_null (pb_document_find_named (fixture->document, map_name));
 
   /* Their names are free now: the paste gives them back. */
   move_pointer (fixture, 100, 300);
   paste_and_wait (fixture);
   g_assert_cmpuint (n_nodes (fixture), ==, 3);
   g_assert_cmpuint (n_links (fixture), ==, 1);
-  new_seq = find_node_named (fixture, seq_name);
-  new_map = find_node_named (fixture, map_name);
+  new_seq = pb_document_find_named (fixture->document, seq_name);
+  new_map = pb_document_find_named (fixture->document, map_name);
   g_assert_nonnull (new_seq);
   g_assert_nonnull (new_map);
   g_assert_cmpstr (pb_node_get_kind_name (new_seq), ==, "seq");
@@ -1204,8 +1188,8 @@ cut_paste_body (Fixture *fixture)
   activate (fixture, "win.undo");
   g_assert_cmpuint (n_nodes (fixture), ==, 3);
   g_assert_cmpuint (n_links (fixture), ==, 2);
-  g_assert_nonnull (find_node_named (fixture, seq_name));
-  g_assert_nonnull (find_node_named (fixture, map_name));
+  g_assert_nonnull (pb_document_find_named (fixture->document, seq_name));
+  g_assert_nonnull (pb_document_find_named (fixture->document, map_name));
 }
 
 static void
