@@ -194,6 +194,55 @@ on_drag_update (GtkGestureDrag *gesture,
   pan_to (self, self->press_x + dx, self->press_y + dy);
 }
 
+/* Each frame as a wash of its colour around its nodes, beneath them:
+ * where the groups a person named lie. */
+static void
+snapshot_frames (PbMinimap   *self,
+                 GtkSnapshot *snapshot)
+{
+  GListModel *frames = pb_document_get_frames (self->document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+    {
+      g_autoptr(PbFrame) frame = g_list_model_get_item (frames, i);
+      gsize n;
+      const pb_addr *members = pb_frame_get_members (frame, &n);
+      graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+      gboolean any = FALSE;
+      GdkRGBA color;
+
+      for (gsize k = 0; k < n; k++)
+        {
+          PbNode *node = pb_document_find_node (self->document, members[k]);
+          graphene_rect_t rect;
+          double w, h;
+
+          if (node == NULL)
+            continue;
+          pb_canvas_get_node_size (self->canvas, node, &w, &h);
+          graphene_rect_init (&rect, pb_node_get_x (node), pb_node_get_y (node), w, h);
+          if (any)
+            graphene_rect_union (&area, &rect, &area);
+          else
+            area = rect;
+          any = TRUE;
+        }
+      if (!any)
+        continue;
+      /* About the frame's padding, and its header above. */
+      graphene_rect_inset (&area, -16, -16);
+      area.origin.y -= 24;
+      area.size.height += 24;
+      gdk_rgba_parse (&color, pb_frame_color_value (pb_frame_get_color (frame)));
+      color.alpha = 0.3f;
+      gtk_snapshot_append_color (snapshot, &color,
+                                 &GRAPHENE_RECT_INIT ((area.origin.x - self->origin_x) * self->scale,
+                                                      (area.origin.y - self->origin_y) * self->scale,
+                                                      area.size.width * self->scale,
+                                                      area.size.height * self->scale));
+    }
+}
+
 static void
 pb_minimap_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
@@ -222,6 +271,7 @@ pb_minimap_snapshot (GtkWidget   *widget,
   gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, width, height), 8);
   gtk_snapshot_push_rounded_clip (snapshot, &outline);
 
+  snapshot_frames (self, snapshot);
   nodes = pb_document_get_nodes (self->document);
   for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
     {
