@@ -248,8 +248,14 @@ on_search_mode (PbFindBar *self)
 {
   if (!gtk_search_bar_get_search_mode (self->bar) && self->canvas != NULL)
     {
+      PbNode *found = pb_canvas_get_selected_node (self->canvas);
+      GtkWidget *view = found != NULL ? pb_canvas_find_view (self->canvas, found) : NULL;
+
       clear_marks (self);
-      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+      /* Closed on what it found, the keyboard goes on from there: Tab
+       * leaves that node for the next, not the first of the canvas. */
+      if (view == NULL || !gtk_widget_grab_focus (view))
+        gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
     }
 }
 

@@ -633,6 +633,11 @@ find_body (Fixture *fixture)
   g_assert_false (gtk_widget_has_css_class (pb_canvas_find_view (fixture->canvas, seq), "find-match"));
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (pb_canvas_get_selected_node (fixture->canvas) == map);
+  /* Closed there, the focus is on what it found, for Tab to go on. */
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gui_test_find (GTK_WIDGET (bar), GTK_TYPE_SEARCH_BAR)),
+                                  FALSE);
+  g_assert_true (gtk_widget_has_focus (pb_canvas_find_view (fixture->canvas, map)));
+  activate (fixture, "win.find");
 
   /* A name, in any case. */
   pb_find_bar_set_text (bar, "TOTAL");
