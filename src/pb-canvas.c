@@ -913,6 +913,10 @@ pb_canvas_set_document (PbCanvas   *self,
           g_clear_handle_id (&self->place_source, g_source_remove);
           place_unplaced (self);
         }
+      /* A document whose nodes all have places opens with all of them in
+       * view, wherever they are (placing the others fits them too). */
+      else if (self->place_source == 0 && g_list_model_get_n_items (nodes) > 0)
+        pb_canvas_zoom_to_fit (self);
       on_links_changed (links, 0, 0, g_list_model_get_n_items (links), self);
     }
 

@@ -14,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "pb-application.h"
 #include "pb-canvas.h"
 #include "pb-clipboard.h"
@@ -358,6 +360,47 @@ keyboard_menu_body (Fixture *fixture)
   g_assert_cmpfloat (bounds.origin.y, >=, 0);
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (fixture->canvas)));
   g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)));
+}
+
+/* A saved document opens with all its nodes in view, wherever they are
+ * on the canvas. */
+static void
+open_fits_body (Fixture *fixture)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pb-open-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "far.pushback", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PbDocument) saved = pb_document_new ();
+  g_autoptr(PbDocument) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  const double places[][2] = { { 3000, 2000 }, { 4200, 2600 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    g_assert_nonnull (pb_document_add_node (saved, "sum", places[i][0], places[i][1], &error));
+  g_assert_true (pb_document_save (saved, file, &error));
+  g_assert_no_error (error);
+  loaded = pb_document_load (file, &error);
+  g_assert_no_error (error);
+
+  pb_window_set_document (fixture->window, loaded, TRUE);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  for (guint i = 0; i < g_list_model_get_n_items (pb_document_get_nodes (loaded)); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (pb_document_get_nodes (loaded), i);
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, node),
+                                                GTK_WIDGET (fixture->canvas), &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=,
+                         gtk_widget_get_width (GTK_WIDGET (fixture->canvas)));
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                         gtk_widget_get_height (GTK_WIDGET (fixture->canvas)));
+    }
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* A wire dropped on bare canvas offers only the kinds that can take it;
@@ -1221,6 +1264,7 @@ main (int   argc,
   ADD ("insert-on-wire", insert_on_wire_body);
   ADD ("insert-by-keyboard", insert_by_keyboard_body);
   ADD ("keyboard-menu", keyboard_menu_body);
+  ADD ("open-fits", open_fits_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
