@@ -19,6 +19,7 @@
 #include "engine-private.h"
 #include "guard.h"
 #include "quote.h"
+#include "shared-mem.h"
 #include "state-mem.h"
 #include "strbuf.h"
 #include "typing.h"
@@ -41,9 +42,14 @@ proc_clear (proc *p)
   free (p->message);
   free (p->result);
   if (p->state_mem != NULL && p->state_fini != NULL)
-    p->state_fini (p->state_mem);
+    {
+      if (p->state_worker != NULL)
+        pb__worker_fini (p->state_worker, p->state_worker_gen, p->state_fini, p->state_mem);
+      else
+        p->state_fini (p->state_mem);
+    }
   pb_jit_unit_unref (p->state_unit);
-  pb__state_mem_free (&(pb_state_mem) { p->state_mem, p->state_map, p->state_map_len });
+  pb__state_mem_free (&p->state_alloc);
   free (p->state_text);
   memset (p, 0, sizeof *p);
 }
@@ -96,12 +102,17 @@ chain_free (chain *c)
   free (c);
 }
 
+/* A ring's items lie in shared memory once the runtime has workers
+ * (shared-mem.h), which run the code that reads and writes them. */
 static void
 ring_free (ring *r)
 {
   if (r == NULL)
     return;
-  free (r->base);
+  if (pb__shared_contains (r->base))
+    pb__shared_free (r->base, r->capacity * r->item_size, PB_SHARED_DATA);
+  else
+    free (r->base);
   free (r);
 }
 
@@ -169,17 +180,18 @@ state_move (proc *to,
             proc *from)
 {
   to->state_mem = from->state_mem;
-  to->state_map = from->state_map;
-  to->state_map_len = from->state_map_len;
+  to->state_alloc = from->state_alloc;
   to->state_text = from->state_text;
   to->state_unit = from->state_unit;
   to->state_fini = from->state_fini;
+  to->state_worker = from->state_worker;
+  to->state_worker_gen = from->state_worker_gen;
   from->state_mem = NULL;
-  from->state_map = NULL;
-  from->state_map_len = 0;
+  from->state_alloc = (pb_state_mem) { 0 };
   from->state_text = NULL;
   from->state_unit = NULL;
   from->state_fini = NULL;
+  from->state_worker = NULL;
 }
 
 /* Takes over the old state of @p, of any layout, for code that may come
@@ -247,20 +259,19 @@ chain_states (pb_engine *e,
 
       snprintf (sym, sizeof sym, "pb_size_%zu", k);
       size_fn = (uint64_t (*) (void)) pb__chain_symbol (c, sym);
-      {
-        pb_state_mem mem;
-
-        /* Code a person wrote gets a state it cannot write past unseen. */
-        if (!pb__state_mem_alloc (&mem, size_fn (), p->kind->user_code))
-          return pb_error_set (err, PB_ENOMEM, _("out of memory"));
-        p->state_mem = mem.mem;
-        p->state_map = mem.map;
-        p->state_map_len = mem.map_len;
-      }
+      /* Code a person wrote gets a state it cannot write past unseen. */
+      if (!pb__state_mem_alloc (&p->state_alloc, size_fn (), p->kind->user_code))
+        return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+      p->state_mem = p->state_alloc.mem;
       p->state_text = strdup (c->layout.state_text[k]);
       if (p->state_text == NULL)
         return pb_error_set (err, PB_ENOMEM, _("out of memory"));
       c->states[k] = p->state_mem;
+      if (e->worker != NULL)
+        {
+          p->state_worker = e->worker;
+          p->state_worker_gen = pb__worker_generation (e->worker);
+        }
 
       snprintf (sym, sizeof sym, "pb_init_%zu", k);
       init = (pb_state_init_fn) pb__chain_symbol (c, sym);
@@ -272,7 +283,10 @@ chain_states (pb_engine *e,
         }
       message[0] = '\0';
       call = (init_call) { init, p->state_mem, message, sizeof message };
-      if (pb_guard_call (call_init, &call, e->time_limit_ns, &result, err) != PB_OK)
+      if ((e->worker != NULL
+           ? pb__worker_init (e->worker, init, p->state_mem, message, sizeof message,
+                              e->time_limit_ns, &result, err)
+           : pb_guard_call (call_init, &call, e->time_limit_ns, &result, err)) != PB_OK)
         {
           char why[PB_ERROR_MESSAGE_MAX];
 
@@ -298,7 +312,11 @@ ring_alloc (ring     *r,
             pb_error *err)
 {
   r->capacity = next_pow2 (need < RING_MIN ? RING_MIN : need);
-  r->base = calloc (r->capacity, r->item_size);
+  if (pb__shared_on ())
+    r->base = r->capacity <= SIZE_MAX / r->item_size
+              ? pb__shared_alloc (r->capacity * r->item_size, PB_SHARED_DATA) : NULL;
+  else
+    r->base = calloc (r->capacity, r->item_size);
   if (r->base == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   return PB_OK;

@@ -19,6 +19,8 @@
 #include "jit.h"
 #include "kind.h"
 #include "source.h"
+#include "state-mem.h"
+#include "worker.h"
 
 /*
  * The engine is two halves: engine-build.c turns the graph into a plan
@@ -72,14 +74,17 @@ typedef struct
 
   void             *state_mem;
   char             *state_text; /* the layout state_mem was made for */
-  void             *state_map;  /* state_mem's own pages, if guarded (state-mem.h) */
-  size_t            state_map_len;
+  pb_state_mem      state_alloc; /* where state_mem lies (state-mem.h) */
   bool              taken;      /* state_mem came from the old engine */
   /* The code that made state_mem, and its fini: a state outlives any one
    * chain (an edit that does not compile keeps it for the fixed code), so
    * it holds what releases it. */
   pb_jit_unit      *state_unit;
   pb_state_fini_fn  state_fini;
+  /* The worker whose process made the state, and which one it was
+   * (worker.h): its fini runs there, or not at all. NULL in-process. */
+  pb__worker       *state_worker;
+  uint64_t          state_worker_gen;
   size_t            chain;
   size_t            stage;
   int               mark;       /* scratch for graph walks */
@@ -208,6 +213,7 @@ struct pb_engine
   bool       lenient;     /* incomplete parts wait instead of refusing */
   bool       compile_only; /* builds make no states: no process code runs */
   bool       hold_failed_input;
+  pb__worker *worker;     /* where compiled code runs; NULL: here */
   /* Counts swaps, so that profiling variants compiled for the chains of
    * one swap are dropped when another came first. */
   uint64_t   generation;

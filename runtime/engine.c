@@ -496,7 +496,12 @@ chain_turn (void *data)
   call.fn = profiled ? c->run_prof : c->run;
   call.io = &io;
   t0 = pb_clock_ticks ();
-  if (pb_guard_call (call_run, &call, e->time_limit_ns, &result, &gerr) != PB_OK)
+  if ((e->worker != NULL
+       ? pb__worker_run (e->worker, call.fn, &io,
+                         &(pb__worker_shape) { c->n_outs, c->n_procs, c->layout.n_counts,
+                                               c->layout.n_probes * PB_PROBE_STRIDE + 1 },
+                         e->time_limit_ns, &result, &gerr)
+       : pb_guard_call (call_run, &call, e->time_limit_ns, &result, &gerr)) != PB_OK)
     {
       char why[PB_ERROR_MESSAGE_MAX];
       size_t suspect = user_code_stage (e, c);
@@ -719,6 +724,7 @@ pb_engine_free (pb_engine *e)
   if (e == NULL)
     return;
   pb__engine_release (e);
+  pb__worker_free (e->worker);
   pb_mux_free (e->mux);
   free (e->probes);
   free (e->built_probes);
@@ -730,6 +736,23 @@ pb_engine_set_time_limit (pb_engine *e,
                           uint64_t   limit_ns)
 {
   e->time_limit_ns = limit_ns;
+}
+
+int
+pb_engine_set_isolation (pb_engine    *e,
+                         pb_isolation  isolation,
+                         pb_error     *err)
+{
+  if (e->generation != 0)
+    return pb_error_set (err, PB_EBUSY, _("the engine has already been built"));
+  if (isolation == PB_ISOLATION_WORKER && e->worker == NULL)
+    return pb__worker_new (&e->worker, err);
+  if (isolation == PB_ISOLATION_NONE)
+    {
+      pb__worker_free (e->worker);
+      e->worker = NULL;
+    }
+  return PB_OK;
 }
 
 int

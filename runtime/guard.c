@@ -413,6 +413,11 @@ describe (const guard_state *st,
           || strcmp (st->refused, "popen") == 0 || strncmp (st->refused, "posix_spawn", 11) == 0)
         return pb_error_set (err, PB_EFAILED,
                              _("called %s(), which would run another program"), st->refused);
+      if (strcmp (st->refused, "ptrace") == 0 || strcmp (st->refused, "kill") == 0
+          || strcmp (st->refused, "tgkill") == 0)
+        return pb_error_set (err, PB_EFAILED,
+                             _("called %s(), which would reach into another program"),
+                             st->refused);
       if (strcmp (st->refused, "signal") == 0 || strcmp (st->refused, "sigaction") == 0)
         return pb_error_set (err, PB_EFAILED,
                              _("called %s(), which would take the application's signals"),

@@ -62,6 +62,7 @@
 #include "guard.h"
 #include "i18n.h"
 #include "jit.h"
+#include "shared-mem.h"
 
 typedef struct
 {
@@ -226,6 +227,35 @@ static const pb_jit_symbol traps[] = {
 };
 #undef TRAP
 
+/* Pages for a unit's image: our own mapping, or once the runtime has
+ * workers (shared-mem.h) pages of the shared code region, where the
+ * workers that run the code see it at the same address. */
+static void *
+image_alloc (size_t bytes)
+{
+  void *image;
+
+  if (pb__shared_on ())
+    return pb__shared_alloc (bytes, PB_SHARED_CODE);
+  image = mmap (NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return image != MAP_FAILED ? image : NULL;
+}
+
+static void
+image_free (void   *image,
+            size_t  bytes)
+{
+  if (pb__shared_contains (image))
+    {
+      /* libtcc may have made the text read-only here: the next unit
+       * given these pages writes them. */
+      mprotect (image, bytes, PROT_READ | PROT_WRITE | PROT_EXEC);
+      pb__shared_free (image, bytes, PB_SHARED_CODE);
+    }
+  else
+    munmap (image, bytes);
+}
+
 /* Called with tcc_lock held. Fills @unit's image and symbols from @source:
  * @lean without libc's linker script (see the top); *@linking tells
  * whether it got past compiling. */
@@ -286,11 +316,9 @@ compile_locked (TCCState            *s,
   unit->mapped_bytes = ((size_t) size + (size_t) page - 1) & ~((size_t) page - 1);
   if (unit->mapped_bytes == 0)
     unit->mapped_bytes = (size_t) page;
-  unit->image = mmap (NULL, unit->mapped_bytes, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (unit->image == MAP_FAILED)
+  unit->image = image_alloc (unit->mapped_bytes);
+  if (unit->image == NULL)
     {
-      unit->image = NULL;
       return pb_error_set (err, PB_ENOMEM, _("cannot map %zu bytes for compiled code"),
                            unit->mapped_bytes);
     }
@@ -335,7 +363,7 @@ attempt (const char          *source,
    * next attempt maps its own. */
   if (rc != PB_OK && u->image != NULL)
     {
-      munmap (u->image, u->mapped_bytes);
+      image_free (u->image, u->mapped_bytes);
       u->image = NULL;
     }
   if (rc == PB_OK)
@@ -483,7 +511,7 @@ pb_jit_unit_unref (pb_jit_unit *unit)
   if (unit == NULL || atomic_fetch_sub (&unit->refs, 1) != 1)
     return;
   if (unit->image != NULL)
-    munmap (unit->image, unit->mapped_bytes);
+    image_free (unit->image, unit->mapped_bytes);
   for (i = 0; i < unit->n_symbols; i++)
     free (unit->symbols[i].name);
   free (unit->symbols);

@@ -79,6 +79,7 @@ struct pb_runner
   atomic_uint_fast64_t attention;
 
   bool               headless;    /* a strict engine: see pb_runner_set_headless() */
+  pb_isolation       isolation;
   bool               started;     /* the threads exist */
   bool               quit;
   bool               paused;
@@ -659,6 +660,11 @@ pb_runner_start (pb_runner *r,
       rc = pb_error_set (err, PB_ENOMEM, _("out of memory"));
       goto out;
     }
+  if ((rc = pb_engine_set_isolation (e, r->isolation, err)) != PB_OK)
+    {
+      pb_engine_free (e);
+      goto out;
+    }
   pb_engine_set_lenient (e, !r->headless);
   pb_engine_set_hold_failed_input (e, !r->headless);
   /* Compiled on the build thread, not on the one running the chains. */
@@ -714,6 +720,21 @@ pb_runner_set_headless (pb_runner *r,
     rc = PB_EBUSY;
   else
     r->headless = headless;
+  pthread_mutex_unlock (&r->lock);
+  return rc;
+}
+
+int
+pb_runner_set_isolation (pb_runner    *r,
+                         pb_isolation  isolation)
+{
+  int rc = PB_OK;
+
+  pthread_mutex_lock (&r->lock);
+  if (r->started)
+    rc = PB_EBUSY;
+  else
+    r->isolation = isolation;
   pthread_mutex_unlock (&r->lock);
   return rc;
 }

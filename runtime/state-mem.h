@@ -18,13 +18,19 @@
  * be touched after them, so the first byte written past it faults, and
  * the guard (guard.c) fails that chain alone. It costs two pages of
  * address space per state, so only code a person wrote has it.
+ *
+ * Once the runtime shares memory with worker processes (shared-mem.h),
+ * every state is in the shared region, so that a worker can run the code
+ * that uses it and the state outlives the worker.
  */
 
 typedef struct
 {
   void   *mem;    /* the state: zeroed */
-  void   *map;    /* the mapping when guarded, else NULL */
+  void   *map;    /* its pages, when guarded or shared; else NULL */
   size_t  map_len;
+  bool    shared; /* in the shared data region (shared-mem.h) */
+  bool    guarded;
 } pb_state_mem;
 
 /* Allocates @size bytes of zeroed state, @guarded as above. Returns:

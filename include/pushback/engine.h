@@ -168,6 +168,47 @@ void pb_engine_set_time_limit (pb_engine *e,
                                uint64_t   limit_ns);
 
 /**
+ * pb_isolation:
+ * @PB_ISOLATION_NONE: compiled code runs on the engine's own thread,
+ *   under the in-process guard: a fault or a time-out fails its chain,
+ *   but code that corrupts memory, ends the process by a system call or
+ *   is stopped inside the C library can take the application down
+ * @PB_ISOLATION_WORKER: compiled code runs in a worker process, which
+ *   the engine replaces when it dies; states and rings are in memory the
+ *   two share, so nothing but the call that killed it is lost
+ *
+ * Where the code of a topology runs.
+ */
+typedef enum
+{
+  PB_ISOLATION_NONE,
+  PB_ISOLATION_WORKER,
+} pb_isolation;
+
+/**
+ * pb_engine_set_isolation:
+ * @isolation: where compiled code runs
+ *
+ * Sets where the engine runs compiled code (the default is
+ * %PB_ISOLATION_NONE). With a worker, everything the process builds from
+ * then on is allocated in memory it shares with its workers (code,
+ * states, rings), so set it before the engine's first build.
+ *
+ * A worker cannot fork, exec, trace or signal other processes, nor end
+ * itself: a seccomp filter traps those calls, and the process that made
+ * one fails, naming the call. A call past the time limit kills the
+ * worker. Either way, the next call goes to a standby worker forked in
+ * advance, and another is forked to stand by.
+ *
+ * Returns: PB_OK; PB_EBUSY after the engine's first build; PB_ENOMEM when
+ *   the shared memory cannot be set up (said in @err).
+ * Thread safety: the thread that owns @e.
+ */
+int pb_engine_set_isolation (pb_engine    *e,
+                             pb_isolation  isolation,
+                             pb_error     *err);
+
+/**
  * pb_engine_set_batch:
  * @items: the most items one chain call may move, 1 or more
  *

@@ -134,6 +134,21 @@ int pb_runner_set_headless (pb_runner *r,
                             bool       headless);
 
 /**
+ * pb_runner_set_isolation:
+ * @isolation: where the topology's compiled code runs
+ *
+ * As pb_engine_set_isolation(), for the engine of each start. The editor
+ * runs user code in a worker process, so that no code can take it down.
+ * The default is %PB_ISOLATION_NONE.
+ *
+ * Returns: PB_OK; PB_EBUSY while started (it takes effect at the next
+ *   pb_runner_start()).
+ * Thread safety: any thread.
+ */
+int pb_runner_set_isolation (pb_runner    *r,
+                             pb_isolation  isolation);
+
+/**
  * pb_runner_start:
  * @r: a runner
  * @err: (nullable): why it could not start

@@ -1,0 +1,607 @@
+/* worker.c — a process of its own for the code a topology runs
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*
+ * A call is a control block in shared memory: the engine's thread writes
+ * the call and bumps `cmd`; the worker, waiting on `cmd`, makes the call
+ * under the guard (a fault is then described exactly, as in-process),
+ * writes what came out and bumps `done`. Each side spins a little before
+ * it sleeps on the futex, since chain calls come back to back, and wakes
+ * the other only when it sleeps. The engine's side sleeps in slices, and
+ * between two it looks whether the worker died or ran out of time.
+ *
+ * A worker that faulted answers, then kills itself: a fault may have
+ * left the C library's locks held, so it is not trusted with another
+ * call.
+ */
+
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "guard.h"
+#include "i18n.h"
+#include "shared-mem.h"
+#include "worker.h"
+
+/* How long each side spins before it sleeps: about a short chain call. */
+#define SPIN_NS UINT64_C (30000)
+/* How often a waiting engine looks whether its worker still lives. */
+#define LOOK_NS UINT64_C (2000000)
+/* The first room for a call's arrays; grown as calls need. */
+#define AREA_MIN 4096
+
+enum
+{
+  OP_RUN,
+  OP_INIT,
+  OP_FINI,
+};
+
+typedef struct
+{
+  _Atomic uint32_t cmd;
+  _Atomic uint32_t done;
+  _Atomic uint32_t worker_sleeps;
+  _Atomic uint32_t engine_sleeps;
+  int32_t          op;
+  void            *fn;
+  void            *state;
+  int32_t          result;
+  int32_t          faulted;
+  char             message[PB_ERROR_MESSAGE_MAX];
+  pb_chain_io      io;
+  pb_chain_io     *io_at;    /* where the worker finds the call's io */
+} control;
+
+typedef struct
+{
+  pid_t     pid;       /* 0: none */
+  control  *ctl;       /* in shared memory */
+  uint32_t  seq;
+} process;
+
+struct pb__worker
+{
+  pthread_mutex_t lock;
+  process         active;
+  process         standby;
+  uint64_t        generation;
+  unsigned char  *area;      /* shared: a call's arrays */
+  size_t          area_size;
+};
+
+static long
+futex (_Atomic uint32_t      *word,
+       int                    op,
+       uint32_t               value,
+       const struct timespec *timeout)
+{
+  return syscall (SYS_futex, word, op, value, timeout, NULL, 0);
+}
+
+static void
+pause_cpu (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
+/* ---- The worker's side ------------------------------------------------ */
+
+/* LeakSanitizer ptraces the process at exit, which the filter forbids; a
+ * worker never exits normally anyway, but say so. */
+extern void __lsan_disable (void) __attribute__ ((weak));
+
+static const char *
+syscall_name (int nr)
+{
+  switch (nr)
+    {
+    case SYS_fork: return "fork";
+    case SYS_vfork: return "vfork";
+    case SYS_clone: return "clone";
+    case SYS_execve: return "execve";
+    case SYS_execveat: return "execveat";
+    case SYS_ptrace: return "ptrace";
+    case SYS_kill: return "kill";
+    case SYS_tgkill: return "tgkill";
+    case SYS_exit: return "exit";
+    case SYS_exit_group: return "exit";
+    }
+  return "syscall";
+}
+
+/* A call the filter trapped: the guarded call ends with its name, as one
+ * that called a refused function of the C library does. */
+static void
+on_sigsys (int        signo,
+           siginfo_t *info,
+           void      *context)
+{
+  (void) signo;
+  (void) context;
+  pb__guard_refuse (syscall_name (info->si_syscall));
+}
+
+static int
+install_filter (pid_t self)
+{
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  static const int trapped[] = {
+    SCMP_SYS (fork), SCMP_SYS (vfork), SCMP_SYS (execve), SCMP_SYS (execveat),
+    SCMP_SYS (ptrace), SCMP_SYS (exit), SCMP_SYS (exit_group),
+  };
+  int rc = 0;
+
+  if (ctx == NULL)
+    return -1;
+  for (size_t i = 0; i < sizeof trapped / sizeof *trapped; i++)
+    rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, trapped[i], 0);
+  /* glibc 2.36 makes threads with clone3, whose flags sit behind a
+   * pointer a filter cannot read: ENOSYS makes it fall back to clone,
+   * which may make threads and nothing else. */
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_ERRNO (ENOSYS), SCMP_SYS (clone3), 0);
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (clone), 1,
+                          SCMP_A0 (SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+  /* Signals for itself only (raise, the guard's own), none for others. */
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (kill), 1,
+                          SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (tgkill), 1,
+                          SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));
+  if (rc == 0)
+    rc = seccomp_load (ctx);
+  seccomp_release (ctx);
+  return rc;
+}
+
+typedef struct
+{
+  control *ctl;
+} call_data;
+
+static int
+make_call (void *data)
+{
+  control *ctl = data;
+
+  switch (ctl->op)
+    {
+    case OP_RUN:
+      return ((pb_chain_run_fn) ctl->fn) (ctl->io_at);
+    case OP_INIT:
+      return ((pb_state_init_fn) ctl->fn) (ctl->state, ctl->message, sizeof ctl->message);
+    case OP_FINI:
+      ((pb_state_fini_fn) ctl->fn) (ctl->state);
+      return 0;
+    }
+  return 0;
+}
+
+static uint32_t
+await_command (control  *ctl,
+               uint32_t  seen)
+{
+  uint64_t until = pb_clock_now_ns () + SPIN_NS;
+  uint32_t cmd;
+
+  while ((cmd = atomic_load (&ctl->cmd)) == seen)
+    {
+      if (pb_clock_now_ns () < until)
+        {
+          pause_cpu ();
+          continue;
+        }
+      atomic_store (&ctl->worker_sleeps, 1);
+      if (atomic_load (&ctl->cmd) == seen)
+        futex (&ctl->cmd, FUTEX_WAIT, seen, NULL);
+      atomic_store (&ctl->worker_sleeps, 0);
+    }
+  return cmd;
+}
+
+static _Noreturn void
+worker_main (control *ctl,
+             pid_t    parent)
+{
+  struct sigaction sa;
+  /* Not read from @ctl: the first command may already be there. */
+  uint32_t seen = 0;
+  pid_t self = getpid ();
+
+  /* Dies with the thread that forked it (the engine's), and so with the
+   * application. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    kill (self, SIGKILL);
+  if (__lsan_disable != NULL)
+    __lsan_disable ();
+  /* Nothing of the application's open files: a state's stale descriptor
+   * must not reach its display connection. */
+  close_range (3, ~0u, 0);
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGSYS, &sa, NULL);
+  if (install_filter (self) != 0)
+    kill (self, SIGKILL);
+
+  for (;;)
+    {
+      pb_error err;
+      int result = 0;
+      bool faulted;
+
+      seen = await_command (ctl, seen);
+      pb__shared_sync ();
+      ctl->message[0] = '\0';
+      faulted = pb_guard_call (make_call, ctl, 0, &result, &err) != PB_OK;
+      ctl->result = result;
+      ctl->faulted = faulted;
+      if (faulted)
+        snprintf (ctl->message, sizeof ctl->message, "%s", err.message);
+      atomic_store (&ctl->done, seen);
+      if (atomic_load (&ctl->engine_sleeps))
+        futex (&ctl->done, FUTEX_WAKE, 1, NULL);
+      if (faulted)
+        kill (self, SIGKILL);
+    }
+}
+
+/* ---- The engine's side ------------------------------------------------ */
+
+static void
+process_kill (process *p)
+{
+  if (p->pid <= 0)
+    return;
+  kill (p->pid, SIGKILL);
+  while (waitpid (p->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  p->pid = 0;
+}
+
+static int
+nothing (void *data)
+{
+  (void) data;
+  return 0;
+}
+
+static int
+process_spawn (process  *p,
+               pb_error *err)
+{
+  pid_t parent = getpid ();
+  pid_t pid;
+  int result;
+
+  if (p->ctl == NULL)
+    p->ctl = pb__shared_alloc (sizeof *p->ctl, PB_SHARED_DATA);
+  if (p->ctl == NULL)
+    return pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: out of shared memory"));
+  atomic_store (&p->ctl->cmd, 0);
+  atomic_store (&p->ctl->done, 0);
+  p->seq = 0;
+  /* The guard sets a thread up at its first call, taking locks another
+   * thread may hold when we fork: the worker's thread, a copy of this
+   * one, must find it done. */
+  if (pb_guard_call (nothing, NULL, 0, &result, err) != PB_OK)
+    return PB_EAGAIN;
+  pb__shared_fork_begin ();
+  pid = fork ();
+  if (pid == 0)
+    worker_main (p->ctl, parent);
+  pb__shared_fork_end ();
+  if (pid < 0)
+    return pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: %s"),
+                         strerror (errno));
+  p->pid = pid;
+  return PB_OK;
+}
+
+int
+pb__worker_new (pb__worker **w,
+                pb_error    *err)
+{
+  int rc = pb__shared_init (err);
+
+  *w = NULL;
+  if (rc != PB_OK)
+    return rc;
+  *w = calloc (1, sizeof **w);
+  if (*w == NULL)
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+  pthread_mutex_init (&(*w)->lock, NULL);
+  (*w)->generation = 1;
+  return PB_OK;
+}
+
+void
+pb__worker_free (pb__worker *w)
+{
+  if (w == NULL)
+    return;
+  process_kill (&w->active);
+  process_kill (&w->standby);
+  pb__shared_free (w->active.ctl, sizeof *w->active.ctl, PB_SHARED_DATA);
+  pb__shared_free (w->standby.ctl, sizeof *w->standby.ctl, PB_SHARED_DATA);
+  pb__shared_free (w->area, w->area_size, PB_SHARED_DATA);
+  pthread_mutex_destroy (&w->lock);
+  free (w);
+}
+
+uint64_t
+pb__worker_generation (const pb__worker *w)
+{
+  return w->generation;
+}
+
+/* A live worker to call, forking one (and its standby) if need be. */
+static int
+ready (pb__worker *w,
+       pb_error   *err)
+{
+  int rc;
+
+  if (w->active.pid == 0)
+    {
+      if (w->standby.pid != 0)
+        {
+          process spare = w->active;
+
+          w->active = w->standby;
+          w->standby = spare;
+          w->standby.pid = 0;
+        }
+      else if ((rc = process_spawn (&w->active, err)) != PB_OK)
+        return rc;
+    }
+  /* Without a standby the next recovery forks one: slower, not worse. */
+  if (w->standby.pid == 0)
+    process_spawn (&w->standby, NULL);
+  return PB_OK;
+}
+
+/* The worker died or was killed: the next call goes to the standby. */
+static void
+lose_active (pb__worker *w)
+{
+  process_kill (&w->active);
+  w->generation++;
+}
+
+static int
+describe_death (int       status,
+                pb_error *err)
+{
+  if (WIFSIGNALED (status))
+    return pb_error_set (err, PB_EFAILED, _("its worker process died (%s)"),
+                         strsignal (WTERMSIG (status)));
+  return pb_error_set (err, PB_EFAILED, _("its worker process ended (exit status %d)"),
+                       WIFEXITED (status) ? WEXITSTATUS (status) : -1);
+}
+
+/* Posts the call written in the active worker's block, and waits for
+ * its answer, its death or its time limit. */
+static int
+call (pb__worker *w,
+      uint64_t    limit_ns,
+      int        *result,
+      pb_error   *err)
+{
+  process *p = &w->active;
+  control *ctl = p->ctl;
+  uint64_t start = pb_clock_now_ns ();
+  uint64_t deadline = limit_ns > 0 ? start + limit_ns : UINT64_MAX;
+  uint32_t seq = ++p->seq;
+  int status;
+
+  atomic_store (&ctl->cmd, seq);
+  if (atomic_load (&ctl->worker_sleeps))
+    futex (&ctl->cmd, FUTEX_WAKE, 1, NULL);
+
+  while (atomic_load (&ctl->done) != seq)
+    {
+      uint64_t now = pb_clock_now_ns ();
+      uint64_t slice;
+      struct timespec ts;
+
+      if (now - start < SPIN_NS)
+        {
+          pause_cpu ();
+          continue;
+        }
+      if (now >= deadline)
+        {
+          lose_active (w);
+          if (limit_ns % 1000000 == 0)
+            return pb_error_set (err, PB_EFAILED, _("ran for longer than %llu ms"),
+                                 (unsigned long long) (limit_ns / 1000000));
+          return pb_error_set (err, PB_EFAILED, _("ran for longer than %.3f ms"),
+                               (double) limit_ns / 1e6);
+        }
+      if (waitpid (p->pid, &status, WNOHANG) == p->pid)
+        {
+          p->pid = 0;
+          w->generation++;
+          /* It may have answered just before it died. */
+          if (atomic_load (&ctl->done) == seq)
+            break;
+          return describe_death (status, err);
+        }
+      slice = deadline - now < LOOK_NS ? deadline - now : LOOK_NS;
+      ts = (struct timespec) { 0, (long) slice };
+      atomic_store (&ctl->engine_sleeps, 1);
+      if (atomic_load (&ctl->done) != seq)
+        futex (&ctl->done, FUTEX_WAIT, seq - 1, &ts);
+      atomic_store (&ctl->engine_sleeps, 0);
+    }
+
+  *result = ctl->result;
+  if (ctl->faulted)
+    {
+      /* It kills itself after a fault: reap it now. */
+      lose_active (w);
+      return pb_error_set (err, PB_EFAILED, "%s", ctl->message);
+    }
+  return PB_OK;
+}
+
+/* Room in the shared area for @bytes of a call's arrays. */
+static bool
+area_fit (pb__worker *w,
+          size_t      bytes)
+{
+  size_t size = w->area_size ? w->area_size : AREA_MIN;
+
+  if (bytes <= w->area_size)
+    return true;
+  while (size < bytes)
+    size *= 2;
+  pb__shared_free (w->area, w->area_size, PB_SHARED_DATA);
+  w->area = pb__shared_alloc (size, PB_SHARED_DATA);
+  w->area_size = w->area != NULL ? size : 0;
+  return w->area != NULL;
+}
+
+int
+pb__worker_run (pb__worker             *w,
+                pb_chain_run_fn         fn,
+                pb_chain_io            *io,
+                const pb__worker_shape *shape,
+                uint64_t                limit_ns,
+                int                    *result,
+                pb_error               *err)
+{
+  size_t out_bytes = (shape->n_outs + 1) * sizeof *io->out;
+  size_t stage_bytes = shape->n_stages * sizeof (uint64_t);
+  size_t count_bytes = shape->n_counts * sizeof *io->counts;
+  size_t probe_bytes = shape->n_probe_words * sizeof *io->probes;
+  size_t error_bytes = io->error_size;
+  size_t need = out_bytes + 3 * stage_bytes + count_bytes + probe_bytes + error_bytes;
+  pb_chain_io *copy;
+  unsigned char *at;
+  int rc;
+
+  pthread_mutex_lock (&w->lock);
+  if ((rc = ready (w, err)) != PB_OK)
+    goto out;
+  if (!area_fit (w, need))
+    {
+      rc = pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: out of shared memory"));
+      goto out;
+    }
+
+  /* The io, its arrays after it in the area. */
+  copy = &w->active.ctl->io;
+  *copy = *io;
+  at = w->area;
+  copy->out = memcpy (at, io->out, out_bytes), at += out_bytes;
+  copy->state = memcpy (at, io->state, stage_bytes), at += stage_bytes;
+  copy->ticks = memcpy (at, io->ticks, stage_bytes), at += stage_bytes;
+  copy->marks = memcpy (at, io->marks, stage_bytes), at += stage_bytes;
+  copy->counts = memcpy (at, io->counts, count_bytes), at += count_bytes;
+  copy->probes = memcpy (at, io->probes, probe_bytes), at += probe_bytes;
+  copy->error = (char *) at;
+  copy->error[0] = '\0';
+  w->active.ctl->op = OP_RUN;
+  w->active.ctl->fn = (void *) fn;
+  w->active.ctl->io_at = copy;
+
+  rc = call (w, limit_ns, result, err);
+  if (rc != PB_OK)
+    goto out;
+  {
+    pb_ring_io *out = io->out;
+    void **state = io->state;
+    uint64_t *ticks = io->ticks, *marks = io->marks, *counts = io->counts;
+    uint64_t *probes = io->probes;
+    char *error = io->error;
+
+    memcpy (out, copy->out, out_bytes);
+    memcpy (ticks, copy->ticks, stage_bytes);
+    memcpy (marks, copy->marks, stage_bytes);
+    memcpy (counts, copy->counts, count_bytes);
+    memcpy (probes, copy->probes, probe_bytes);
+    memcpy (error, copy->error, error_bytes);
+    error[error_bytes - 1] = '\0';
+    *io = *copy;
+    io->out = out;
+    io->state = state;
+    io->ticks = ticks;
+    io->marks = marks;
+    io->counts = counts;
+    io->probes = probes;
+    io->error = error;
+  }
+out:
+  pthread_mutex_unlock (&w->lock);
+  return rc;
+}
+
+int
+pb__worker_init (pb__worker       *w,
+                 pb_state_init_fn  fn,
+                 void             *state,
+                 char             *error,
+                 size_t            error_size,
+                 uint64_t          limit_ns,
+                 int              *result,
+                 pb_error         *err)
+{
+  int rc;
+
+  pthread_mutex_lock (&w->lock);
+  if ((rc = ready (w, err)) == PB_OK)
+    {
+      w->active.ctl->op = OP_INIT;
+      w->active.ctl->fn = (void *) fn;
+      w->active.ctl->state = state;
+      rc = call (w, limit_ns, result, err);
+      if (rc == PB_OK && error_size > 0)
+        snprintf (error, error_size, "%s", w->active.ctl->message);
+    }
+  pthread_mutex_unlock (&w->lock);
+  return rc;
+}
+
+void
+pb__worker_fini (pb__worker       *w,
+                 uint64_t          made_in,
+                 pb_state_fini_fn  fn,
+                 void             *state)
+{
+  int result;
+
+  pthread_mutex_lock (&w->lock);
+  if (made_in == w->generation && w->active.pid != 0)
+    {
+      w->active.ctl->op = OP_FINI;
+      w->active.ctl->fn = (void *) fn;
+      w->active.ctl->state = state;
+      call (w, 0, &result, NULL);
+    }
+  pthread_mutex_unlock (&w->lock);
+}

@@ -1,0 +1,106 @@
+/* worker.h — a process of its own for the code a topology runs (internal)
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pushback/error.h>
+
+#include "chain-abi.h"
+
+/*
+ * The in-process guard (guard.h) catches a fault, but not code that
+ * corrupts memory, ends the process by a system call, or is stopped
+ * while it holds a lock of the C library. A worker is a child process,
+ * forked from this one, that makes the engine's calls of compiled code
+ * instead: chain calls, and the init and fini of states. All the memory
+ * that code touches is shared (shared-mem.h), so each call is a few
+ * words through a control block and no copy of the items.
+ *
+ * When a worker dies (a fault, a wild write, exit, a time-out, which
+ * kills it), the call it was making fails with the cause, and the next
+ * call goes to a standby worker forked ahead of time, while another is
+ * forked to stand by: states and rings are in shared memory, so every
+ * other chain carries on where it stopped. What a dead worker held of
+ * its own (open files, memory it allocated) is gone with it: a state
+ * made in an earlier worker is not given to its fini.
+ *
+ * Workers cannot fork, exec, ptrace, signal another process, or end
+ * themselves by exit: a seccomp filter traps those calls, and the call
+ * that made them fails with the reason (guard.c's messages).
+ *
+ * A pb__worker is used by one thread at a time (the engine's); its
+ * functions may be called from different threads one after the other.
+ */
+
+typedef struct pb__worker pb__worker;
+
+/* How many of each array a chain call's pb_chain_io points to, so that
+ * the worker's copy has them all. */
+typedef struct
+{
+  size_t n_outs;
+  size_t n_stages;    /* state, ticks, marks */
+  size_t n_counts;
+  size_t n_probe_words;
+} pb__worker_shape;
+
+/*
+ * pb__worker_new:
+ *
+ * Sets up shared memory (pb__shared_init()) and a worker record; the
+ * processes are forked at the first call.
+ *
+ * Returns: PB_OK with *@w set; PB_ENOMEM.
+ */
+int      pb__worker_new   (pb__worker    **w,
+                           pb_error       *err);
+
+/* Kills the worker processes and frees @w (nullable). */
+void     pb__worker_free  (pb__worker     *w);
+
+/*
+ * pb__worker_run:
+ * @fn: the chain's run function, in shared code
+ * @io: the call, whose arrays are copied in and out
+ * @limit_ns: 0 for no limit; past it the worker is killed
+ * @result: (out): what @fn returned
+ *
+ * Returns: PB_OK when @fn returned; PB_EFAILED when it faulted, made a
+ *   refused call, ran past @limit_ns or its worker died, said in @err;
+ *   PB_EAGAIN when no worker could be started (@fn was not called).
+ */
+int      pb__worker_run   (pb__worker             *w,
+                           pb_chain_run_fn         fn,
+                           pb_chain_io            *io,
+                           const pb__worker_shape *shape,
+                           uint64_t                limit_ns,
+                           int                    *result,
+                           pb_error               *err);
+
+/* Like pb__worker_run(), for a state's init (@error: its message,
+ * copied back). */
+int      pb__worker_init  (pb__worker             *w,
+                           pb_state_init_fn        fn,
+                           void                   *state,
+                           char                   *error,
+                           size_t                  error_size,
+                           uint64_t                limit_ns,
+                           int                    *result,
+                           pb_error               *err);
+
+/* Runs a state's fini, if the worker that made the state (@made_in, its
+ * pb__worker_generation() then) still lives: what the state held died
+ * with any other. */
+void     pb__worker_fini  (pb__worker             *w,
+                           uint64_t                made_in,
+                           pb_state_fini_fn        fn,
+                           void                   *state);
+
+/* Which worker process makes calls now: changes when one dies. */
+uint64_t pb__worker_generation (const pb__worker *w);

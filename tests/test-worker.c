@@ -1,0 +1,232 @@
+/* test-worker.c — user code in a worker process: what it cannot take down
+ *
+ * Copyright 2026 The Pushback developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib.h>
+#include <pushback/pushback.h>
+
+/* No test may hang: past this the program dies of SIGALRM. */
+#define WATCHDOG_S 110
+#define SECOND UINT64_C (1000000000)
+
+/* A source without end (in a test's time) into a running sum: the chain that must carry on,
+ * with its state, whatever happens to the other. */
+#define KEEP "seq name=counter from=1 to=1000000000000 ! sum name=keep"
+
+static pb_runner *
+worker_runner (const char *const *texts)
+{
+  pb_graph *g = pb_graph_new (0);
+  pb_runner *r;
+  pb_error err = { PB_OK, "" };
+
+  g_assert_nonnull (g);
+  for (size_t i = 0; texts[i] != NULL; i++)
+    if (pb_pipeline_build_text (g, texts[i], &err) != PB_OK)
+      g_error ("pipeline '%s': %s", texts[i], err.message);
+  r = pb_runner_new (g);
+  g_assert_nonnull (r);
+  g_assert_cmpint (pb_runner_set_isolation (r, PB_ISOLATION_WORKER), ==, PB_OK);
+  g_assert_cmpint (pb_runner_start (r, &err), ==, PB_OK);
+  g_assert_cmpint (pb_runner_sync (r, 10 * SECOND), ==, PB_OK);
+  return r;
+}
+
+/* What a fresh snapshot says of process @name: its state, items taken,
+ * and copies of its message and result. */
+typedef struct
+{
+  pb_process_state state;
+  uint64_t         items_in;
+  char            *message;
+  char            *result;
+} seen;
+
+static seen
+look (pb_runner  *r,
+      const char *name)
+{
+  const pb_graph *g = pb_runner_lock_graph (r);
+  pb_addr a = pb_graph_find_name (g, name);
+  pb_snapshot *s;
+  pb_process_info info;
+  seen out;
+  long i;
+
+  pb_runner_unlock_graph (r);
+  g_assert_cmpuint (a, !=, 0);
+  /* The first snapshot may come before the first build's. */
+  while ((i = pb_snapshot_find_process (s = pb_runner_snapshot (r), a)) < 0)
+    {
+      pb_snapshot_free (s);
+      g_usleep (1000);
+    }
+  g_assert_cmpint (pb_snapshot_process (s, (size_t) i, &info), ==, PB_OK);
+  out = (seen) { info.state, info.items_in, g_strdup (info.message), g_strdup (info.result) };
+  pb_snapshot_free (s);
+  return out;
+}
+
+static void
+seen_clear (seen *s)
+{
+  g_clear_pointer (&s->message, g_free);
+  g_clear_pointer (&s->result, g_free);
+}
+
+/* Waits until process @name has failed; returns its message. */
+static char *
+until_failed (pb_runner  *r,
+              const char *name)
+{
+  for (;;)
+    {
+      seen s = look (r, name);
+
+      if (s.state == PB_PROCESS_FAILED)
+        {
+          g_free (s.result);
+          return s.message;
+        }
+      seen_clear (&s);
+      g_usleep (1000);
+    }
+}
+
+/* The sum of 1..n, as `keep` shows it after taking n items: a state lost
+ * on the way, or items lost or taken twice, would not give it. */
+static void
+assert_keep_whole (pb_runner *r)
+{
+  seen before = look (r, "keep");
+  seen after;
+  uint64_t n;
+
+  /* It goes on... */
+  do
+    {
+      after = look (r, "keep");
+      if (after.items_in <= before.items_in)
+        seen_clear (&after);
+      else
+        break;
+      g_usleep (1000);
+    }
+  while (TRUE);
+  g_assert_cmpint (after.state, ==, PB_PROCESS_READY);
+  /* ...from where it was. */
+  n = after.items_in;
+  g_assert_nonnull (after.result);
+  g_assert_cmpuint (g_ascii_strtoull (after.result, NULL, 10), ==, n * (n + 1) / 2);
+  seen_clear (&before);
+  seen_clear (&after);
+}
+
+/* User code that @code does fails its process with a message holding
+ * @expect, and the other chain keeps its state and goes on. */
+static void
+assert_contained (const char *code,
+                  const char *expect)
+{
+  g_autofree char *bad = g_strdup_printf ("seq name=feed from=1 to=1000000000000 ! c name=bad code=\"%s\" ! discard name=drop",
+                                          code);
+  const char *texts[] = { KEEP, bad, NULL };
+  pb_runner *r = worker_runner (texts);
+  g_autofree char *message = until_failed (r, "bad");
+
+  if (strstr (message, expect) == NULL)
+    g_error ("'%s' failed with '%s', not '%s'", code, message, expect);
+  assert_keep_whole (r);
+  pb_runner_free (r);
+}
+
+static void
+test_runs (void)
+{
+  const char *texts[] = { "seq to=1000000 ! map expr=\"x*2\" ! sum name=total", NULL };
+  pb_runner *r = worker_runner (texts);
+  pb_error err = { PB_OK, "" };
+  seen s;
+
+  g_assert_cmpint (pb_runner_wait (r, 20 * SECOND, &err), ==, PB_OK);
+  s = look (r, "total");
+  g_assert_cmpstr (s.result, ==, "1000001000000");
+  seen_clear (&s);
+  pb_runner_free (r);
+}
+
+static void
+test_fault (void)
+{
+  assert_contained ("if (x == 100000) *(volatile int *) 16 = 1; emit (x);",
+                    "segmentation fault");
+}
+
+static void
+test_exit (void)
+{
+  assert_contained ("if (x == 1000) exit (0); emit (x);", "called exit()");
+}
+
+static void
+test_exit_syscall (void)
+{
+  assert_contained ("long syscall (long, ...); if (x == 1000) syscall (60, 0); emit (x);",
+                    "called exit()");
+  assert_contained ("long syscall (long, ...); if (x == 1000) syscall (231, 0); emit (x);",
+                    "called exit()");
+}
+
+static void
+test_fork_syscall (void)
+{
+  assert_contained ("long syscall (long, ...); if (x == 1000) syscall (57); emit (x);",
+                    "called fork()");
+}
+
+static void
+test_kill_parent (void)
+{
+  assert_contained ("int kill (int, int); int getppid (void); "
+                    "if (x == 1000) kill (getppid (), 9); emit (x);",
+                    "called kill()");
+}
+
+static void
+test_stuck_in_malloc (void)
+{
+  /* Stopped inside malloc, the worker dies rather than leave its lock
+   * held: the next call goes to a fresh one. */
+  assert_contained ("if (x == 1000) for (;;) { void *p = malloc (5000); free (p); } emit (x);",
+                    "ran for longer than");
+}
+
+static void
+test_wild_write (void)
+{
+  /* 64 bytes past its state: the guard page after it, not a neighbour. */
+  assert_contained ("if (x == 1000) memset ((char *) s + sizeof *s, 1, 64); emit (x);",
+                    "segmentation fault");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  alarm (WATCHDOG_S);
+
+  g_test_add_func ("/Pushback/Worker/runs", test_runs);
+  g_test_add_func ("/Pushback/Worker/fault", test_fault);
+  g_test_add_func ("/Pushback/Worker/exit", test_exit);
+  g_test_add_func ("/Pushback/Worker/exit-syscall", test_exit_syscall);
+  g_test_add_func ("/Pushback/Worker/fork-syscall", test_fork_syscall);
+  g_test_add_func ("/Pushback/Worker/kill-parent", test_kill_parent);
+  g_test_add_func ("/Pushback/Worker/stuck-in-malloc", test_stuck_in_malloc);
+  g_test_add_func ("/Pushback/Worker/wild-write", test_wild_write);
+  return g_test_run ();
+}
