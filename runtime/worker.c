@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +45,8 @@
 #define SPIN_NS UINT64_C (30000)
 /* How often a waiting engine looks whether its worker still lives. */
 #define LOOK_NS UINT64_C (2000000)
+/* How often an idle worker looks whether the application still lives. */
+#define PARENT_LOOK_NS UINT64_C (500000000)
 /* The first room for a call's arrays; grown as calls need. */
 #define AREA_MIN 4096
 
@@ -67,6 +68,7 @@ typedef struct
   void            *state;
   int32_t          result;
   int32_t          faulted;
+  uint64_t         ticks;     /* how long the call took, in the worker */
   char             message[PB_ERROR_MESSAGE_MAX];
   pb_chain_io      io;
   pb_chain_io     *io_at;    /* where the worker finds the call's io */
@@ -199,9 +201,11 @@ make_call (void *data)
 
 static uint32_t
 await_command (control  *ctl,
-               uint32_t  seen)
+               uint32_t  seen,
+               pid_t     parent)
 {
   uint64_t until = pb_clock_now_ns () + SPIN_NS;
+  struct timespec look = { 0, (long) PARENT_LOOK_NS };
   uint32_t cmd;
 
   while ((cmd = atomic_load (&ctl->cmd)) == seen)
@@ -213,8 +217,11 @@ await_command (control  *ctl,
         }
       atomic_store (&ctl->worker_sleeps, 1);
       if (atomic_load (&ctl->cmd) == seen)
-        futex (&ctl->cmd, FUTEX_WAIT, seen, NULL);
+        futex (&ctl->cmd, FUTEX_WAIT, seen, &look);
       atomic_store (&ctl->worker_sleeps, 0);
+      /* Orphaned: the application died without killing us. */
+      if (getppid () != parent)
+        kill (getpid (), SIGKILL);
     }
   return cmd;
 }
@@ -228,9 +235,9 @@ worker_main (control *ctl,
   uint32_t seen = 0;
   pid_t self = getpid ();
 
-  /* Dies with the thread that forked it (the engine's), and so with the
-   * application. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Not PR_SET_PDEATHSIG, which fires when the forking thread ends: the
+   * engine may be freed (and its states' fini run here) on another. An
+   * orphaned worker sees it within PARENT_LOOK_NS instead. */
   if (getppid () != parent)
     kill (self, SIGKILL);
   if (__lsan_disable != NULL)
@@ -251,12 +258,15 @@ worker_main (control *ctl,
     {
       pb_error err;
       int result = 0;
+      uint64_t t0;
       bool faulted;
 
-      seen = await_command (ctl, seen);
+      seen = await_command (ctl, seen, parent);
       pb__shared_sync ();
       ctl->message[0] = '\0';
+      t0 = pb_clock_ticks ();
       faulted = pb_guard_call (make_call, ctl, 0, &result, &err) != PB_OK;
+      ctl->ticks = pb_clock_ticks () - t0;
       ctl->result = result;
       ctl->faulted = faulted;
       if (faulted)
@@ -396,6 +406,14 @@ static int
 describe_death (int       status,
                 pb_error *err)
 {
+  struct sigaction pipe_action;
+
+  /* A write to a closed pipe would have ended this process without a
+   * worker: so it does, quietly, as `seq | head -1` ends. An application
+   * that ignores SIGPIPE gets the failure instead. */
+  if (WIFSIGNALED (status) && WTERMSIG (status) == SIGPIPE
+      && sigaction (SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_DFL)
+    raise (SIGPIPE);
   if (WIFSIGNALED (status))
     return pb_error_set (err, PB_EFAILED, _("its worker process died (%s)"),
                          strsignal (WTERMSIG (status)));
@@ -493,6 +511,7 @@ pb__worker_run (pb__worker             *w,
                 const pb__worker_shape *shape,
                 uint64_t                limit_ns,
                 int                    *result,
+                uint64_t               *ticks,
                 pb_error               *err)
 {
   size_t out_bytes = (shape->n_outs + 1) * sizeof *io->out;
@@ -501,7 +520,7 @@ pb__worker_run (pb__worker             *w,
   size_t probe_bytes = shape->n_probe_words * sizeof *io->probes;
   size_t error_bytes = io->error_size;
   size_t need = out_bytes + 3 * stage_bytes + count_bytes + probe_bytes + error_bytes;
-  pb_chain_io *copy;
+  pb_chain_io *copy, mine;
   unsigned char *at;
   int rc;
 
@@ -533,29 +552,25 @@ pb__worker_run (pb__worker             *w,
   rc = call (w, limit_ns, result, err);
   if (rc != PB_OK)
     goto out;
-  {
-    pb_ring_io *out = io->out;
-    void **state = io->state;
-    uint64_t *ticks = io->ticks, *marks = io->marks, *counts = io->counts;
-    uint64_t *probes = io->probes;
-    char *error = io->error;
+  *ticks = w->active.ctl->ticks;
 
-    memcpy (out, copy->out, out_bytes);
-    memcpy (ticks, copy->ticks, stage_bytes);
-    memcpy (marks, copy->marks, stage_bytes);
-    memcpy (counts, copy->counts, count_bytes);
-    memcpy (probes, copy->probes, probe_bytes);
-    memcpy (error, copy->error, error_bytes);
-    error[error_bytes - 1] = '\0';
-    *io = *copy;
-    io->out = out;
-    io->state = state;
-    io->ticks = ticks;
-    io->marks = marks;
-    io->counts = counts;
-    io->probes = probes;
-    io->error = error;
-  }
+  /* What came out, into the caller's own arrays. */
+  mine = *io;
+  memcpy (mine.out, copy->out, out_bytes);
+  memcpy (mine.ticks, copy->ticks, stage_bytes);
+  memcpy (mine.marks, copy->marks, stage_bytes);
+  memcpy (mine.counts, copy->counts, count_bytes);
+  memcpy (mine.probes, copy->probes, probe_bytes);
+  memcpy (mine.error, copy->error, error_bytes);
+  mine.error[error_bytes - 1] = '\0';
+  *io = *copy;
+  io->out = mine.out;
+  io->state = mine.state;
+  io->ticks = mine.ticks;
+  io->marks = mine.marks;
+  io->counts = mine.counts;
+  io->probes = mine.probes;
+  io->error = mine.error;
 out:
   pthread_mutex_unlock (&w->lock);
   return rc;

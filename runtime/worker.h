@@ -70,6 +70,8 @@ void     pb__worker_free  (pb__worker     *w);
  * @io: the call, whose arrays are copied in and out
  * @limit_ns: 0 for no limit; past it the worker is killed
  * @result: (out): what @fn returned
+ * @ticks: (out): how long @fn ran, in pb_clock_ticks(), as the worker
+ *   timed it: without the time the call took to cross
  *
  * Returns: PB_OK when @fn returned; PB_EFAILED when it faulted, made a
  *   refused call, ran past @limit_ns or its worker died, said in @err;
@@ -81,6 +83,7 @@ int      pb__worker_run   (pb__worker             *w,
                            const pb__worker_shape *shape,
                            uint64_t                limit_ns,
                            int                    *result,
+                           uint64_t               *ticks,
                            pb_error               *err);
 
 /* Like pb__worker_run(), for a state's init (@error: its message,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-application.h"
@@ -24,6 +26,11 @@ main (int   argc,
    * application starts, as `dot -Tsvg` would make it. */
   if (pb_export_wanted (argc, argv))
     return pb_export_main (argc, argv);
+
+  /* A `print` whose standard output was closed (the terminal that
+   * started us is gone) fails with a message, not the editor with it:
+   * its worker inherits this. */
+  signal (SIGPIPE, SIG_IGN);
 
   app = pb_application_new ();
 

@@ -64,6 +64,8 @@ document_new_for_graph (pb_graph *graph)
   PbDocument *self = g_object_new (PB_TYPE_DOCUMENT, NULL);
 
   self->runner = pb_runner_new (graph);
+  /* No code a person writes may take the editor down (issue 11). */
+  pb_runner_set_isolation (self->runner, PB_ISOLATION_WORKER);
   return self;
 }
 

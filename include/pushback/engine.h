@@ -200,6 +200,10 @@ typedef enum
  * worker. Either way, the next call goes to a standby worker forked in
  * advance, and another is forked to stand by.
  *
+ * A worker killed by SIGPIPE (code that wrote to a closed pipe) ends this
+ * process by the same signal when SIGPIPE has its default action here,
+ * as the write would have without a worker.
+ *
  * Returns: PB_OK; PB_EBUSY after the engine's first build; PB_ENOMEM when
  *   the shared memory cannot be set up (said in @err).
  * Thread safety: the thread that owns @e.
