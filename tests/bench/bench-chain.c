@@ -19,6 +19,11 @@
  *       seq type=f64 ! map expr="x*1" x STAGES ! discard (for Pure Data)
  *   bench-chain compile STAGES RUNS
  *       one chain of STAGES maps: generate and compile it
+ *   bench-chain worker STAGES ITEMS PAIRS
+ *       seq ! map x STAGES ! sum run in-process and in a worker process,
+ *       in PAIRS interleaved pairs (each pair's order alternates): the
+ *       median of each, and of the pairs' ratios (worker time over
+ *       in-process time)
  */
 
 #include <inttypes.h>
@@ -143,9 +148,10 @@ typedef struct
 } built;
 
 static built
-build (const char *text,
-       uint64_t    batch,
-       bool        split)
+build_isolated (const char   *text,
+                uint64_t      batch,
+                bool          split,
+                pb_isolation  isolation)
 {
   built b;
   pb_error err;
@@ -167,6 +173,11 @@ build (const char *text,
       free (links);
     }
   b.engine = pb_engine_new (b.graph);
+  if (pb_engine_set_isolation (b.engine, isolation, &err) != PB_OK)
+    {
+      fprintf (stderr, "bench-chain: %s\n", err.message);
+      exit (1);
+    }
   pb_engine_set_batch (b.engine, batch);
   if (pb_engine_build (b.engine, &err) != PB_OK)
     {
@@ -174,6 +185,14 @@ build (const char *text,
       exit (1);
     }
   return b;
+}
+
+static built
+build (const char *text,
+       uint64_t    batch,
+       bool        split)
+{
+  return build_isolated (text, batch, split, PB_ISOLATION_NONE);
 }
 
 static void
@@ -337,10 +356,60 @@ bench_compile (int stages,
   return 0;
 }
 
+static int
+bench_worker (int     stages,
+              int64_t items,
+              int     pairs)
+{
+  uint64_t *t[2] = { calloc ((size_t) pairs, sizeof (uint64_t)),
+                     calloc ((size_t) pairs, sizeof (uint64_t)) };
+  uint64_t *ratio = calloc ((size_t) pairs, sizeof *ratio);
+  char source[64];
+  char *text;
+  char first[32] = "";
+
+  snprintf (source, sizeof source, "seq from=1 to=%" PRId64, items);
+  text = pipeline (source, "map", stages, true, NULL, "sum");
+  for (int p = 0; p < pairs; p++)
+    {
+      for (int k = 0; k < 2; k++)
+        {
+          /* 0: in-process, 1: worker; who goes first alternates. */
+          int mode = (p + k) % 2;
+          built b = build_isolated (text, 4096, false,
+                                    mode ? PB_ISOLATION_WORKER : PB_ISOLATION_NONE);
+
+          t[mode][p] = run (b);
+          if (first[0] == '\0')
+            snprintf (first, sizeof first, "%s", sink_result (b));
+          else if (strcmp (first, sink_result (b)) != 0)
+            {
+              fprintf (stderr, "bench-chain: %s, then %s\n", first, sink_result (b));
+              return 1;
+            }
+          destroy (b);
+        }
+      /* Per mille, to keep the median in integers. */
+      ratio[p] = t[1][p] * 1000 / t[0][p];
+    }
+  printf ("worker stages=%d items=%" PRId64 " pairs=%d in_process_items_per_s=%.0f"
+          " worker_items_per_s=%.0f ratio=%.3f\n", stages, items, pairs,
+          (double) items * 1e9 / (double) median (t[0], (size_t) pairs),
+          (double) items * 1e9 / (double) median (t[1], (size_t) pairs),
+          (double) median (ratio, (size_t) pairs) / 1000.0);
+  free (text);
+  free (t[0]);
+  free (t[1]);
+  free (ratio);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 5 && strcmp (argv[1], "worker") == 0)
+    return bench_worker (atoi (argv[2]), atoll (argv[3]), atoi (argv[4]));
   if (argc == 5 && strcmp (argv[1], "map") == 0)
     return bench_map (atoi (argv[2]), atoll (argv[3]), atoi (argv[4]));
   if (argc == 7 && strcmp (argv[1], "pass") == 0)

@@ -10,9 +10,16 @@
  *       edit sets the expression of a map in one of them, and is timed
  *       from pb_runner_set_param() to pb_runner_sync() returning: p50 and
  *       p99, the chains recompiled and the processes planned per edit
+ *   bench-runner edit-worker CHAINS EDITS
+ *       the same, with compiled code in a worker process
  *   bench-runner snapshot SECONDS RUNS
  *       throughput of seq ! map x 8 ! discard with a thread taking 30
  *       snapshots a second, against none, in interleaved runs
+ *   bench-runner recover CHAINS RUNS
+ *       CHAINS chains as for edit, in a worker, beside one c process;
+ *       each run sets its code to fault, and times from the snapshot that
+ *       shows it failed to the first in which every other chain has moved
+ *       on: the medians of that, and of the edit to the failure
  */
 
 #include <inttypes.h>
@@ -81,8 +88,9 @@ add_chain (pb_graph *g,
 }
 
 static int
-edit (size_t chains,
-      size_t edits)
+edit (size_t       chains,
+      size_t       edits,
+      pb_isolation isolation)
 {
   pb_graph *g = pb_graph_new (0);
   pb_addr *maps = calloc (chains * MAPS, sizeof *maps);
@@ -94,6 +102,7 @@ edit (size_t chains,
   for (size_t i = 0; i < chains; i++)
     add_chain (g, maps + i * MAPS);
   r = pb_runner_new (g);
+  check (pb_runner_set_isolation (r, isolation), "isolation");
   check (pb_runner_start (r, &err), "start");
   check (pb_runner_sync (r, 600 * SECOND), "sync");
   srand (1);
@@ -115,8 +124,8 @@ edit (size_t chains,
       planned += info.planned;
     }
   qsort (times, edits, sizeof *times, compare_u64);
-  printf ("edit processes=%zu chains=%zu edits=%zu p50_ms=%.3f p99_ms=%.3f recompiled_per_edit=%.2f"
-          " planned_per_edit=%.1f\n",
+  printf ("edit%s processes=%zu chains=%zu edits=%zu p50_ms=%.3f p99_ms=%.3f recompiled_per_edit=%.2f"
+          " planned_per_edit=%.1f\n", isolation == PB_ISOLATION_WORKER ? "-worker" : "",
           chains * (MAPS + 2), chains, edits, (double) times[edits / 2] / 1e6,
           (double) times[edits * 99 / 100] / 1e6, (double) recompiled / (double) edits,
           (double) planned / (double) edits);
@@ -215,14 +224,114 @@ snapshot_cost (double seconds,
   return 0;
 }
 
+/* The state of every process in @s, and the items each has moved. */
+static void
+read_all (const pb_snapshot *s,
+          pb_process_state  *states,
+          uint64_t          *items)
+{
+  for (size_t i = 0; i < pb_snapshot_n_processes (s); i++)
+    {
+      pb_process_info info;
+
+      pb_snapshot_process (s, i, &info);
+      states[i] = info.state;
+      items[i] = info.items_in + info.items_out;
+    }
+}
+
+static int
+recover (size_t chains,
+         size_t runs)
+{
+  pb_graph *g = pb_graph_new (0);
+  pb_addr *maps = calloc (chains * MAPS, sizeof *maps);
+  uint64_t *to_fail = calloc (runs, sizeof *to_fail), *to_resume = calloc (runs, sizeof *to_resume);
+  size_t n = chains * (MAPS + 2) + 3;
+  pb_process_state *states = calloc (n, sizeof *states);
+  uint64_t *at_fail = calloc (n, sizeof *at_fail), *now = calloc (n, sizeof *now);
+  pb_error err = { PB_OK, "" };
+  pb_addr seq, bad, sink;
+  long bad_i;
+  pb_runner *r;
+
+  for (size_t i = 0; i < chains; i++)
+    add_chain (g, maps + i * MAPS);
+  check (pb_graph_add_process (g, 0, "seq", &seq), "seq");
+  check (pb_graph_set_param (g, seq, "to", "1000000000000000"), "to");
+  check (pb_graph_add_process (g, 0, "c", &bad), "c");
+  check (pb_graph_set_param (g, bad, "code", "emit (x);"), "code");
+  check (pb_graph_add_process (g, 0, "discard", &sink), "discard");
+  check (pb_graph_connect (g, pb_addr_with_port (seq, 0), bad), "connect");
+  check (pb_graph_connect (g, pb_addr_with_port (bad, 1), sink), "connect");
+  r = pb_runner_new (g);
+  check (pb_runner_set_isolation (r, PB_ISOLATION_WORKER), "isolation");
+  check (pb_runner_start (r, &err), "start");
+  check (pb_runner_sync (r, 600 * SECOND), "sync");
+  for (size_t run = 0; run < runs; run++)
+    {
+      pb_snapshot *s;
+      uint64_t t0 = now_ns (), t_fail;
+      bool moved;
+
+      usleep (200000);
+      check (pb_runner_set_param (r, bad, "code", "if (x > 0) *(volatile int *) 16 = 1; emit (x);"),
+             "code");
+      for (;;)
+        {
+          s = pb_runner_snapshot (r);
+          bad_i = pb_snapshot_find_process (s, bad);
+          read_all (s, states, at_fail);
+          if (bad_i >= 0 && states[bad_i] == PB_PROCESS_FAILED)
+            break;
+          pb_snapshot_free (s);
+        }
+      t_fail = pb_snapshot_time_ns (s);
+      to_fail[run] = t_fail - t0;
+      pb_snapshot_free (s);
+      do
+        {
+          s = pb_runner_snapshot (r);
+          read_all (s, states, now);
+          moved = true;
+          for (size_t i = 0; i < pb_snapshot_n_processes (s); i++)
+            if (states[i] == PB_PROCESS_READY && (long) i != bad_i && now[i] <= at_fail[i])
+              moved = false;
+          to_resume[run] = pb_snapshot_time_ns (s) - t_fail;
+          pb_snapshot_free (s);
+        }
+      while (!moved);
+      check (pb_runner_set_param (r, bad, "code", "emit (x);"), "code");
+      check (pb_runner_sync (r, 60 * SECOND), "sync");
+    }
+  qsort (to_fail, runs, sizeof *to_fail, compare_u64);
+  qsort (to_resume, runs, sizeof *to_resume, compare_u64);
+  printf ("recover processes=%zu runs=%zu edit_to_failed_ms=%.3f failed_to_all_moving_ms=%.3f"
+          " worst_ms=%.3f\n", n, runs, (double) to_fail[runs / 2] / 1e6,
+          (double) to_resume[runs / 2] / 1e6, (double) to_resume[runs - 1] / 1e6);
+  pb_runner_free (r);
+  free (maps);
+  free (to_fail);
+  free (to_resume);
+  free (states);
+  free (at_fail);
+  free (now);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
   if (argc == 4 && strcmp (argv[1], "edit") == 0)
-    return edit (strtoull (argv[2], NULL, 10), strtoull (argv[3], NULL, 10));
+    return edit (strtoull (argv[2], NULL, 10), strtoull (argv[3], NULL, 10), PB_ISOLATION_NONE);
+  if (argc == 4 && strcmp (argv[1], "edit-worker") == 0)
+    return edit (strtoull (argv[2], NULL, 10), strtoull (argv[3], NULL, 10), PB_ISOLATION_WORKER);
+  if (argc == 4 && strcmp (argv[1], "recover") == 0)
+    return recover (strtoull (argv[2], NULL, 10), strtoull (argv[3], NULL, 10));
   if (argc == 4 && strcmp (argv[1], "snapshot") == 0)
     return snapshot_cost (strtod (argv[2], NULL), strtoull (argv[3], NULL, 10));
-  fprintf (stderr, "usage: bench-runner edit CHAINS EDITS | snapshot SECONDS RUNS\n");
+  fprintf (stderr, "usage: bench-runner edit|edit-worker CHAINS EDITS | snapshot SECONDS RUNS"
+           " | recover CHAINS RUNS\n");
   return 2;
 }
