@@ -46,6 +46,7 @@ static const char prelude[] =
   "FILE *fopen (const char *, const char *); int fclose (FILE *);\n"
   "int open (const char *, int, ...); ssize_t read (int, void *, size_t);\n"
   "ssize_t write (int, const void *, size_t); int close (int);\n"
+  "long lseek (int, long, int); int ftruncate (int, long);\n"
   "int *__errno_location (void);\n"
   "#define errno (*__errno_location ())\n"
   "char *strerror (int);\n"
@@ -70,6 +71,9 @@ static const char prelude[] =
   "#define PB_ADD_i64(a, b) ((int64_t) ((uint64_t) (a) + (uint64_t) (b)))\n"
   "#define PB_ADD_f64(a, b) ((a) + (b))\n"
   "#define PB_ADD_u8(a, b) ((uint8_t) ((a) + (b)))\n"
+  "static int pb_write_all (int fd, const uint8_t *p, int64_t n) { while (n > 0) {\n"
+  "  ssize_t w = write (fd, p, (size_t) n); if (w < 0) { if (errno == EINTR) continue; return -1; }\n"
+  "  p += w; n -= w; } return 0; }\n"
   "static int pb_fmt_i64 (char *b, int64_t v) { return snprintf (b, PB_FORMAT_MAX, \"%lld\", (long long) v); }\n"
   /* The shortest of %.15g and %.17g that reads back as the same double. */
   "static int pb_fmt_f64 (char *b, double v) { int n = snprintf (b, PB_FORMAT_MAX, \"%.15g\", v);\n"
@@ -1142,6 +1146,13 @@ state_functions (gen       *g,
       pb_strbuf_printf (b, "int\npb_init_%zu (void *pb_state, char *pb_err, uint64_t pb_errn)\n{\n"
                         "  struct pb_state_%zu *pb_s%zu = pb_state;\n", k, k, k);
       expand (g, b, k, kind->init, strlen (kind->init), NULL, CTX_INIT);
+      pb_strbuf_append (b, "  return 0;\n}\n");
+    }
+  if (kind->reopen != NULL)
+    {
+      pb_strbuf_printf (b, "int\npb_reopen_%zu (void *pb_state, char *pb_err, uint64_t pb_errn)\n{\n"
+                        "  struct pb_state_%zu *pb_s%zu = pb_state;\n", k, k, k);
+      expand (g, b, k, kind->reopen, strlen (kind->reopen), NULL, CTX_INIT);
       pb_strbuf_append (b, "  return 0;\n}\n");
     }
   if (kind->fini != NULL)

@@ -49,8 +49,9 @@ typedef struct
 /*
  * Every chain's source begins with the same prelude (types, the C library's
  * declarations, helpers), of this many bytes; what follows defines only
- * struct pb_state_K and pb_size_K, pb_init_K, pb_fini_K, pb_report_K for
- * each stage K, and pb_run and pb_run_prof. So several chains compile as
+ * struct pb_state_K and pb_size_K, pb_init_K, pb_reopen_K, pb_fini_K,
+ * pb_report_K, pb_view_K for each stage K, and pb_run and pb_run_prof.
+ * So several chains compile as
  * one unit: the prelude once, then each chain's rest with those names
  * renamed by #define.
  */
@@ -86,7 +87,8 @@ typedef struct
  * @err: (nullable): why no code could be made
  *
  * The unit defines pb_run (and pb_run_prof when asked), and for each stage k
- * that has them, pb_init_K, pb_fini_K, pb_report_K and pb_size_K.
+ * that has them, pb_init_K, pb_reopen_K, pb_fini_K, pb_report_K, pb_view_K
+ * and pb_size_K.
  *
  * Returns: PB_OK; PB_EINVAL for a template that does not expand (a missing
  *   parameter); PB_ENOMEM.

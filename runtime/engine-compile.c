@@ -276,7 +276,7 @@ rename_symbols (pb_strbuf   *b,
                 unsigned     index,
                 bool         undef)
 {
-  static const char *const per_stage[] = { "state", "size", "init", "fini", "report", "view" };
+  static const char *const per_stage[] = { "state", "size", "init", "reopen", "fini", "report", "view" };
 
   rename_symbol (b, index, "run", undef);
   rename_symbol (b, index, "run_prof", undef);

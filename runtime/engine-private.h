@@ -175,6 +175,9 @@ typedef struct chain
   uint32_t            res_in;
   bool                waiting;
   uint64_t            wake_ns;
+  /* The worker (pb__worker_generation()) whose process its states were
+   * last taken up in: see reopen_states() in engine.c. */
+  uint64_t            worker_gen;
   int                 wait_fd;
   size_t              next_in;  /* fan-in: where to look first */
 } chain;

@@ -377,6 +377,48 @@ user_code_stage (pb_engine   *e,
   return found;
 }
 
+/* A worker died since @c's last call: the new one takes up what each
+ * state held of the dead one's own (the kind's reopen, an open file),
+ * and runs its fini from now on. Returns: false when one failed, and
+ * with it the chain. */
+static bool
+reopen_states (pb_engine *e,
+               chain     *c)
+{
+  uint64_t gen = pb__worker_generation (e->worker);
+
+  for (size_t k = 0; k < c->n_procs; k++)
+    {
+      proc *p = &e->procs[c->procs[k]];
+      char sym[32], message[PB_ERROR_MESSAGE_MAX];
+      pb_state_init_fn reopen;
+      pb_error err;
+      int result = 0;
+
+      if (p->state_mem == NULL || p->state_worker == NULL || p->state_worker_gen == gen)
+        continue;
+      p->state_worker_gen = gen;
+      snprintf (sym, sizeof sym, "pb_reopen_%zu", k);
+      reopen = (pb_state_init_fn) pb__chain_symbol (c, sym);
+      if (reopen == NULL)
+        continue;
+      message[0] = '\0';
+      if (pb__worker_init (e->worker, reopen, p->state_mem, message, sizeof message,
+                           e->time_limit_ns, &result, &err) != PB_OK)
+        {
+          chain_fail (e, c, k, err.message);
+          return false;
+        }
+      if (result != 0)
+        {
+          chain_fail (e, c, k, message);
+          return false;
+        }
+    }
+  c->worker_gen = gen;
+  return true;
+}
+
 /* One turn of a chain, as a micro-process of the mux: admittance (how many
  * items every output ring has room for, and the input has), then one call
  * of the compiled flow, which moves exactly that many or fewer only where a
@@ -493,6 +535,9 @@ chain_turn (void *data)
   io.error = message;
   io.error_size = sizeof message;
 
+  if (e->worker != NULL && c->worker_gen != pb__worker_generation (e->worker)
+      && !reopen_states (e, c))
+    return 0;
   call.fn = profiled ? c->run_prof : c->run;
   call.io = &io;
   t0 = pb_clock_ticks ();

@@ -86,6 +86,11 @@ struct pb_kind
   const char          *state;      /* fields of its state struct */
   const char          *init;       /* once, when the process is created */
   const char          *fini;       /* once, when it is destroyed */
+  /* In a new worker process (worker.h), before its first call there:
+   * takes up again what the state held of the dead worker's own (an open
+   * file), where the last whole call left it. Kinds without it hold
+   * nothing outside their state. */
+  const char          *reopen;
   const char          *prologue;   /* at the start of each batch (heads) */
   const char          *epilogue;   /* at the end of each call (heads) */
   const char          *body;       /* for each item */

@@ -201,13 +201,16 @@ static const pb_kind catalogue[] = {
     .description = N_("Reads the bytes of a file."),
     .shape = PB_SHAPE_SOURCE, PORTS (source_ports_u8), PARAMS (path_params),
     .out_rule = PB_OUT_FIXED, .out_fixed = PB_ITEM_U8,
-    .state = "int fd; int64_t pos; int64_t len; uint8_t buf[16384];",
+    /* `off`: how far it has read, where a new worker takes the file up. */
+    .state = "int fd; int64_t pos; int64_t len; int64_t off; uint8_t buf[16384];",
     .init = "$s->fd = open ($p{path}, 0);\nif ($s->fd < 0) $FAIL (\"cannot open '%s': %s\", $p{path}, strerror (errno));\n",
+    .reopen = "$s->fd = open ($p{path}, 0);\nif ($s->fd < 0) $FAIL (\"cannot open '%s': %s\", $p{path}, strerror (errno));\n"
+      "if (lseek ($s->fd, $s->off, 0) != $s->off) $FAIL (\"cannot read '%s': %s\", $p{path}, strerror (errno));\n",
     .fini = "if ($s->fd >= 0) close ($s->fd);\n",
     .prologue =
       "if ($s->pos == $s->len) { int64_t pb_r = read ($s->fd, $s->buf, $room < (int64_t) sizeof $s->buf ? (size_t) $room : sizeof $s->buf);\n"
       "  if (pb_r < 0) $FAIL (\"cannot read '%s': %s\", $p{path}, strerror (errno));\n"
-      "  $s->pos = 0; $s->len = pb_r; }\n"
+      "  $s->pos = 0; $s->len = pb_r; $s->off += pb_r; }\n"
       "$avail = $s->len == 0 ? -1 : $s->len - $s->pos;\n",
     .body = "$EMIT ($s->buf[$s->pos++])\n",
   },
@@ -499,11 +502,24 @@ static const pb_kind catalogue[] = {
     .description = N_("Writes bytes to a file, replacing it."),
     .shape = PB_SHAPE_SINK, PORTS (sink_u8_ports), PARAMS (path_params),
     .in_types = "u8", .out_rule = PB_OUT_NONE,
-    .state = "FILE *f;",
-    .init = "$s->f = fopen ($p{path}, \"wb\");\nif ($s->f == NULL) $FAIL (\"cannot open '%s' for writing: %s\", $p{path}, strerror (errno));\n",
-    .fini = "if ($s->f != NULL) fclose ($s->f);\n",
-    .body = "putc_unlocked ($x, $s->f);\n",
-    .finish = "if (fflush ($s->f) != 0 || ferror ($s->f)) $FAIL (\"cannot write '%s': %s\", $p{path}, strerror (errno));\n",
+    /* Bytes wait in the state, not in a FILE of the process that runs
+     * the code: the state outlives a worker, so a new one writes them,
+     * and reopens the file at what was written (`written`) before. */
+    .state = "int fd; int64_t n; int64_t written; uint8_t buf[65536];",
+    /* O_WRONLY | O_CREAT | O_TRUNC, and without O_TRUNC. */
+    .init = "$s->fd = open ($p{path}, 01 | 0100 | 01000, 0666);\n"
+      "if ($s->fd < 0) $FAIL (\"cannot open '%s' for writing: %s\", $p{path}, strerror (errno));\n",
+    .reopen = "$s->fd = open ($p{path}, 01 | 0100, 0666);\n"
+      "if ($s->fd < 0) $FAIL (\"cannot open '%s' for writing: %s\", $p{path}, strerror (errno));\n"
+      "if (ftruncate ($s->fd, $s->written) != 0 || lseek ($s->fd, $s->written, 0) != $s->written)\n"
+      "  $FAIL (\"cannot write '%s': %s\", $p{path}, strerror (errno));\n",
+    .fini = "if (pb_write_all ($s->fd, $s->buf, $s->n) == 0) $s->n = 0;\nclose ($s->fd);\n",
+    .body = "$s->buf[$s->n++] = $x;\n"
+      "if ($s->n == (int64_t) sizeof $s->buf) {\n"
+      "  if (pb_write_all ($s->fd, $s->buf, $s->n) != 0) $FAIL (\"cannot write '%s': %s\", $p{path}, strerror (errno));\n"
+      "  $s->written += $s->n; $s->n = 0; }\n",
+    .finish = "if (pb_write_all ($s->fd, $s->buf, $s->n) != 0) $FAIL (\"cannot write '%s': %s\", $p{path}, strerror (errno));\n"
+      "$s->written += $s->n; $s->n = 0;\n",
   },
 
   /* User code. */

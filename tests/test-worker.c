@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <pushback/pushback.h>
 
 /* No test may hang: past this the program dies of SIGALRM. */
@@ -213,6 +214,80 @@ test_wild_write (void)
                     "segmentation fault");
 }
 
+/* Process @name's state, once it is no longer running. */
+static seen
+until_ended (pb_runner  *r,
+             const char *name)
+{
+  for (;;)
+    {
+      seen s = look (r, name);
+
+      if (s.state != PB_PROCESS_READY)
+        return s;
+      seen_clear (&s);
+      g_usleep (1000);
+    }
+}
+
+/* Files are open in the worker that opened them: a new worker takes each
+ * up where the last whole call left it, so a file read or written across
+ * a worker's death has every byte once. */
+static void
+test_files_carry_on (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pushback-worker-XXXXXX", &error);
+  g_autofree char *in = g_build_filename (dir, "in.txt", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.txt", NULL);
+  g_autoptr(GString) numbers = g_string_new (NULL);
+  g_autofree char *reader = NULL;
+  g_autofree char *writer = NULL;
+  g_autofree char *written = NULL;
+  const char *texts[4];
+  pb_runner *r;
+  seen total, file_out;
+  g_autofree char *message = NULL;
+  gsize len;
+
+  g_assert_no_error (error);
+  for (int i = 1; i <= 400000; i++)
+    g_string_append_printf (numbers, "%d\n", i);
+  g_assert_true (g_file_set_contents (in, numbers->str, (gssize) numbers->len, &error));
+  reader = g_strdup_printf ("file-in name=reader path=%s ! parse ! sum name=total", in);
+  writer = g_strdup_printf ("seq name=numbers to=400000 ! format ! file-out name=writer path=%s",
+                            out);
+  texts[0] = reader;
+  texts[1] = writer;
+  /* Kills its worker while the files are half done. */
+  texts[2] = "seq name=feed from=1 to=1000000000000 "
+             "! c name=bad code=\"if (x == 20000) *(volatile int *) 16 = 1; emit (x);\" "
+             "! discard name=drop";
+  texts[3] = NULL;
+  r = worker_runner (texts);
+  message = until_failed (r, "bad");
+  g_assert_nonnull (strstr (message, "segmentation fault"));
+  total = until_ended (r, "total");
+  file_out = until_ended (r, "writer");
+  if (total.state != PB_PROCESS_DONE)
+    {
+      seen rd = look (r, "reader");
+
+      g_error ("total: %s; reader: %s", total.message, rd.message);
+    }
+  g_assert_cmpstr (total.result, ==, "80000200000");
+  g_assert_cmpint (file_out.state, ==, PB_PROCESS_DONE);
+  pb_runner_free (r);
+  g_assert_true (g_file_get_contents (out, &written, &len, &error));
+  g_assert_cmpuint (len, ==, numbers->len);
+  g_assert_true (memcmp (written, numbers->str, len) == 0);
+  seen_clear (&total);
+  seen_clear (&file_out);
+  g_remove (in);
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -228,5 +303,6 @@ main (int    argc,
   g_test_add_func ("/Pushback/Worker/kill-parent", test_kill_parent);
   g_test_add_func ("/Pushback/Worker/stuck-in-malloc", test_stuck_in_malloc);
   g_test_add_func ("/Pushback/Worker/wild-write", test_wild_write);
+  g_test_add_func ("/Pushback/Worker/files-carry-on", test_files_carry_on);
   return g_test_run ();
 }
