@@ -45,6 +45,8 @@
 #define SPIN_NS UINT64_C (30000)
 /* How often a waiting engine looks whether its worker still lives. */
 #define LOOK_NS UINT64_C (2000000)
+/* The longest a state's fini may take (a close that blocks on a FIFO). */
+#define FINI_LIMIT_NS (UINT64_C (5) * 1000000000)
 /* How often an idle worker looks whether the application still lives. */
 #define PARENT_LOOK_NS UINT64_C (500000000)
 /* The first room for a call's arrays; grown as calls need. */
@@ -375,6 +377,11 @@ ready (pb__worker *w,
 {
   int rc;
 
+  /* A standby may have died waiting (the system killed it): its first
+   * call must not fail in its place. */
+  if (w->active.pid == 0 && w->standby.pid != 0
+      && waitpid (w->standby.pid, NULL, WNOHANG) == w->standby.pid)
+    w->standby.pid = 0;
   if (w->active.pid == 0)
     {
       if (w->standby.pid != 0)
@@ -616,7 +623,7 @@ pb__worker_fini (pb__worker       *w,
       w->active.ctl->op = OP_FINI;
       w->active.ctl->fn = (void *) fn;
       w->active.ctl->state = state;
-      call (w, 0, &result, NULL);
+      call (w, FINI_LIMIT_NS, &result, NULL);
     }
   pthread_mutex_unlock (&w->lock);
 }
