@@ -42,8 +42,11 @@
  *   in every unit as traps that end the guarded call instead, with a
  *   message naming the function (pb__guard_refuse()): a name defined in
  *   the unit comes before the C library's. Code can still reach the
- *   system by other ways (syscall(), asm): containing that takes a
- *   process of its own.
+ *   system by other ways (syscall(), asm): a worker process (worker.h)
+ *   contains that, and its seccomp filter traps those calls too.
+ *
+ * - With workers, libtcc runs in a compiler process too: see "Compiling
+ *   elsewhere" below.
  */
 
 #include <dlfcn.h>
@@ -63,6 +66,7 @@
 #include "i18n.h"
 #include "jit.h"
 #include "shared-mem.h"
+#include "worker.h"
 
 typedef struct
 {
@@ -74,6 +78,10 @@ struct pb_jit_unit
 {
   void        *image;        /* mmap'd; holds code and data */
   size_t       mapped_bytes; /* the mapping, whole pages */
+  /* The image was given (a compile in the compiler process): relocate
+   * into it, or say how much it lacks. */
+  bool         image_given;
+  size_t       image_short;  /* the bytes needed, when it lacked room */
   size_t       code_bytes;   /* what libtcc asked for */
   uint64_t     compile_ns;   /* tcc_new to tcc_delete, not the lock wait */
   unit_symbol *symbols;
@@ -272,6 +280,7 @@ compile_locked (TCCState            *s,
 {
   symbol_walk walk = { unit, 0, 0 };
   long page = sysconf (_SC_PAGESIZE);
+  size_t needed;
   int size;
   size_t i;
 
@@ -313,14 +322,21 @@ compile_locked (TCCState            *s,
                          log->have_first ? log->first : _("the C code does not link"));
 
   unit->code_bytes = (size_t) size;
-  unit->mapped_bytes = ((size_t) size + (size_t) page - 1) & ~((size_t) page - 1);
-  if (unit->mapped_bytes == 0)
-    unit->mapped_bytes = (size_t) page;
-  unit->image = image_alloc (unit->mapped_bytes);
-  if (unit->image == NULL)
+  needed = ((size_t) size + (size_t) page - 1) & ~((size_t) page - 1);
+  if (needed == 0)
+    needed = (size_t) page;
+  if (unit->image_given && needed > unit->mapped_bytes)
     {
-      return pb_error_set (err, PB_ENOMEM, _("cannot map %zu bytes for compiled code"),
-                           unit->mapped_bytes);
+      unit->image_short = needed;
+      return pb_error_set (err, PB_ENOMEM, _("cannot map %zu bytes for compiled code"), needed);
+    }
+  if (!unit->image_given)
+    {
+      unit->mapped_bytes = needed;
+      unit->image = image_alloc (needed);
+      if (unit->image == NULL)
+        return pb_error_set (err, PB_ENOMEM, _("cannot map %zu bytes for compiled code"),
+                             needed);
     }
 
   /* libtcc copies the sections in and makes the code pages executable. */
@@ -361,17 +377,18 @@ attempt (const char          *source,
   tcc_delete (s);
   /* A compile that failed in its last relocation leaves its pages: the
    * next attempt maps its own. */
-  if (rc != PB_OK && u->image != NULL)
+  if (rc != PB_OK && u->image != NULL && !u->image_given)
     {
       image_free (u->image, u->mapped_bytes);
       u->image = NULL;
     }
-  if (rc == PB_OK)
+  if (rc != PB_OK)
     {
-      if (lean)
-        lean_compiles++;
-      else
-        full_compiles++;
+      for (size_t i = 0; i < u->n_symbols; i++)
+        free (u->symbols[i].name);
+      free (u->symbols);
+      u->symbols = NULL;
+      u->n_symbols = 0;
     }
   return rc;
 }
@@ -413,6 +430,256 @@ learn (const compile_log *log)
 }
 #endif
 
+/* Called with tcc_lock held: a compile, lean first (see the top). */
+static int
+compile_here (const char          *source,
+              const pb_jit_symbol *symbols,
+              size_t               n_symbols,
+              pb_jit_unit         *u,
+              bool                *lean,
+              pb_error            *err)
+{
+  compile_log log;
+  bool linking;
+  int rc;
+
+#ifdef PB_LIBTCC1
+  *lean = true;
+  rc = attempt (source, symbols, n_symbols, true, &log, &linking, u, err);
+  if (rc == PB_EINVAL && linking && learn (&log))
+    rc = attempt (source, symbols, n_symbols, true, &log, &linking, u, err);
+  if (rc == PB_EINVAL && linking)
+    {
+      *lean = false;
+      rc = attempt (source, symbols, n_symbols, false, &log, &linking, u, err);
+    }
+#else
+  *lean = false;
+  rc = attempt (source, symbols, n_symbols, false, &log, &linking, u, err);
+#endif
+  return rc;
+}
+
+/*
+ * Compiling elsewhere. Once the runtime has workers (shared-mem.h), libtcc
+ * runs in a compiler process of its own, a worker (worker.h), so that a
+ * crash or a runaway compile fails that compile alone: the request, the
+ * source and what comes back lie in shared memory, and the compiler
+ * relocates into code pages given to it, where every process sees the
+ * code at the same address. Everything the code links to (the C library,
+ * the host symbols) is at the same address in the compiler, a fork of
+ * this process.
+ */
+typedef struct
+{
+  const char          *source;
+  const pb_jit_symbol *symbols;
+  size_t               n_symbols;
+  char                *image;
+  size_t               image_room;
+  char                *names;      /* out: the unit's symbols, NUL after each */
+  size_t               names_room;
+  void               **addresses;  /* out: theirs */
+  size_t               addresses_room;
+  int                  rc;
+  size_t               code_bytes;
+  size_t               image_short;
+  size_t               n_out;
+  bool                 lean;
+  pb_error             err;
+} request;
+
+/* Past this a compile is stopped, its process killed. */
+#define COMPILE_LIMIT_NS (UINT64_C (20) * 1000000000)
+
+static pb__worker *compiler;
+/* Under tcc_lock. */
+static request *request_mem;
+static size_t request_size;
+
+static void
+drop_compiler (void)
+{
+  pb__worker_free (compiler);
+  compiler = NULL;
+}
+
+/* In the compiler process (tcc_lock is held there: it was when it was
+ * forked, by the thread it copies). */
+static int
+compile_request (void *data)
+{
+  request *rq = data;
+  pb_jit_unit u;
+  size_t used = 0;
+
+  memset (&u, 0, sizeof u);
+  u.image = rq->image;
+  u.mapped_bytes = rq->image_room;
+  u.image_given = true;
+  rq->rc = compile_here (rq->source, rq->symbols, rq->n_symbols, &u, &rq->lean, &rq->err);
+  rq->code_bytes = u.code_bytes;
+  rq->image_short = u.image_short;
+  rq->n_out = 0;
+  for (size_t i = 0; rq->rc == PB_OK && i < u.n_symbols; i++)
+    {
+      size_t len = strlen (u.symbols[i].name) + 1;
+
+      if (used + len > rq->names_room || i >= rq->addresses_room)
+        rq->rc = pb_error_set (&rq->err, PB_ENOMEM, _("out of memory for the symbol table"));
+      else
+        {
+          memcpy (rq->names + used, u.symbols[i].name, len);
+          rq->addresses[i] = u.symbols[i].address;
+          used += len;
+          rq->n_out++;
+        }
+    }
+  for (size_t i = 0; i < u.n_symbols; i++)
+    free (u.symbols[i].name);
+  free (u.symbols);
+  return 0;
+}
+
+/* Takes the symbols @rq brought back into @u. */
+static int
+take_symbols (const request *rq,
+              pb_jit_unit   *u,
+              pb_error      *err)
+{
+  const char *name = rq->names;
+
+  u->symbols = calloc (rq->n_out + 1, sizeof *u->symbols);
+  if (u->symbols == NULL)
+    return pb_error_set (err, PB_ENOMEM, _("out of memory for the symbol table"));
+  for (size_t i = 0; i < rq->n_out; i++)
+    {
+      u->symbols[i].name = strdup (name);
+      if (u->symbols[i].name == NULL)
+        return pb_error_set (err, PB_ENOMEM, _("out of memory for the symbol table"));
+      u->symbols[i].address = rq->addresses[i];
+      u->n_symbols++;
+      name += strlen (name) + 1;
+    }
+  return PB_OK;
+}
+
+/* Called with tcc_lock held. */
+static int
+compile_elsewhere (const char          *source,
+                   const pb_jit_symbol *symbols,
+                   size_t               n_symbols,
+                   pb_jit_unit         *u,
+                   bool                *lean,
+                   pb_error            *err)
+{
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  size_t len = strlen (source) + 1;
+  size_t names = 0, room, total;
+  pb_error werr;
+  request *rq;
+  char *at;
+  int result, rc = PB_OK;
+
+  if (compiler == NULL)
+    {
+      if ((rc = pb__worker_new (&compiler, err)) != PB_OK)
+        return rc;
+      /* Its processes go with this one, not half a second after. */
+      atexit (drop_compiler);
+    }
+  for (size_t i = 0; i < n_symbols; i++)
+    names += strlen (symbols[i].name) + 1;
+  /* The unit's names are in the source; room for twice as many. */
+  room = 2 * len + 4096;
+  total = sizeof *rq + len + n_symbols * sizeof *symbols + names
+          + room + (room / 4) * sizeof (void *) + 64;
+  /* One request block, kept from compile to compile. */
+  if (total > request_size)
+    {
+      pb__shared_free (request_mem, request_size, PB_SHARED_DATA);
+      request_size = (total + page - 1) / page * page;
+      request_mem = pb__shared_alloc (request_size, PB_SHARED_DATA);
+      if (request_mem == NULL)
+        {
+          request_size = 0;
+          return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+        }
+    }
+  rq = request_mem;
+  memset (rq, 0, sizeof *rq);
+  at = (char *) (rq + 1);
+  rq->source = memcpy (at, source, len), at += len;
+  {
+    pb_jit_symbol *copy = (pb_jit_symbol *) (void *) at;
+
+    at += n_symbols * sizeof *symbols;
+    for (size_t i = 0; i < n_symbols; i++)
+      {
+        size_t n = strlen (symbols[i].name) + 1;
+
+        copy[i] = (pb_jit_symbol) { memcpy (at, symbols[i].name, n), symbols[i].address };
+        at += n;
+      }
+    rq->symbols = copy;
+    rq->n_symbols = n_symbols;
+  }
+  at += 8 - (uintptr_t) at % 8;
+  rq->addresses = (void **) (void *) at;
+  rq->addresses_room = room / 4;
+  at += rq->addresses_room * sizeof (void *);
+  rq->names = at;
+  rq->names_room = room;
+
+  /* Code is about as long as its text; when not, the compiler says how
+   * much it needs, and the second try has it. */
+  rq->image_room = (len + 65536 + page - 1) / page * page;
+  for (int tries = 0; tries < 2; tries++)
+    {
+      rq->image = pb__shared_alloc (rq->image_room, PB_SHARED_CODE);
+      if (rq->image == NULL)
+        {
+          rc = pb_error_set (err, PB_ENOMEM, _("cannot map %zu bytes for compiled code"),
+                             rq->image_room);
+          break;
+        }
+      if (pb__worker_call (compiler, compile_request, rq, COMPILE_LIMIT_NS, &result, &werr)
+          != PB_OK)
+        {
+          rc = pb_error_set (err, PB_EINVAL, _("the compiler failed: %s"), werr.message);
+          image_free (rq->image, rq->image_room);
+          break;
+        }
+      if (rq->rc == PB_OK)
+        {
+          size_t used = (rq->code_bytes + page - 1) / page * page;
+
+          if (used == 0)
+            used = page;
+          /* What it did not use goes back. */
+          if (used < rq->image_room)
+            image_free (rq->image + used, rq->image_room - used);
+          u->image = rq->image;
+          u->mapped_bytes = used;
+          u->code_bytes = rq->code_bytes;
+          *lean = rq->lean;
+          rc = take_symbols (rq, u, err);
+          break;
+        }
+      image_free (rq->image, rq->image_room);
+      if (rq->image_short > rq->image_room)
+        {
+          rq->image_room = rq->image_short;
+          continue;
+        }
+      rc = rq->err.code;
+      if (err != NULL)
+        *err = rq->err;
+      break;
+    }
+  return rc;
+}
+
 void
 pb_jit_counts (uint64_t *lean,
                uint64_t *full)
@@ -430,9 +697,8 @@ pb_jit_compile (const char          *source,
                 pb_jit_unit        **unit,
                 pb_error            *err)
 {
-  compile_log log;
   pb_jit_unit *u;
-  bool linking;
+  bool lean = false;
   uint64_t t0;
   int rc;
 
@@ -448,15 +714,14 @@ pb_jit_compile (const char          *source,
 
   pthread_mutex_lock (&tcc_lock);
   t0 = pb_clock_now_ns ();
-#ifdef PB_LIBTCC1
-  rc = attempt (source, symbols, n_symbols, true, &log, &linking, u, err);
-  if (rc == PB_EINVAL && linking && learn (&log))
-    rc = attempt (source, symbols, n_symbols, true, &log, &linking, u, err);
-  if (rc == PB_EINVAL && linking)
-    rc = attempt (source, symbols, n_symbols, false, &log, &linking, u, err);
-#else
-  rc = attempt (source, symbols, n_symbols, false, &log, &linking, u, err);
-#endif
+  if (pb__shared_on ())
+    rc = compile_elsewhere (source, symbols, n_symbols, u, &lean, err);
+  else
+    rc = compile_here (source, symbols, n_symbols, u, &lean, err);
+  if (rc == PB_OK && lean)
+    lean_compiles++;
+  else if (rc == PB_OK)
+    full_compiles++;
   u->compile_ns = pb_clock_now_ns () - t0;
   pthread_mutex_unlock (&tcc_lock);
 

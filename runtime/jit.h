@@ -43,10 +43,14 @@ typedef struct
  *   is reported at the token after the mistake, which may be on the next
  *   line); an undefined name as "tcc: error: undefined symbol 'NAME'"
  *
- * Compiles and relocates @source into executable memory.
+ * Compiles and relocates @source into executable memory. Once the
+ * runtime shares memory with workers (pb__shared_init()), libtcc runs in
+ * a compiler process of its own and the code lands in shared memory: a
+ * compile that crashes libtcc or runs for longer than 20 s fails alone,
+ * as "the compiler failed: segmentation fault (...)".
  *
- * Returns: PB_OK; PB_EINVAL when the source does not compile or link (the
- *   message says why); PB_ENOMEM.
+ * Returns: PB_OK; PB_EINVAL when the source does not compile or link, or
+ *   the compiler failed (the message says why); PB_ENOMEM.
  */
 int pb_jit_compile (const char          *source,
                     const pb_jit_symbol *symbols,

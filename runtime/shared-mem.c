@@ -249,9 +249,12 @@ pb__shared_free (void            *mem,
     return;
   freed.first = (size_t) ((char *) mem - r->base) / page;
   freed.n = (size + page - 1) / page;
-  /* Back to the system, and zero for the next taker. */
-  fallocate (r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-             (off_t) (freed.first * page), (off_t) (freed.n * page));
+  /* Back to the system, and zero for the next taker. Short runs of code
+   * stay: every compile takes and gives some back, libtcc overwrites
+   * them, and keeping them spares each process a page fault per page. */
+  if (which == PB_SHARED_DATA || freed.n >= N_BINS)
+    fallocate (r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+               (off_t) (freed.first * page), (off_t) (freed.n * page));
   pthread_mutex_lock (&lock);
   /* Out of memory for the list: the pages are lost to reuse, not to the
    * system, which already has them back. */

@@ -25,7 +25,8 @@
  * every worker inherits when it is forked: data (read-write) and code
  * (read-write-execute; libtcc relocates into it). Both are reserved
  * sparse, so only what is in use costs memory, and a free gives the pages
- * back to the system at once.
+ * back to the system at once (but short runs of code, kept for the next
+ * compile).
  *
  * Allocations are whole pages, zeroed. States and rings are few and
  * large enough for that; the small arrays of a call are copied into a
@@ -63,7 +64,8 @@ bool  pb__shared_on      (void);
  * pb__shared_alloc:
  * @size: bytes; rounded up to whole pages
  *
- * Returns: (nullable): zeroed, page-aligned memory of @region, NULL when
+ * Returns: (nullable): page-aligned memory of @region (zeroed in the data
+ *   region), NULL when
  *   the region is full or not set up.
  * Thread safety: any thread of the process that called pb__shared_init()
  *   (not a worker).

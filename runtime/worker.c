@@ -57,6 +57,7 @@ enum
   OP_RUN,
   OP_INIT,
   OP_FINI,
+  OP_CALL,
 };
 
 typedef struct
@@ -197,6 +198,8 @@ make_call (void *data)
     case OP_FINI:
       ((pb_state_fini_fn) ctl->fn) (ctl->state);
       return 0;
+    case OP_CALL:
+      return ((pb_guard_fn) ctl->fn) (ctl->state);
     }
   return 0;
 }
@@ -604,6 +607,28 @@ pb__worker_init (pb__worker       *w,
       rc = call (w, limit_ns, result, err);
       if (rc == PB_OK && error_size > 0)
         snprintf (error, error_size, "%s", w->active.ctl->message);
+    }
+  pthread_mutex_unlock (&w->lock);
+  return rc;
+}
+
+int
+pb__worker_call (pb__worker  *w,
+                 pb_guard_fn  fn,
+                 void        *data,
+                 uint64_t     limit_ns,
+                 int         *result,
+                 pb_error    *err)
+{
+  int rc;
+
+  pthread_mutex_lock (&w->lock);
+  if ((rc = ready (w, err)) == PB_OK)
+    {
+      w->active.ctl->op = OP_CALL;
+      w->active.ctl->fn = (void *) fn;
+      w->active.ctl->state = data;
+      rc = call (w, limit_ns, result, err);
     }
   pthread_mutex_unlock (&w->lock);
   return rc;

@@ -12,6 +12,7 @@
 #include <pushback/error.h>
 
 #include "chain-abi.h"
+#include "guard.h"
 
 /*
  * The in-process guard (guard.h) catches a fault, but not code that
@@ -93,6 +94,16 @@ int      pb__worker_init  (pb__worker             *w,
                            void                   *state,
                            char                   *error,
                            size_t                  error_size,
+                           uint64_t                limit_ns,
+                           int                    *result,
+                           pb_error               *err);
+
+/* Like pb__worker_run(), for any function of this program: @data must
+ * be in shared memory (shared-mem.h), where @fn reads its arguments and
+ * writes its results. */
+int      pb__worker_call  (pb__worker             *w,
+                           pb_guard_fn             fn,
+                           void                   *data,
                            uint64_t                limit_ns,
                            int                    *result,
                            pb_error               *err);

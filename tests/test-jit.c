@@ -10,6 +10,7 @@
 #include <pushback/pushback.h>
 
 #include "jit.h"
+#include "shared-mem.h"
 
 typedef int (*int_fn_int) (int);
 
@@ -449,6 +450,59 @@ test_jit_lean (void)
     }
 }
 
+/* With shared memory (as with a worker), libtcc runs in a compiler
+ * process of its own: its code runs here all the same, host symbols and
+ * errors as in-process, and a compile that crashes libtcc fails alone. */
+static void
+test_jit_elsewhere (void)
+{
+  static const char twice[] =
+    "int host_twice (int);\n"
+    "int f (int x) { return host_twice (x) + 1; }\n";
+  pb_jit_symbol symbols[] = { { "host_twice", (const void *) host_twice } };
+  GString *crash;
+  pb_jit_unit *unit;
+  int_fn_int f;
+  pb_error err;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_cmpint (pb__shared_init (NULL), ==, PB_OK);
+  unit = compile_ok (twice, symbols, 1);
+  f = (int_fn_int) pb_jit_unit_symbol (unit, "f");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f (20), ==, 41);
+  g_assert_true (pb__shared_contains ((const void *) f));
+  pb_jit_unit_unref (unit);
+
+  pb_error_clear (&err);
+  g_assert_cmpint (pb_jit_compile ("#line 1 \"bad\"\nint f (void) { return x; }\n", NULL, 0,
+                                   &unit, &err), ==, PB_EINVAL);
+  g_assert_nonnull (strstr (err.message, "bad:1:"));
+
+  /* 100,000 nested `!` overflow libtcc's parser's stack. */
+  crash = g_string_new ("int f (void) { return ");
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (crash, '!');
+  g_string_append (crash, "0; }\n");
+  pb_error_clear (&err);
+  g_assert_cmpint (pb_jit_compile (crash->str, NULL, 0, &unit, &err), ==, PB_EINVAL);
+  g_test_message ("%s", err.message);
+  g_assert_nonnull (strstr (err.message, "the compiler failed"));
+  g_string_free (crash, TRUE);
+
+  /* The next compile goes to a new compiler. */
+  unit = compile_ok (twice, symbols, 1);
+  f = (int_fn_int) pb_jit_unit_symbol (unit, "f");
+  g_assert_cmpint (f (1), ==, 3);
+  pb_jit_unit_unref (unit);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +520,7 @@ main (int   argc,
   g_test_add_func ("/jit/many-units", test_jit_many_units);
   g_test_add_func ("/jit/threads", test_jit_threads);
   g_test_add_func ("/jit/timing", test_jit_timing);
+  g_test_add_func ("/jit/elsewhere", test_jit_elsewhere);
 
   return g_test_run ();
 }
