@@ -419,6 +419,11 @@ reopen_states (pb_engine *e,
   return true;
 }
 
+/* The longest a chain sleeps before it looks again, and how soon one
+ * that names a descriptor it cannot wait on looks again. */
+#define WAKE_MAX_NS   UINT64_C (1000000000)
+#define WAKE_RETRY_NS UINT64_C (1000000)
+
 /* One turn of a chain, as a micro-process of the mux: admittance (how many
  * items every output ring has room for, and the input has), then one call
  * of the compiled flow, which moves exactly that many or fewer only where a
@@ -645,7 +650,19 @@ chain_turn (void *data)
   update_reader_bits (e, c);
   if (io.consumed == 0 && (io.wake_ns != 0 || io.wait_fd >= 0))
     {
-      /* Nothing to do until a time or some input: sleep off the mux. */
+      uint64_t now = pb_clock_now_ns ();
+
+      /* Nothing to do until a time or some input: sleep off the mux. The
+       * chain's code says how long, so it is held to a second at a time
+       * (it looks again then); a worker's, to the descriptors the two
+       * processes share, standard input, output and error. */
+      if (io.wait_fd > 2 && e->worker != NULL)
+        {
+          io.wait_fd = -1;
+          io.wake_ns = now + WAKE_RETRY_NS;
+        }
+      if (io.wake_ns > now + WAKE_MAX_NS)
+        io.wake_ns = now + WAKE_MAX_NS;
       c->waiting = true;
       e->n_waiting++;
       c->wake_ns = io.wake_ns;
@@ -794,7 +811,7 @@ pb_engine_set_isolation (pb_engine    *e,
   if (e->generation != 0)
     return pb_error_set (err, PB_EBUSY, _("the engine has already been built"));
   if (isolation == PB_ISOLATION_WORKER && e->worker == NULL)
-    return pb__worker_new (&e->worker, err);
+    return pb__worker_new (&e->worker, PB_SHARED_DATA, true, err);
   if (isolation == PB_ISOLATION_NONE)
     {
       pb__worker_free (e->worker);

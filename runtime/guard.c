@@ -414,13 +414,21 @@ describe (const guard_state *st,
         return pb_error_set (err, PB_EFAILED,
                              _("called %s(), which would run another program"), st->refused);
       if (strcmp (st->refused, "ptrace") == 0 || strcmp (st->refused, "kill") == 0
-          || strcmp (st->refused, "tgkill") == 0)
+          || strcmp (st->refused, "tgkill") == 0 || strcmp (st->refused, "tkill") == 0
+          || strcmp (st->refused, "sigqueue") == 0 || strncmp (st->refused, "pidfd_", 6) == 0
+          || strncmp (st->refused, "process_vm_", 11) == 0)
         return pb_error_set (err, PB_EFAILED,
                              _("called %s(), which would reach into another program"),
                              st->refused);
       if (strcmp (st->refused, "signal") == 0 || strcmp (st->refused, "sigaction") == 0)
         return pb_error_set (err, PB_EFAILED,
                              _("called %s(), which would take the application's signals"),
+                             st->refused);
+      if (strcmp (st->refused, "exit") != 0 && strcmp (st->refused, "_exit") != 0
+          && strcmp (st->refused, "_Exit") != 0 && strcmp (st->refused, "quick_exit") != 0
+          && strcmp (st->refused, "abort") != 0 && strcmp (st->refused, "pthread_exit") != 0
+          && strcmp (st->refused, "raise") != 0)
+        return pb_error_set (err, PB_EFAILED, _("called %s(), which a process may not call"),
                              st->refused);
       return pb_error_set (err, PB_EFAILED,
                            _("called %s(), which would end the whole application"), st->refused);

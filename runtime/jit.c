@@ -583,7 +583,7 @@ compile_elsewhere (const char          *source,
 
   if (compiler == NULL)
     {
-      if ((rc = pb__worker_new (&compiler, err)) != PB_OK)
+      if ((rc = pb__worker_new (&compiler, PB_SHARED_COMPILE, false, err)) != PB_OK)
         return rc;
       /* Its processes go with this one, not half a second after. */
       atexit (drop_compiler);
@@ -597,9 +597,9 @@ compile_elsewhere (const char          *source,
   /* One request block, kept from compile to compile. */
   if (total > request_size)
     {
-      pb__shared_free (request_mem, request_size, PB_SHARED_DATA);
+      pb__shared_free (request_mem, request_size, PB_SHARED_COMPILE);
       request_size = (total + page - 1) / page * page;
-      request_mem = pb__shared_alloc (request_size, PB_SHARED_DATA);
+      request_mem = pb__shared_alloc (request_size, PB_SHARED_COMPILE);
       if (request_mem == NULL)
         {
           request_size = 0;

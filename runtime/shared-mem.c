@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -34,6 +35,7 @@
 /* Address space only: pages cost memory when touched. */
 #define DATA_BYTES (UINT64_C (64) << 30)
 #define CODE_BYTES (UINT64_C (4) << 30)
+#define COMPILE_BYTES (UINT64_C (1) << 30)
 /* Runs shorter than this many pages have a free list of their own. */
 #define N_BINS 64
 
@@ -70,7 +72,7 @@ typedef struct
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool on;
-static region regions[2];
+static region regions[3];
 static size_t page;
 static guard_map *guards;
 static size_t guard_pages;  /* the data pages the map itself takes */
@@ -134,6 +136,18 @@ pb__shared_init (pb_error *err)
       memset (regions, 0, sizeof regions);
       goto out;
     }
+  if (region_init (&regions[PB_SHARED_COMPILE], "pushback-compile", COMPILE_BYTES,
+                   PROT_READ | PROT_WRITE) != 0)
+    {
+      rc = pb_error_set (err, PB_ENOMEM, _("cannot make shared memory: %s"), strerror (errno));
+      for (int i = 0; i < 2; i++)
+        {
+          munmap (regions[i].base, regions[i].n_pages * page);
+          close (regions[i].fd);
+        }
+      memset (regions, 0, sizeof regions);
+      goto out;
+    }
   map_bytes = sizeof (guard_map) + regions[PB_SHARED_DATA].n_pages / 8;
   guard_pages = (map_bytes + page - 1) / page;
   guards = (guard_map *) regions[PB_SHARED_DATA].base;
@@ -157,7 +171,7 @@ pb__shared_contains (const void *mem)
 
   if (!atomic_load (&on))
     return false;
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     if (p >= regions[i].base && p < regions[i].base + regions[i].n_pages * page)
       return true;
   return false;
@@ -320,6 +334,41 @@ apply_run (size_t from,
   if (from < to)
     mprotect (regions[PB_SHARED_DATA].base + from * page, (to - from) * page,
               none ? PROT_NONE : PROT_READ | PROT_WRITE);
+}
+
+/* Maps @bytes at @at again from @r's memfd, opened anew read-only. */
+static int
+remap_read_only (const region *r,
+                 char         *at,
+                 size_t        bytes,
+                 int           prot)
+{
+  char path[64];
+  int fd;
+  void *mapped;
+
+  snprintf (path, sizeof path, "/proc/self/fd/%d", r->fd);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  mapped = mmap (at, bytes, prot, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, fd,
+                 (off_t) (at - r->base));
+  close (fd);
+  return mapped == at ? 0 : -1;
+}
+
+int
+pb__shared_seal (void)
+{
+  region *code = &regions[PB_SHARED_CODE];
+  region *data = &regions[PB_SHARED_DATA];
+  region *compile = &regions[PB_SHARED_COMPILE];
+
+  if (remap_read_only (code, code->base, code->n_pages * page, PROT_READ | PROT_EXEC) != 0
+      || remap_read_only (data, data->base, guard_pages * page, PROT_READ) != 0
+      || munmap (compile->base, compile->n_pages * page) != 0)
+    return -1;
+  return 0;
 }
 
 void

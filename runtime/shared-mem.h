@@ -20,10 +20,11 @@
  * states and the rings between chains. It also has to outlive a worker,
  * so that the next one carries on where the dead one stopped.
  *
- * So once pb__shared_init() has run, the runtime takes these from two
+ * So once pb__shared_init() has run, the runtime takes these from
  * regions of memfd-backed memory reserved at start, mapped shared, which
- * every worker inherits when it is forked: data (read-write) and code
- * (read-write-execute; libtcc relocates into it). Both are reserved
+ * every worker inherits when it is forked: data (read-write), code
+ * (read-write-execute; libtcc relocates into it) and what the compiler
+ * process alone shares with us (its requests). All are reserved
  * sparse, so only what is in use costs memory, and a free gives the pages
  * back to the system at once (but short runs of code, kept for the next
  * compile).
@@ -43,6 +44,7 @@ typedef enum
 {
   PB_SHARED_DATA,
   PB_SHARED_CODE,
+  PB_SHARED_COMPILE,
 } pb_shared_region;
 
 /*
@@ -111,3 +113,16 @@ void  pb__shared_fork_begin (void);
 void  pb__shared_fork_end   (void);
 /* In a worker, before it runs code: cheap when nothing changed. */
 void  pb__shared_sync       (void);
+
+/*
+ * pb__shared_seal:
+ *
+ * In a worker that runs user code, before it closes its descriptors:
+ * maps the code region and the guard bitmap again read-only, from
+ * descriptors that cannot make them writable again (so that the code can
+ * change neither the code every process runs, this one included, nor
+ * which pages fault), and unmaps the compiler's region.
+ *
+ * Returns: 0, or -1 when one step failed (the worker must not go on).
+ */
+int   pb__shared_seal       (void);

@@ -20,7 +20,9 @@
 
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -86,7 +89,9 @@ typedef struct
 
 struct pb__worker
 {
-  pthread_mutex_t lock;
+  pthread_mutex_t  lock;
+  pb_shared_region home;      /* where its control blocks lie */
+  bool             runs_code; /* user code: sealed (pb__shared_seal()) */
   process         active;
   process         standby;
   uint64_t        generation;
@@ -132,6 +137,15 @@ syscall_name (int nr)
     case SYS_tgkill: return "tgkill";
     case SYS_exit: return "exit";
     case SYS_exit_group: return "exit";
+    case SYS_tkill: return "tkill";
+    case SYS_rt_sigqueueinfo: return "sigqueue";
+    case SYS_rt_tgsigqueueinfo: return "sigqueue";
+    case SYS_pidfd_open: return "pidfd_open";
+    case SYS_pidfd_send_signal: return "pidfd_send_signal";
+    case SYS_pidfd_getfd: return "pidfd_getfd";
+    case SYS_process_vm_readv: return "process_vm_readv";
+    case SYS_process_vm_writev: return "process_vm_writev";
+    case SYS_io_uring_setup: return "io_uring_setup";
     }
   return "syscall";
 }
@@ -152,9 +166,13 @@ static int
 install_filter (pid_t self)
 {
   scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  /* Calls that make, replace, end or reach into processes; and io_uring,
+   * whose operations no filter sees. */
   static const int trapped[] = {
     SCMP_SYS (fork), SCMP_SYS (vfork), SCMP_SYS (execve), SCMP_SYS (execveat),
-    SCMP_SYS (ptrace), SCMP_SYS (exit), SCMP_SYS (exit_group),
+    SCMP_SYS (ptrace), SCMP_SYS (exit), SCMP_SYS (exit_group), SCMP_SYS (tkill),
+    SCMP_SYS (pidfd_open), SCMP_SYS (pidfd_send_signal), SCMP_SYS (pidfd_getfd),
+    SCMP_SYS (process_vm_readv), SCMP_SYS (process_vm_writev), SCMP_SYS (io_uring_setup),
   };
   int rc = 0;
 
@@ -172,6 +190,10 @@ install_filter (pid_t self)
   rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (kill), 1,
                           SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));
   rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (tgkill), 1,
+                          SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (rt_sigqueueinfo), 1,
+                          SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (rt_tgsigqueueinfo), 1,
                           SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));
   if (rc == 0)
     rc = seccomp_load (ctx);
@@ -231,25 +253,73 @@ await_command (control  *ctl,
   return cmd;
 }
 
+/* A thread of the worker that ends it when the application ends, even
+ * while the worker is inside a call that never returns. */
+static void *
+watch_parent (void *data)
+{
+  struct pollfd fd = { (int) (intptr_t) data, POLLIN, 0 };
+
+  while (poll (&fd, 1, -1) < 0 && errno == EINTR)
+    ;
+  kill (getpid (), SIGKILL);
+  return NULL;
+}
+
+/* Ends the worker unless its parent lives, and watches it from a thread
+ * of its own (a pidfd becomes readable when the process ends). Not
+ * PR_SET_PDEATHSIG, which fires when the forking thread ends: the engine
+ * may be freed, and its states' fini run here, on another. */
+static void
+tie_to_parent (pid_t parent)
+{
+  int fd = (int) syscall (SYS_pidfd_open, parent, 0);
+  sigset_t all, old;
+  pthread_t thread;
+
+  if (fd < 0 || getppid () != parent)
+    kill (getpid (), SIGKILL);
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  if (pthread_create (&thread, NULL, watch_parent, (void *) (intptr_t) fd) != 0)
+    kill (getpid (), SIGKILL);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+}
+
+/* A worker keeps no capability (as root, it would have CAP_SYS_PTRACE,
+ * and with it the application's memory through /proc). */
+static void
+drop_capabilities (void)
+{
+  struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2];
+
+  memset (data, 0, sizeof data);
+  if (syscall (SYS_capset, &header, data) != 0)
+    kill (getpid (), SIGKILL);
+}
+
 static _Noreturn void
 worker_main (control *ctl,
-             pid_t    parent)
+             pid_t    parent,
+             bool     runs_code)
 {
   struct sigaction sa;
   /* Not read from @ctl: the first command may already be there. */
   uint32_t seen = 0;
   pid_t self = getpid ();
 
-  /* Not PR_SET_PDEATHSIG, which fires when the forking thread ends: the
-   * engine may be freed (and its states' fini run here) on another. An
-   * orphaned worker sees it within PARENT_LOOK_NS instead. */
   if (getppid () != parent)
     kill (self, SIGKILL);
   if (__lsan_disable != NULL)
     __lsan_disable ();
+  if (runs_code && pb__shared_seal () != 0)
+    kill (self, SIGKILL);
   /* Nothing of the application's open files: a state's stale descriptor
    * must not reach its display connection. */
   close_range (3, ~0u, 0);
+  tie_to_parent (parent);
+  drop_capabilities ();
 
   memset (&sa, 0, sizeof sa);
   sa.sa_sigaction = on_sigsys;
@@ -272,6 +342,13 @@ worker_main (control *ctl,
       t0 = pb_clock_ticks ();
       faulted = pb_guard_call (make_call, ctl, 0, &result, &err) != PB_OK;
       ctl->ticks = pb_clock_ticks () - t0;
+      /* What the call printed is out before it answers: a worker is
+       * killed, never flushed at exit. */
+      if (!faulted)
+        {
+          fflush (stdout);
+          fflush (stderr);
+        }
       ctl->result = result;
       ctl->faulted = faulted;
       if (faulted)
@@ -305,15 +382,17 @@ nothing (void *data)
 }
 
 static int
-process_spawn (process  *p,
-               pb_error *err)
+process_spawn (process          *p,
+               pb_shared_region  home,
+               bool              runs_code,
+               pb_error         *err)
 {
   pid_t parent = getpid ();
   pid_t pid;
   int result;
 
   if (p->ctl == NULL)
-    p->ctl = pb__shared_alloc (sizeof *p->ctl, PB_SHARED_DATA);
+    p->ctl = pb__shared_alloc (sizeof *p->ctl, home);
   if (p->ctl == NULL)
     return pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: out of shared memory"));
   atomic_store (&p->ctl->cmd, 0);
@@ -327,7 +406,7 @@ process_spawn (process  *p,
   pb__shared_fork_begin ();
   pid = fork ();
   if (pid == 0)
-    worker_main (p->ctl, parent);
+    worker_main (p->ctl, parent, runs_code);
   pb__shared_fork_end ();
   if (pid < 0)
     return pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: %s"),
@@ -336,20 +415,43 @@ process_spawn (process  *p,
   return PB_OK;
 }
 
-int
-pb__worker_new (pb__worker **w,
-                pb_error    *err)
+/* LeakSanitizer traces the process at exit, which a process that is not
+ * dumpable refuses without CAP_SYS_PTRACE. */
+static void
+dumpable_again (void)
 {
+  prctl (PR_SET_DUMPABLE, 1);
+}
+
+static void
+make_undumpable (void)
+{
+  prctl (PR_SET_DUMPABLE, 0);
+  atexit (dumpable_again);
+}
+
+int
+pb__worker_new (pb__worker       **w,
+                pb_shared_region   home,
+                bool               runs_code,
+                pb_error          *err)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
   int rc = pb__shared_init (err);
 
   *w = NULL;
   if (rc != PB_OK)
     return rc;
+  /* A worker's code could otherwise write into this process through
+   * /proc/PID/mem, as its owner may. */
+  pthread_once (&once, make_undumpable);
   *w = calloc (1, sizeof **w);
   if (*w == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   pthread_mutex_init (&(*w)->lock, NULL);
   (*w)->generation = 1;
+  (*w)->home = home;
+  (*w)->runs_code = runs_code;
   return PB_OK;
 }
 
@@ -360,9 +462,9 @@ pb__worker_free (pb__worker *w)
     return;
   process_kill (&w->active);
   process_kill (&w->standby);
-  pb__shared_free (w->active.ctl, sizeof *w->active.ctl, PB_SHARED_DATA);
-  pb__shared_free (w->standby.ctl, sizeof *w->standby.ctl, PB_SHARED_DATA);
-  pb__shared_free (w->area, w->area_size, PB_SHARED_DATA);
+  pb__shared_free (w->active.ctl, sizeof *w->active.ctl, w->home);
+  pb__shared_free (w->standby.ctl, sizeof *w->standby.ctl, w->home);
+  pb__shared_free (w->area, w->area_size, w->home);
   pthread_mutex_destroy (&w->lock);
   free (w);
 }
@@ -395,12 +497,12 @@ ready (pb__worker *w,
           w->standby = spare;
           w->standby.pid = 0;
         }
-      else if ((rc = process_spawn (&w->active, err)) != PB_OK)
+      else if ((rc = process_spawn (&w->active, w->home, w->runs_code, err)) != PB_OK)
         return rc;
     }
   /* Without a standby the next recovery forks one: slower, not worse. */
   if (w->standby.pid == 0)
-    process_spawn (&w->standby, NULL);
+    process_spawn (&w->standby, w->home, w->runs_code, NULL);
   return PB_OK;
 }
 
@@ -508,10 +610,36 @@ area_fit (pb__worker *w,
     return true;
   while (size < bytes)
     size *= 2;
-  pb__shared_free (w->area, w->area_size, PB_SHARED_DATA);
-  w->area = pb__shared_alloc (size, PB_SHARED_DATA);
+  pb__shared_free (w->area, w->area_size, w->home);
+  w->area = pb__shared_alloc (size, w->home);
   w->area_size = w->area != NULL ? size : 0;
   return w->area != NULL;
+}
+
+/*
+ * The worker runs user code, which may write anything into the shared
+ * memory it sees: the io it answers with included, and at any time, from
+ * a thread of its own. So the answer is read once, from the places this
+ * side laid out, and checked: a stage that failed is one of the chain's,
+ * the items taken are no more than admitted, and a ring moved no further
+ * than it holds. Anything else is a worker that cannot be trusted: it
+ * goes, and the call fails.
+ */
+static bool
+answer_sane (const pb_chain_io       *sent,
+             const pb_chain_io       *got,
+             const pb_ring_io        *outs_before,
+             const pb_ring_io        *outs_after,
+             const pb__worker_shape  *shape)
+{
+  if (got->failed < -1 || got->failed >= (int64_t) shape->n_stages)
+    return false;
+  if (got->consumed < 0 || got->consumed > (sent->room > 0 ? sent->room : 0))
+    return false;
+  for (size_t j = 0; j < shape->n_outs; j++)
+    if (outs_after[j].pos - outs_before[j].pos > outs_before[j].mask + 1)
+      return false;
+  return true;
 }
 
 int
@@ -530,31 +658,35 @@ pb__worker_run (pb__worker             *w,
   size_t probe_bytes = shape->n_probe_words * sizeof *io->probes;
   size_t error_bytes = io->error_size;
   size_t need = out_bytes + 3 * stage_bytes + count_bytes + probe_bytes + error_bytes;
-  pb_chain_io *copy, mine;
+  pb_chain_io *copy, laid, got;
+  pb_ring_io *before = NULL;
   unsigned char *at;
   int rc;
 
   pthread_mutex_lock (&w->lock);
   if ((rc = ready (w, err)) != PB_OK)
     goto out;
-  if (!area_fit (w, need))
+  before = malloc (out_bytes);
+  if (before == NULL || !area_fit (w, need))
     {
       rc = pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: out of shared memory"));
       goto out;
     }
+  memcpy (before, io->out, out_bytes);
 
-  /* The io, its arrays after it in the area. */
-  copy = &w->active.ctl->io;
-  *copy = *io;
+  /* The io, its arrays after it in the area: @laid keeps where. */
+  laid = *io;
   at = w->area;
-  copy->out = memcpy (at, io->out, out_bytes), at += out_bytes;
-  copy->state = memcpy (at, io->state, stage_bytes), at += stage_bytes;
-  copy->ticks = memcpy (at, io->ticks, stage_bytes), at += stage_bytes;
-  copy->marks = memcpy (at, io->marks, stage_bytes), at += stage_bytes;
-  copy->counts = memcpy (at, io->counts, count_bytes), at += count_bytes;
-  copy->probes = memcpy (at, io->probes, probe_bytes), at += probe_bytes;
-  copy->error = (char *) at;
-  copy->error[0] = '\0';
+  laid.out = memcpy (at, io->out, out_bytes), at += out_bytes;
+  laid.state = memcpy (at, io->state, stage_bytes), at += stage_bytes;
+  laid.ticks = memcpy (at, io->ticks, stage_bytes), at += stage_bytes;
+  laid.marks = memcpy (at, io->marks, stage_bytes), at += stage_bytes;
+  laid.counts = memcpy (at, io->counts, count_bytes), at += count_bytes;
+  laid.probes = memcpy (at, io->probes, probe_bytes), at += probe_bytes;
+  laid.error = (char *) at;
+  laid.error[0] = '\0';
+  copy = &w->active.ctl->io;
+  *copy = laid;
   w->active.ctl->op = OP_RUN;
   w->active.ctl->fn = (void *) fn;
   w->active.ctl->io_at = copy;
@@ -564,24 +696,31 @@ pb__worker_run (pb__worker             *w,
     goto out;
   *ticks = w->active.ctl->ticks;
 
-  /* What came out, into the caller's own arrays. */
-  mine = *io;
-  memcpy (mine.out, copy->out, out_bytes);
-  memcpy (mine.ticks, copy->ticks, stage_bytes);
-  memcpy (mine.marks, copy->marks, stage_bytes);
-  memcpy (mine.counts, copy->counts, count_bytes);
-  memcpy (mine.probes, copy->probes, probe_bytes);
-  memcpy (mine.error, copy->error, error_bytes);
-  mine.error[error_bytes - 1] = '\0';
-  *io = *copy;
-  io->out = mine.out;
-  io->state = mine.state;
-  io->ticks = mine.ticks;
-  io->marks = mine.marks;
-  io->counts = mine.counts;
-  io->probes = mine.probes;
-  io->error = mine.error;
+  /* Read once, then only the copies are looked at. */
+  got = *copy;
+  memcpy (io->out, laid.out, out_bytes);
+  memcpy (io->ticks, laid.ticks, stage_bytes);
+  memcpy (io->marks, laid.marks, stage_bytes);
+  memcpy (io->counts, laid.counts, count_bytes);
+  memcpy (io->probes, laid.probes, probe_bytes);
+  memcpy (io->error, laid.error, error_bytes);
+  io->error[error_bytes - 1] = '\0';
+  if (!answer_sane (&laid, &got, before, io->out, shape))
+    {
+      memcpy (io->out, before, out_bytes);
+      lose_active (w);
+      rc = pb_error_set (err, PB_EFAILED, _("its worker process gave an answer no call can give"));
+      goto out;
+    }
+  io->consumed = got.consumed;
+  io->done = got.done;
+  io->wake_ns = got.wake_ns;
+  io->wait_fd = got.wait_fd;
+  io->failed = got.failed;
+  io->sample_gap = got.sample_gap;
+  io->sample_rng = got.sample_rng;
 out:
+  free (before);
   pthread_mutex_unlock (&w->lock);
   return rc;
 }

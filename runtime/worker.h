@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@
 
 #include "chain-abi.h"
 #include "guard.h"
+#include "shared-mem.h"
 
 /*
  * The in-process guard (guard.h) catches a fault, but not code that
@@ -54,13 +56,23 @@ typedef struct
 /*
  * pb__worker_new:
  *
+ * @home: the shared region of its control blocks: PB_SHARED_DATA for
+ *   a worker that runs user code, PB_SHARED_COMPILE for the compiler,
+ *   whose blocks the other workers cannot reach
+ * @runs_code: whether it runs user code: then it is sealed
+ *   (pb__shared_seal()) before its first call
+ *
  * Sets up shared memory (pb__shared_init()) and a worker record; the
- * processes are forked at the first call.
+ * processes are forked at the first call. The first worker makes this
+ * process undumpable (PR_SET_DUMPABLE), so that a worker's code cannot
+ * reach into it through /proc; workers keep no capability.
  *
  * Returns: PB_OK with *@w set; PB_ENOMEM.
  */
-int      pb__worker_new   (pb__worker    **w,
-                           pb_error       *err);
+int      pb__worker_new   (pb__worker       **w,
+                           pb_shared_region   home,
+                           bool               runs_code,
+                           pb_error          *err);
 
 /* Kills the worker processes and frees @w (nullable). */
 void     pb__worker_free  (pb__worker     *w);

@@ -989,6 +989,90 @@ test_check_runs_nothing (void)
   g_rmdir (dir);
 }
 
+/* The processes @pid has forked (its workers), from every one of its
+ * threads. */
+static GArray *
+children_of (GPid pid)
+{
+  g_autofree char *tasks = g_strdup_printf ("/proc/%d/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (GPid));
+  const char *task;
+
+  g_assert_nonnull (dir);
+  while ((task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/children", tasks, task);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) words = NULL;
+
+      if (!g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      words = g_strsplit (g_strstrip (text), " ", -1);
+      for (size_t i = 0; words[i] != NULL; i++)
+        if (words[i][0] != '\0')
+          {
+            GPid child = atoi (words[i]);
+
+            g_array_append_val (found, child);
+          }
+    }
+  return found;
+}
+
+/* Whether @pid has ended (gone, or a zombie no one reaps). */
+static gboolean
+ended (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  const char *paren;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return TRUE;
+  paren = strrchr (text, ')');
+  return paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* A run killed while its worker is inside a call that never returns
+ * leaves no worker behind: each watches the run, not only between
+ * calls. */
+static void
+test_no_orphans (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GArray) workers = NULL;
+  gint64 until;
+  GPid pid;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, runner (), "-e", "seq to=10 ! c code=\"for (;;);\" ! sum",
+                           NULL);
+  g_assert_no_error (error);
+  pid = atoi (g_subprocess_get_identifier (proc));
+  /* Long enough to be in the loop; shorter than the time limit. */
+  g_usleep (700000);
+  workers = children_of (pid);
+  g_assert_cmpuint (workers->len, >=, 1);
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (guint i = 0; i < workers->len; i++)
+    {
+      GPid worker = g_array_index (workers, GPid, i);
+
+      while (!ended (worker) && g_get_monotonic_time () < until)
+        g_usleep (10000);
+      if (!ended (worker))
+        {
+          kill (worker, SIGKILL);
+          g_error ("worker %d outlived its run", worker);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1017,6 +1101,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Run/parse-long-lines", test_parse_long_lines);
   g_test_add_func ("/Pushback/Run/seq-precision", test_seq_precision);
   g_test_add_func ("/Pushback/Run/check-runs-nothing", test_check_runs_nothing);
+  g_test_add_func ("/Pushback/Run/no-orphans", test_no_orphans);
 
   return g_test_run ();
 }

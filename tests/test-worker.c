@@ -214,6 +214,60 @@ test_wild_write (void)
                     "segmentation fault");
 }
 
+static void
+test_signals (void)
+{
+  /* Every call that signals another process, not only kill(). */
+  assert_contained ("long syscall (long, ...); int getppid (void); "
+                    "if (x == 1000) syscall (200, getppid (), 9); emit (x);",
+                    "called tkill()");
+  assert_contained ("long syscall (long, ...); int getppid (void); char info[128]; "
+                    "if (x == 1000) syscall (129, getppid (), 15, info); emit (x);",
+                    "called sigqueue()");
+  assert_contained ("long syscall (long, ...); int getppid (void); "
+                    "if (x == 1000) syscall (434, getppid (), 0); emit (x);",
+                    "called pidfd_open()");
+}
+
+static void
+test_code_read_only (void)
+{
+  /* The code every process runs (this one too: its reports) is not the
+   * worker's to change. */
+  assert_contained ("if (x == 1000) *(volatile unsigned char *) (void *) pb_run = 0xc3; emit (x);",
+                    "segmentation fault");
+}
+
+static void
+test_no_proc_mem (void)
+{
+  /* Nor is this process's memory, through /proc. */
+  const char *texts[] = {
+    "seq name=one to=1 ! c name=opener code=\"int getppid (void); char p[64]; "
+    "snprintf (p, sizeof p, \\\"/proc/%d/mem\\\", getppid ()); int fd = open (p, 2); "
+    "emit (fd < 0);\" ! sum name=refused",
+    NULL
+  };
+  pb_runner *r = worker_runner (texts);
+  pb_error err = { PB_OK, "" };
+  seen s;
+
+  g_assert_cmpint (pb_runner_wait (r, 20 * SECOND, &err), ==, PB_OK);
+  s = look (r, "refused");
+  g_assert_cmpstr (s.result, ==, "1");
+  seen_clear (&s);
+  pb_runner_free (r);
+}
+
+static void
+test_impossible_answer (void)
+{
+  /* A stage number the chain does not have: it used to index past the
+   * chain's processes here. */
+  assert_contained ("if (x == 1000) { pb_io->failed = 1000; goto pb_fail; } emit (x);",
+                    "gave an answer no call can give");
+}
+
 /* Process @name's state, once it is no longer running. */
 static seen
 until_ended (pb_runner  *r,
@@ -304,5 +358,9 @@ main (int    argc,
   g_test_add_func ("/Pushback/Worker/stuck-in-malloc", test_stuck_in_malloc);
   g_test_add_func ("/Pushback/Worker/wild-write", test_wild_write);
   g_test_add_func ("/Pushback/Worker/files-carry-on", test_files_carry_on);
+  g_test_add_func ("/Pushback/Worker/signals", test_signals);
+  g_test_add_func ("/Pushback/Worker/code-read-only", test_code_read_only);
+  g_test_add_func ("/Pushback/Worker/no-proc-mem", test_no_proc_mem);
+  g_test_add_func ("/Pushback/Worker/impossible-answer", test_impossible_answer);
   return g_test_run ();
 }
