@@ -489,8 +489,9 @@ typedef struct
   pb_error             err;
 } request;
 
-/* Past this a compile is stopped, its process killed. */
+/* Past these a compile is stopped, its process killed. */
 #define COMPILE_LIMIT_NS (UINT64_C (20) * 1000000000)
+#define COMPILE_LIMIT_BYTES ((size_t) 1 << 30)
 
 static pb__worker *compiler;
 /* Under tcc_lock. */
@@ -504,8 +505,8 @@ drop_compiler (void)
   compiler = NULL;
 }
 
-/* In the compiler process (tcc_lock is held there: it was when it was
- * forked, by the thread it copies). */
+/* In the compiler process, which has one thread and makes one compile
+ * at a time: tcc_lock is not needed there. */
 static int
 compile_request (void *data)
 {
@@ -585,6 +586,7 @@ compile_elsewhere (const char          *source,
     {
       if ((rc = pb__worker_new (&compiler, PB_SHARED_COMPILE, false, err)) != PB_OK)
         return rc;
+      pb__worker_set_memory_limit (compiler, COMPILE_LIMIT_BYTES);
       /* Its processes go with this one, not half a second after. */
       atexit (drop_compiler);
     }

@@ -46,7 +46,8 @@ typedef struct
  * Compiles and relocates @source into executable memory. Once the
  * runtime shares memory with workers (pb__shared_init()), libtcc runs in
  * a compiler process of its own and the code lands in shared memory: a
- * compile that crashes libtcc or runs for longer than 20 s fails alone,
+ * compile that crashes libtcc, runs for longer than 20 s or takes more
+ * than 1 GiB of memory fails alone,
  * as "the compiler failed: segmentation fault (...)".
  *
  * Returns: PB_OK; PB_EINVAL when the source does not compile or link, or

@@ -43,6 +43,7 @@
 #include "i18n.h"
 #include "shared-mem.h"
 #include "worker.h"
+#include "zygote.h"
 
 /* How long each side spins before it sleeps: about a short chain call. */
 #define SPIN_NS UINT64_C (30000)
@@ -50,8 +51,6 @@
 #define LOOK_NS UINT64_C (2000000)
 /* The longest a state's fini may take (a close that blocks on a FIFO). */
 #define FINI_LIMIT_NS (UINT64_C (5) * 1000000000)
-/* How often an idle worker looks whether the application still lives. */
-#define PARENT_LOOK_NS UINT64_C (500000000)
 /* The first room for a call's arrays; grown as calls need. */
 #define AREA_MIN 4096
 
@@ -78,6 +77,10 @@ typedef struct
   char             message[PB_ERROR_MESSAGE_MAX];
   pb_chain_io      io;
   pb_chain_io     *io_at;    /* where the worker finds the call's io */
+  /* For the zygote (zygote.h): what to start, and how it ended. */
+  int32_t          app;      /* the application's pid */
+  int32_t          runs_code;
+  pb_zygote_child  child;
 } control;
 
 typedef struct
@@ -95,6 +98,7 @@ struct pb__worker
   process         active;
   process         standby;
   uint64_t        generation;
+  size_t          memory_limit; /* bytes a call may add; 0: none */
   unsigned char  *area;      /* shared: a call's arrays */
   size_t          area_size;
 };
@@ -228,11 +232,9 @@ make_call (void *data)
 
 static uint32_t
 await_command (control  *ctl,
-               uint32_t  seen,
-               pid_t     parent)
+               uint32_t  seen)
 {
   uint64_t until = pb_clock_now_ns () + SPIN_NS;
-  struct timespec look = { 0, (long) PARENT_LOOK_NS };
   uint32_t cmd;
 
   while ((cmd = atomic_load (&ctl->cmd)) == seen)
@@ -244,11 +246,8 @@ await_command (control  *ctl,
         }
       atomic_store (&ctl->worker_sleeps, 1);
       if (atomic_load (&ctl->cmd) == seen)
-        futex (&ctl->cmd, FUTEX_WAIT, seen, &look);
+        futex (&ctl->cmd, FUTEX_WAIT, seen, NULL);
       atomic_store (&ctl->worker_sleeps, 0);
-      /* Orphaned: the application died without killing us. */
-      if (getppid () != parent)
-        kill (getpid (), SIGKILL);
     }
   return cmd;
 }
@@ -256,7 +255,7 @@ await_command (control  *ctl,
 /* A thread of the worker that ends it when the application ends, even
  * while the worker is inside a call that never returns. */
 static void *
-watch_parent (void *data)
+watch_app (void *data)
 {
   struct pollfd fd = { (int) (intptr_t) data, POLLIN, 0 };
 
@@ -266,22 +265,21 @@ watch_parent (void *data)
   return NULL;
 }
 
-/* Ends the worker unless its parent lives, and watches it from a thread
- * of its own (a pidfd becomes readable when the process ends). Not
- * PR_SET_PDEATHSIG, which fires when the forking thread ends: the engine
- * may be freed, and its states' fini run here, on another. */
+/* Ends the worker unless the application lives, and watches it from a
+ * thread of its own (a pidfd becomes readable when the process ends): a
+ * worker is the zygote's child, not the application's. */
 static void
-tie_to_parent (pid_t parent)
+tie_to_app (pid_t app)
 {
-  int fd = (int) syscall (SYS_pidfd_open, parent, 0);
+  int fd = (int) syscall (SYS_pidfd_open, app, 0);
   sigset_t all, old;
   pthread_t thread;
 
-  if (fd < 0 || getppid () != parent)
+  if (fd < 0)
     kill (getpid (), SIGKILL);
   sigfillset (&all);
   pthread_sigmask (SIG_SETMASK, &all, &old);
-  if (pthread_create (&thread, NULL, watch_parent, (void *) (intptr_t) fd) != 0)
+  if (pthread_create (&thread, NULL, watch_app, (void *) (intptr_t) fd) != 0)
     kill (getpid (), SIGKILL);
   pthread_sigmask (SIG_SETMASK, &old, NULL);
 }
@@ -299,18 +297,17 @@ drop_capabilities (void)
     kill (getpid (), SIGKILL);
 }
 
-static _Noreturn void
-worker_main (control *ctl,
-             pid_t    parent,
-             bool     runs_code)
+/* A worker's life, in a process the zygote forked (zygote.h). */
+static void
+worker_main (void *data)
 {
+  control *ctl = data;
+  bool runs_code = ctl->runs_code;
   struct sigaction sa;
   /* Not read from @ctl: the first command may already be there. */
   uint32_t seen = 0;
   pid_t self = getpid ();
 
-  if (getppid () != parent)
-    kill (self, SIGKILL);
   if (__lsan_disable != NULL)
     __lsan_disable ();
   if (runs_code && pb__shared_seal () != 0)
@@ -318,7 +315,7 @@ worker_main (control *ctl,
   /* Nothing of the application's open files: a state's stale descriptor
    * must not reach its display connection. */
   close_range (3, ~0u, 0);
-  tie_to_parent (parent);
+  tie_to_app (ctl->app);
   drop_capabilities ();
 
   memset (&sa, 0, sizeof sa);
@@ -336,7 +333,7 @@ worker_main (control *ctl,
       uint64_t t0;
       bool faulted;
 
-      seen = await_command (ctl, seen, parent);
+      seen = await_command (ctl, seen);
       pb__shared_sync ();
       ctl->message[0] = '\0';
       t0 = pb_clock_ticks ();
@@ -363,22 +360,25 @@ worker_main (control *ctl,
 
 /* ---- The engine's side ------------------------------------------------ */
 
+/* Kills @p's process and waits, a second at most, for the zygote to
+ * have reaped it. */
 static void
 process_kill (process *p)
 {
+  struct timespec slice = { 0, 10000000 };
+
   if (p->pid <= 0)
     return;
   kill (p->pid, SIGKILL);
-  while (waitpid (p->pid, NULL, 0) < 0 && errno == EINTR)
-    ;
+  for (int i = 0; i < 100 && !atomic_load (&p->ctl->child.ended); i++)
+    futex (&p->ctl->child.ended, FUTEX_WAIT, 0, &slice);
   p->pid = 0;
 }
 
-static int
-nothing (void *data)
+static bool
+process_ended (const process *p)
 {
-  (void) data;
-  return 0;
+  return atomic_load (&p->ctl->child.ended) != 0;
 }
 
 static int
@@ -387,9 +387,8 @@ process_spawn (process          *p,
                bool              runs_code,
                pb_error         *err)
 {
-  pid_t parent = getpid ();
   pid_t pid;
-  int result;
+  int rc;
 
   if (p->ctl == NULL)
     p->ctl = pb__shared_alloc (sizeof *p->ctl, home);
@@ -398,19 +397,10 @@ process_spawn (process          *p,
   atomic_store (&p->ctl->cmd, 0);
   atomic_store (&p->ctl->done, 0);
   p->seq = 0;
-  /* The guard sets a thread up at its first call, taking locks another
-   * thread may hold when we fork: the worker's thread, a copy of this
-   * one, must find it done. */
-  if (pb_guard_call (nothing, NULL, 0, &result, err) != PB_OK)
-    return PB_EAGAIN;
-  pb__shared_fork_begin ();
-  pid = fork ();
-  if (pid == 0)
-    worker_main (p->ctl, parent, runs_code);
-  pb__shared_fork_end ();
-  if (pid < 0)
-    return pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: %s"),
-                         strerror (errno));
+  p->ctl->app = getpid ();
+  p->ctl->runs_code = runs_code;
+  if ((rc = pb__zygote_spawn (worker_main, p->ctl, &p->ctl->child, &pid, err)) != PB_OK)
+    return rc;
   p->pid = pid;
   return PB_OK;
 }
@@ -445,6 +435,10 @@ pb__worker_new (pb__worker       **w,
   /* A worker's code could otherwise write into this process through
    * /proc/PID/mem, as its owner may. */
   pthread_once (&once, make_undumpable);
+  /* Forked now, on the thread that sets the engine up, before the
+   * engine's own threads start. */
+  if ((rc = pb__zygote_start (err)) != PB_OK)
+    return rc;
   *w = calloc (1, sizeof **w);
   if (*w == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
@@ -469,6 +463,15 @@ pb__worker_free (pb__worker *w)
   free (w);
 }
 
+void
+pb__worker_set_memory_limit (pb__worker *w,
+                             size_t      bytes)
+{
+  pthread_mutex_lock (&w->lock);
+  w->memory_limit = bytes;
+  pthread_mutex_unlock (&w->lock);
+}
+
 uint64_t
 pb__worker_generation (const pb__worker *w)
 {
@@ -484,8 +487,7 @@ ready (pb__worker *w,
 
   /* A standby may have died waiting (the system killed it): its first
    * call must not fail in its place. */
-  if (w->active.pid == 0 && w->standby.pid != 0
-      && waitpid (w->standby.pid, NULL, WNOHANG) == w->standby.pid)
+  if (w->active.pid == 0 && w->standby.pid != 0 && process_ended (&w->standby))
     w->standby.pid = 0;
   if (w->active.pid == 0)
     {
@@ -512,6 +514,27 @@ lose_active (pb__worker *w)
 {
   process_kill (&w->active);
   w->generation++;
+}
+
+/* How much of @pid's memory is resident, in bytes. A fork starts with
+ * as much as its parent had: a call's own is what it adds. */
+static bool
+resident_now (pid_t   pid,
+              size_t *bytes)
+{
+  char path[64];
+  unsigned long size, resident;
+  FILE *f;
+  bool ok;
+
+  snprintf (path, sizeof path, "/proc/%d/statm", (int) pid);
+  f = fopen (path, "re");
+  if (f == NULL)
+    return false;
+  ok = fscanf (f, "%lu %lu", &size, &resident) == 2;
+  fclose (f);
+  *bytes = (size_t) resident * (size_t) sysconf (_SC_PAGESIZE);
+  return ok;
 }
 
 static int
@@ -546,6 +569,7 @@ call (pb__worker *w,
   uint64_t start = pb_clock_now_ns ();
   uint64_t deadline = limit_ns > 0 ? start + limit_ns : UINT64_MAX;
   uint32_t seq = ++p->seq;
+  size_t resident = 0, base_resident = 0;
   int status;
 
   atomic_store (&ctl->cmd, seq);
@@ -572,8 +596,20 @@ call (pb__worker *w,
           return pb_error_set (err, PB_EFAILED, _("ran for longer than %.3f ms"),
                                (double) limit_ns / 1e6);
         }
-      if (waitpid (p->pid, &status, WNOHANG) == p->pid)
+      if (w->memory_limit > 0 && resident_now (p->pid, &resident))
         {
+          if (base_resident == 0)
+            base_resident = resident;
+          else if (resident > base_resident + w->memory_limit)
+            {
+              lose_active (w);
+              return pb_error_set (err, PB_EFAILED, _("used more than %zu MB of memory"),
+                                   w->memory_limit >> 20);
+            }
+        }
+      if (process_ended (p))
+        {
+          status = p->ctl->child.status;
           p->pid = 0;
           w->generation++;
           /* It may have answered just before it died. */

@@ -128,5 +128,13 @@ void     pb__worker_fini  (pb__worker             *w,
                            pb_state_fini_fn        fn,
                            void                   *state);
 
+/* Bounds the memory one call may add to its worker's (@bytes; 0 for no
+ * bound): past it the worker is killed and the call fails with "used
+ * more than N MB of memory". It is looked at every few milliseconds of
+ * a call that lasts, so the bound may be passed by what a call takes in
+ * that time. */
+void     pb__worker_set_memory_limit (pb__worker *w,
+                                      size_t      bytes);
+
 /* Which worker process makes calls now: changes when one dies. */
 uint64_t pb__worker_generation (const pb__worker *w);

@@ -496,6 +496,15 @@ test_jit_elsewhere (void)
   g_assert_nonnull (strstr (err.message, "the compiler failed"));
   g_string_free (crash, TRUE);
 
+  /* Two gigabytes of initialised data: libtcc builds them in memory. */
+  pb_error_clear (&err);
+  g_assert_cmpint (pb_jit_compile ("static char a[1000000000] = { 1 };\n"
+                                   "static char b[1000000000] = { 1 };\n"
+                                   "int f (void) { return a[0] + b[0]; }\n", NULL, 0, &unit, &err),
+                   ==, PB_EINVAL);
+  g_test_message ("%s", err.message);
+  g_assert_nonnull (strstr (err.message, "the compiler failed: used more than 1024 MB"));
+
   /* The next compile goes to a new compiler. */
   unit = compile_ok (twice, symbols, 1);
   f = (int_fn_int) pb_jit_unit_symbol (unit, "f");

@@ -28,6 +28,11 @@ static const struct
     "called kill()" },
   { "if (x > 0) for (;;) { void *p = malloc (5000); free (p); } emit (x);",
     "ran for longer than" },
+  { "if (x > 0) for (;;) fflush (stdout); emit (x);", "ran for longer than" },
+  { "long syscall (long, ...); int getppid (void); if (x > 0) syscall (200, getppid (), 9); emit (x);",
+    "called tkill()" },
+  { "if (x > 0) *(volatile unsigned char *) (void *) pb_run = 0xc3; emit (x);",
+    "segmentation fault" },
 };
 
 typedef gboolean (*Condition) (GuiApp  *fixture,
