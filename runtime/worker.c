@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "futex.h"
 #include "guard.h"
 #include "i18n.h"
 #include "shared-mem.h"
@@ -103,14 +104,6 @@ struct pb__worker
   size_t          area_size;
 };
 
-static long
-futex (_Atomic uint32_t      *word,
-       int                    op,
-       uint32_t               value,
-       const struct timespec *timeout)
-{
-  return syscall (SYS_futex, word, op, value, timeout, NULL, 0);
-}
 
 static void
 pause_cpu (void)
@@ -246,7 +239,7 @@ await_command (control  *ctl,
         }
       atomic_store (&ctl->worker_sleeps, 1);
       if (atomic_load (&ctl->cmd) == seen)
-        futex (&ctl->cmd, FUTEX_WAIT, seen, NULL);
+        pb__futex (&ctl->cmd, FUTEX_WAIT, seen, NULL);
       atomic_store (&ctl->worker_sleeps, 0);
     }
   return cmd;
@@ -352,7 +345,7 @@ worker_main (void *data)
         snprintf (ctl->message, sizeof ctl->message, "%s", err.message);
       atomic_store (&ctl->done, seen);
       if (atomic_load (&ctl->engine_sleeps))
-        futex (&ctl->done, FUTEX_WAKE, 1, NULL);
+        pb__futex (&ctl->done, FUTEX_WAKE, 1, NULL);
       if (faulted)
         kill (self, SIGKILL);
     }
@@ -371,7 +364,7 @@ process_kill (process *p)
     return;
   kill (p->pid, SIGKILL);
   for (int i = 0; i < 100 && !atomic_load (&p->ctl->child.ended); i++)
-    futex (&p->ctl->child.ended, FUTEX_WAIT, 0, &slice);
+    pb__futex (&p->ctl->child.ended, FUTEX_WAIT, 0, &slice);
   p->pid = 0;
 }
 
@@ -574,7 +567,7 @@ call (pb__worker *w,
 
   atomic_store (&ctl->cmd, seq);
   if (atomic_load (&ctl->worker_sleeps))
-    futex (&ctl->cmd, FUTEX_WAKE, 1, NULL);
+    pb__futex (&ctl->cmd, FUTEX_WAKE, 1, NULL);
 
   while (atomic_load (&ctl->done) != seq)
     {
@@ -621,7 +614,7 @@ call (pb__worker *w,
       ts = (struct timespec) { 0, (long) slice };
       atomic_store (&ctl->engine_sleeps, 1);
       if (atomic_load (&ctl->done) != seq)
-        futex (&ctl->done, FUTEX_WAIT, seq - 1, &ts);
+        pb__futex (&ctl->done, FUTEX_WAIT, seq - 1, &ts);
       atomic_store (&ctl->engine_sleeps, 0);
     }
 
@@ -761,6 +754,26 @@ out:
   return rc;
 }
 
+/* A call of @op, with @fn and @data, in a live worker. */
+static int
+simple_call (pb__worker *w,
+             int         op,
+             void       *fn,
+             void       *data,
+             uint64_t    limit_ns,
+             int        *result,
+             pb_error   *err)
+{
+  int rc = ready (w, err);
+
+  if (rc != PB_OK)
+    return rc;
+  w->active.ctl->op = op;
+  w->active.ctl->fn = fn;
+  w->active.ctl->state = data;
+  return call (w, limit_ns, result, err);
+}
+
 int
 pb__worker_init (pb__worker       *w,
                  pb_state_init_fn  fn,
@@ -774,15 +787,9 @@ pb__worker_init (pb__worker       *w,
   int rc;
 
   pthread_mutex_lock (&w->lock);
-  if ((rc = ready (w, err)) == PB_OK)
-    {
-      w->active.ctl->op = OP_INIT;
-      w->active.ctl->fn = (void *) fn;
-      w->active.ctl->state = state;
-      rc = call (w, limit_ns, result, err);
-      if (rc == PB_OK && error_size > 0)
-        snprintf (error, error_size, "%s", w->active.ctl->message);
-    }
+  rc = simple_call (w, OP_INIT, (void *) fn, state, limit_ns, result, err);
+  if (rc == PB_OK && error_size > 0)
+    snprintf (error, error_size, "%s", w->active.ctl->message);
   pthread_mutex_unlock (&w->lock);
   return rc;
 }
@@ -798,13 +805,7 @@ pb__worker_call (pb__worker  *w,
   int rc;
 
   pthread_mutex_lock (&w->lock);
-  if ((rc = ready (w, err)) == PB_OK)
-    {
-      w->active.ctl->op = OP_CALL;
-      w->active.ctl->fn = (void *) fn;
-      w->active.ctl->state = data;
-      rc = call (w, limit_ns, result, err);
-    }
+  rc = simple_call (w, OP_CALL, (void *) fn, data, limit_ns, result, err);
   pthread_mutex_unlock (&w->lock);
   return rc;
 }
@@ -819,11 +820,6 @@ pb__worker_fini (pb__worker       *w,
 
   pthread_mutex_lock (&w->lock);
   if (made_in == w->generation && w->active.pid != 0)
-    {
-      w->active.ctl->op = OP_FINI;
-      w->active.ctl->fn = (void *) fn;
-      w->active.ctl->state = state;
-      call (w, FINI_LIMIT_NS, &result, NULL);
-    }
+    simple_call (w, OP_FINI, (void *) fn, state, FINI_LIMIT_NS, &result, NULL);
   pthread_mutex_unlock (&w->lock);
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "futex.h"
 #include "guard.h"
 #include "i18n.h"
 #include "shared-mem.h"
@@ -43,14 +44,6 @@ static zygote_control *ctl;
 static pid_t zygote;
 static uint32_t seq;
 
-static long
-futex (_Atomic uint32_t      *word,
-       int                    op,
-       uint32_t               value,
-       const struct timespec *timeout)
-{
-  return syscall (SYS_futex, word, op, value, timeout, NULL, 0);
-}
 
 /* ---- The zygote's side ------------------------------------------------ */
 
@@ -85,7 +78,7 @@ zygote_main (pid_t app)
       pid_t pid;
 
       if (atomic_load (&ctl->cmd) == seen)
-        futex (&ctl->cmd, FUTEX_WAIT, seen, &look);
+        pb__futex (&ctl->cmd, FUTEX_WAIT, seen, &look);
       if (getppid () != app)
         _exit (0);
 
@@ -95,7 +88,7 @@ zygote_main (pid_t app)
             {
               children[i]->status = status;
               atomic_store (&children[i]->ended, 1);
-              futex (&children[i]->ended, FUTEX_WAKE, 1, NULL);
+              pb__futex (&children[i]->ended, FUTEX_WAKE, 1, NULL);
               pids[i] = 0;
               break;
             }
@@ -126,7 +119,7 @@ zygote_main (pid_t app)
           }
       }
       atomic_store (&ctl->done, seen);
-      futex (&ctl->done, FUTEX_WAKE, 1, NULL);
+      pb__futex (&ctl->done, FUTEX_WAKE, 1, NULL);
     }
 }
 
@@ -206,13 +199,13 @@ pb__zygote_spawn (pb_zygote_main   main,
   ctl->pid = 0;
   mine = ++seq;
   atomic_store (&ctl->cmd, mine);
-  futex (&ctl->cmd, FUTEX_WAKE, 1, NULL);
+  pb__futex (&ctl->cmd, FUTEX_WAKE, 1, NULL);
   clock_gettime (CLOCK_MONOTONIC, &start);
   while (atomic_load (&ctl->done) != mine)
     {
       struct timespec now;
 
-      futex (&ctl->done, FUTEX_WAIT, mine - 1, &slice);
+      pb__futex (&ctl->done, FUTEX_WAIT, mine - 1, &slice);
       clock_gettime (CLOCK_MONOTONIC, &now);
       if ((uint64_t) (now.tv_sec - start.tv_sec) * 1000000000u + (uint64_t) now.tv_nsec
           - (uint64_t) start.tv_nsec > SPAWN_WAIT_NS
