@@ -99,6 +99,7 @@ static guard_state *watched;
 static _Atomic uint64_t watch_period = WATCH_MAX_NS;
 static atomic_bool watch_sleeping;
 static bool watch_started;
+static bool watch_running;
 static struct sigaction previous[N_SLOTS];
 static pthread_key_t release_key;
 static int install_failed;
@@ -233,6 +234,14 @@ watch (void *data)
 {
   unsigned idle = 0;
 
+  /* Started: prepare_thread() waits for this, so that a fork made right
+   * after a thread's first guarded call (a worker's) finds this thread
+   * done with its start, and whatever locks that takes, released. */
+  pthread_mutex_lock (&watch_lock);
+  watch_running = true;
+  pthread_cond_broadcast (&watch_wake);
+  pthread_mutex_unlock (&watch_lock);
+
   for (;;)
     {
       uint64_t period = atomic_load (&watch_period);
@@ -358,6 +367,8 @@ prepare_thread (guard_state *st,
           return pb_error_set (err, PB_ENOMEM, _("cannot start the time-limit watchdog"));
         }
       watch_started = true;
+      while (!watch_running)
+        pthread_cond_wait (&watch_wake, &watch_lock);
     }
   st->thread = pthread_self ();
   st->next = watched;

@@ -62,6 +62,7 @@
 /* How long pb_runner_snapshot() waits for a fresh copy before it takes
  * the latest one: a few frames of a live view. */
 #define SNAPSHOT_WAIT_NS UINT64_C (20000000)
+#define STALE_WAIT_NS    UINT64_C (2000000000)
 /* How long edits must pause before the profiling variants are compiled: an
  * edit arriving while the build thread compiles them would wait for it, so
  * a burst of edits (typing an expression, dragging) goes first. */
@@ -128,6 +129,7 @@ struct pb_runner
   uint64_t           snap_asked;
   uint64_t           snap_given;
   pb_snapshot       *latest;
+  uint64_t           latest_live; /* r->live when latest was taken */
 
   bool               have_rebuild;
   pb_rebuild_info    rebuild;
@@ -210,9 +212,11 @@ publish (pb_runner *r)
 {
   pb_snapshot *s;
   uint64_t asked;
+  uint64_t live;
 
   pthread_mutex_lock (&r->lock);
   asked = r->snap_asked;
+  live = r->live;
   pthread_mutex_unlock (&r->lock);
   s = pb__snapshot_take (r->engine);
   pthread_mutex_lock (&r->lock);
@@ -220,6 +224,7 @@ publish (pb_runner *r)
     {
       pb_snapshot_free (r->latest);
       r->latest = s;
+      r->latest_live = live;
     }
   /* Out of memory, askers get the latest copy rather than wait. */
   r->snap_given = asked;
@@ -1103,7 +1108,11 @@ pb_runner_snapshot (pb_runner *r)
   pthread_mutex_lock (&r->lock);
   if (r->started)
     {
-      uint64_t deadline = deadline_of (SNAPSHOT_WAIT_NS);
+      /* A copy from before the topology that is live now would miss
+       * its processes: one is waited for longer (a swap that runs
+       * states' init, a busy machine). */
+      uint64_t deadline = deadline_of (r->latest == NULL || r->latest_live < r->live
+                                       ? STALE_WAIT_NS : SNAPSHOT_WAIT_NS);
       uint64_t asked = ++r->snap_asked;
 
       poke (r);
