@@ -160,6 +160,84 @@ test_contained (GuiApp *fixture)
   gui_test_save_png (GTK_WIDGET (fixture->window), "containment.png");
 }
 
+/* The hostile documents of the fuzz corpus (a cascading key that would
+ * delete recorded runs, a trigger, a view, an #include in an expression,
+ * nested casts for libtcc's parser...): the running editor refuses each
+ * with a message naming the problem, and goes on. */
+static void
+test_hostile_documents (GuiApp *fixture)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "..", "fuzz", "corpus", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint seen = 0;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PbDocument) document = NULL;
+
+      if (!g_str_has_prefix (name, "hostile-"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      file = g_file_new_for_path (path);
+      document = pb_document_load (file, &error);
+      g_test_message ("%s: %s", name, error != NULL ? error->message : "opened");
+      g_assert_null (document);
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, !=, "");
+      seen++;
+    }
+  g_assert_cmpuint (seen, >=, 6);
+  gui_test_wait_for_draw (GTK_WIDGET (fixture->window));
+}
+
+/* Text that would crash or stall libtcc, typed into a parameter: the
+ * edit is refused, or its process fails, with the reason. */
+static void
+test_compiler_bombs (GuiApp *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GString) bangs = g_string_new ("x + ");
+  const char *bombs[3];
+  PbNode *map;
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (bangs, '!');
+  g_string_append (bangs, "x");
+  bombs[0] = bangs->str;
+  bombs[1] = "#include \"/etc/shadow\"\nx";
+  bombs[2] = "#define A x x x x x x x x\n#define B A A A A A A A A\nB";
+  nodes = pb_document_add_pipeline (fixture->document,
+                                    "seq name=numbers from=1 to=1000000000000 ! map name=m expr=\"x\" "
+                                    "! discard name=out", 40, 40, &error);
+  g_assert_no_error (error);
+  map = g_ptr_array_index (nodes, 1);
+  g_assert_true (pb_document_sync (fixture->document, 10000));
+  for (size_t i = 0; i < G_N_ELEMENTS (bombs); i++)
+    {
+      g_autoptr(GError) refused = NULL;
+
+      if (pb_document_set_param (fixture->document, map, "expr", bombs[i], &refused))
+        {
+          g_assert_true (pb_document_sync (fixture->document, 30000));
+          if (!wait_until (fixture, node_failed, map, 30000))
+            g_error ("bomb %zu neither refused nor failed", i);
+          g_test_message ("bomb %zu: %s", i, pb_node_get_message (map));
+        }
+      else
+        {
+          g_assert_nonnull (refused);
+          g_test_message ("bomb %zu refused: %s", i, refused->message);
+        }
+      gui_test_wait_for_draw (GTK_WIDGET (fixture->window));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -169,6 +247,8 @@ main (int    argc,
   adw_init ();
 
   GUI_APP_ADD ("/pushback/containment/hostile-code", test_contained);
+  GUI_APP_ADD ("/pushback/containment/hostile-documents", test_hostile_documents);
+  GUI_APP_ADD ("/pushback/containment/compiler-bombs", test_compiler_bombs);
 
   return g_test_run ();
 }
