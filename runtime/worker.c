@@ -688,14 +688,17 @@ pb__worker_run (pb__worker             *w,
   size_t error_bytes = io->error_size;
   size_t need = out_bytes + 3 * stage_bytes + count_bytes + probe_bytes + error_bytes;
   pb_chain_io *copy, laid, got;
-  pb_ring_io *before = NULL;
+  pb_ring_io few[8];
+  pb_ring_io *before = out_bytes <= sizeof few ? few : NULL;
   unsigned char *at;
   int rc;
 
   pthread_mutex_lock (&w->lock);
   if ((rc = ready (w, err)) != PB_OK)
     goto out;
-  before = malloc (out_bytes);
+  /* The rings' positions going in; most chains have few outputs. */
+  if (before == NULL)
+    before = malloc (out_bytes);
   if (before == NULL || !area_fit (w, need))
     {
       rc = pb_error_set (err, PB_EAGAIN, _("cannot start a worker process: out of shared memory"));
@@ -749,7 +752,8 @@ pb__worker_run (pb__worker             *w,
   io->sample_gap = got.sample_gap;
   io->sample_rng = got.sample_rng;
 out:
-  free (before);
+  if (before != few)
+    free (before);
   pthread_mutex_unlock (&w->lock);
   return rc;
 }
