@@ -227,10 +227,24 @@ sorts_body (Fixture *fixture)
 
       g_assert_cmpuint (pb_profiler_row_get_busy_ns (a), >=, pb_profiler_row_get_busy_ns (b));
     }
-  /* The demo's slow stage is built to be the hot one. */
+  /* The demo's slow stage is built to be the hot one: it takes ten
+   * times the next one's time per item. Early on, one call that the
+   * machine preempted can outweigh that (a call's time is wall-clock
+   * time, in a worker as here), so the table is given the seconds it
+   * takes to show it. */
   {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
     g_autoptr(PbProfilerRow) top = g_list_model_get_item (rows, 0);
 
+    while (g_strcmp0 (pb_profiler_row_get_name (top), "slow") != 0
+           && g_get_monotonic_time () < end)
+      {
+        spin (250);
+        gtk_column_view_sort_by_column (fixture->view, find_column (fixture->view, "Busy"),
+                                        GTK_SORT_DESCENDING);
+        g_clear_object (&top);
+        top = g_list_model_get_item (rows, 0);
+      }
     g_assert_cmpstr (pb_profiler_row_get_name (top), ==, "slow");
   }
 
