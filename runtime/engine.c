@@ -206,6 +206,23 @@ pb__proc_fail (proc       *p,
   pb__set_text (&p->message, message);
 }
 
+typedef struct
+{
+  pb_state_report_fn  fn;
+  void               *state;
+  char               *buf;
+  size_t              size;
+} report_call;
+
+static int
+call_report (void *data)
+{
+  report_call *call = data;
+
+  call->fn (call->state, call->buf, call->size);
+  return 0;
+}
+
 /* Ends a chain: its readers see end-of-stream (an error one if it failed),
  * its writers see it gone, and its sinks give their results. */
 void
@@ -241,10 +258,14 @@ pb__chain_end (pb_engine    *e,
           if (c->reports[k] != NULL && p->state_mem != NULL)
             {
               char buf[256];
+              report_call call = { c->reports[k], p->state_mem, buf, sizeof buf };
+              int result;
 
+              /* The report reads a state that user code in a worker may
+               * have written anything into: guarded like any call. */
               buf[0] = '\0';
-              c->reports[k] (p->state_mem, buf, sizeof buf);
-              pb__set_text (&p->result, buf);
+              if (pb_guard_call (call_report, &call, e->time_limit_ns, &result, NULL) == PB_OK)
+                pb__set_text (&p->result, buf);
             }
         }
       else
@@ -1045,23 +1066,6 @@ pb_engine_find_process (const pb_engine *e,
   const proc *p = pb__find_proc (e->procs, e->n_procs, process);
 
   return p != NULL ? (long) (p - e->procs) : -1;
-}
-
-typedef struct
-{
-  pb_state_report_fn  fn;
-  void               *state;
-  char               *buf;
-  size_t              size;
-} report_call;
-
-static int
-call_report (void *data)
-{
-  report_call *call = data;
-
-  call->fn (call->state, call->buf, call->size);
-  return 0;
 }
 
 int

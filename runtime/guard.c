@@ -427,7 +427,8 @@ describe (const guard_state *st,
       if (strcmp (st->refused, "ptrace") == 0 || strcmp (st->refused, "kill") == 0
           || strcmp (st->refused, "tgkill") == 0 || strcmp (st->refused, "tkill") == 0
           || strcmp (st->refused, "sigqueue") == 0 || strncmp (st->refused, "pidfd_", 6) == 0
-          || strncmp (st->refused, "process_vm_", 11) == 0)
+          || strncmp (st->refused, "process_vm_", 11) == 0
+          || strcmp (st->refused, "fcntl") == 0 || strcmp (st->refused, "ioctl") == 0)
         return pb_error_set (err, PB_EFAILED,
                              _("called %s(), which would reach into another program"),
                              st->refused);

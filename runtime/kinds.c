@@ -465,7 +465,7 @@ static const pb_kind catalogue[] = {
     .body = "$s->last[$s->pos] = $x; if (++$s->pos == $p{n}) $s->pos = 0; $s->n++;\n",
     .report =
       "if ($s->n == 0) snprintf (pb_buf, pb_size, \"count=0\");\n"
-      "else { char pb_a[PB_FORMAT_MAX]; pb_fmt_$t (pb_a, $s->last[($s->pos + $p{n} - 1) % $p{n}]);\n"
+      "else { char pb_a[PB_FORMAT_MAX]; pb_fmt_$t (pb_a, $s->last[((uint64_t) $s->pos + $p{n} - 1) % $p{n}]);\n"
       "  snprintf (pb_buf, pb_size, \"count=%lld last=%s\", (long long) $s->n, pb_a); }\n",
     .view =
       "pb_v->display = PB_VIEW_SERIES; pb_v->type = PB_TYPE_$t; pb_v->count = $s->n;\n"

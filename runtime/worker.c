@@ -20,8 +20,10 @@
 
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -143,6 +145,8 @@ syscall_name (int nr)
     case SYS_process_vm_readv: return "process_vm_readv";
     case SYS_process_vm_writev: return "process_vm_writev";
     case SYS_io_uring_setup: return "io_uring_setup";
+    case SYS_fcntl: return "fcntl";
+    case SYS_ioctl: return "ioctl";
     }
   return "syscall";
 }
@@ -183,6 +187,18 @@ install_filter (pid_t self)
   rc |= seccomp_rule_add (ctx, SCMP_ACT_ERRNO (ENOSYS), SCMP_SYS (clone3), 0);
   rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (clone), 1,
                           SCMP_A0 (SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+  /* Nor through the kernel: a descriptor's owner gets SIGIO, or any
+   * signal F_SETSIG names, when it becomes ready (O_ASYNC). */
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (fcntl), 1,
+                          SCMP_A1 (SCMP_CMP_EQ, F_SETOWN));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (fcntl), 1,
+                          SCMP_A1 (SCMP_CMP_EQ, F_SETOWN_EX));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (fcntl), 1,
+                          SCMP_A1 (SCMP_CMP_EQ, F_SETSIG));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (ioctl), 1,
+                          SCMP_A1 (SCMP_CMP_EQ, FIOSETOWN));
+  rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (ioctl), 1,
+                          SCMP_A1 (SCMP_CMP_EQ, SIOCSPGRP));
   /* Signals for itself only (raise, the guard's own), none for others. */
   rc |= seccomp_rule_add (ctx, SCMP_ACT_TRAP, SCMP_SYS (kill), 1,
                           SCMP_A0 (SCMP_CMP_NE, (scmp_datum_t) self));

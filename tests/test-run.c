@@ -524,7 +524,16 @@ test_sigint (void)
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                            runner (), "--stats=json", "-e", text, NULL);
   g_assert_no_error (error);
-  g_usleep (300000);
+  /* Once it has written something: under the sanitizers, starting its
+   * worker and compiler takes longer than a fixed pause. */
+  {
+    gint64 until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    GStatBuf st;
+
+    while ((g_stat (path, &st) != 0 || st.st_size == 0) && g_get_monotonic_time () < until)
+      g_usleep (10000);
+    g_usleep (100000);
+  }
   g_subprocess_send_signal (proc, SIGINT);
   g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);

@@ -5,6 +5,7 @@
  */
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -230,6 +231,60 @@ test_signals (void)
                     "called pidfd_open()");
 }
 
+/* Process @name's state, once it is no longer running. */
+static seen
+until_ended (pb_runner  *r,
+             const char *name)
+{
+  for (;;)
+    {
+      seen s = look (r, name);
+
+      if (s.state != PB_PROCESS_READY)
+        return s;
+      seen_clear (&s);
+      g_usleep (1000);
+    }
+}
+
+static void
+test_async_owner (void)
+{
+  /* The kernel signals a descriptor's owner when it is ready: no way
+   * round the filter to this process. */
+  g_autofree char *code = g_strdup_printf (
+    "int fcntl (int, int, ...); int pipe (int *); "
+    "if (x == 1000) { int fds[2]; pipe (fds); fcntl (fds[0], 8, %d); fcntl (fds[0], 10, 9); "
+    "fcntl (fds[0], 4, 020000); write (fds[1], fds, 1); } emit (x);", (int) getpid ());
+
+  assert_contained (code, "called fcntl()");
+}
+
+/* A report reads a sink's state, which user code in the worker can
+ * write: scope's kept position, set to point its latest value into the
+ * guard page of the c process before it. */
+static void
+test_hostile_state (void)
+{
+  const char *texts[] = {
+    "seq name=few to=100 ! c name=writer code=\"emit (x);\" "
+    "finish=\"long long *sc = pb_io->state[2]; "
+    "char *g = (char *) (((unsigned long) pb_io->state[1] | 4095) + 1); "
+    "long long idx = (g - (char *) (sc + 2)) / 8; sc[1] = idx - 65536 + 1;\" "
+    "! scope name=plot n=65536",
+    NULL
+  };
+  pb_runner *r = worker_runner (texts);
+  pb_error err = { PB_OK, "" };
+  seen s;
+
+  pb_runner_wait (r, 20 * SECOND, &err);
+  s = until_ended (r, "plot");
+  g_assert_cmpint (s.state, ==, PB_PROCESS_DONE);
+  seen_clear (&s);
+  pb_runner_free (r);
+}
+
 static void
 test_code_read_only (void)
 {
@@ -267,22 +322,6 @@ test_impossible_answer (void)
    * chain's processes here. */
   assert_contained ("if (x == 1000) { pb_io->failed = 1000; goto pb_fail; } emit (x);",
                     "gave an answer no call can give");
-}
-
-/* Process @name's state, once it is no longer running. */
-static seen
-until_ended (pb_runner  *r,
-             const char *name)
-{
-  for (;;)
-    {
-      seen s = look (r, name);
-
-      if (s.state != PB_PROCESS_READY)
-        return s;
-      seen_clear (&s);
-      g_usleep (1000);
-    }
 }
 
 /* Files are open in the worker that opened them: a new worker takes each
@@ -361,6 +400,8 @@ main (int    argc,
   g_test_add_func ("/Pushback/Worker/files-carry-on", test_files_carry_on);
   g_test_add_func ("/Pushback/Worker/signals", test_signals);
   g_test_add_func ("/Pushback/Worker/code-read-only", test_code_read_only);
+  g_test_add_func ("/Pushback/Worker/async-owner", test_async_owner);
+  g_test_add_func ("/Pushback/Worker/hostile-state", test_hostile_state);
   g_test_add_func ("/Pushback/Worker/no-proc-mem", test_no_proc_mem);
   g_test_add_func ("/Pushback/Worker/impossible-answer", test_impossible_answer);
   return g_test_run ();
