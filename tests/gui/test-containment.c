@@ -238,6 +238,44 @@ test_compiler_bombs (GuiApp *fixture)
     }
 }
 
+/* Data that used to hang, crash or lose output (issue 11's findings 5 to
+ * 7), in a running editor: each process fails with what happened. */
+static void
+test_hostile_data (GuiApp *fixture)
+{
+  static const struct
+  {
+    const char *pipeline;
+    const char *name;
+    const char *message;
+  } cases[] = {
+    { "seq name=tiny type=f64 from=1e17 to=2e17 step=1 ! sum name=s1", "tiny",
+      "below the precision" },
+    { "seq name=bytes to=100000 ! format name=f ! file-out name=full path=/dev/full", "full",
+      "cannot write" },
+    { "file-in name=zeros path=/dev/zero ! parse name=p ! sum name=s2", "p",
+      "longer than 79 bytes" },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) nodes = pb_document_add_pipeline (fixture->document, cases[i].pipeline,
+                                                             40, 40 + 160 * (double) i, &error);
+      PbNode *node;
+
+      g_assert_no_error (error);
+      node = pb_document_find_named (fixture->document, cases[i].name);
+      g_assert_nonnull (node);
+      g_assert_true (pb_document_sync (fixture->document, 10000));
+      if (!wait_until (fixture, node_failed, node, 30000))
+        g_error ("%s did not fail: %s", cases[i].name, pb_node_get_message (node));
+      if (strstr (pb_node_get_message (node), cases[i].message) == NULL)
+        g_error ("%s failed with '%s'", cases[i].name, pb_node_get_message (node));
+      gui_test_wait_for_draw (GTK_WIDGET (fixture->window));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -249,6 +287,7 @@ main (int    argc,
   GUI_APP_ADD ("/pushback/containment/hostile-code", test_contained);
   GUI_APP_ADD ("/pushback/containment/hostile-documents", test_hostile_documents);
   GUI_APP_ADD ("/pushback/containment/compiler-bombs", test_compiler_bombs);
+  GUI_APP_ADD ("/pushback/containment/hostile-data", test_hostile_data);
 
   return g_test_run ();
 }
