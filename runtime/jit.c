@@ -565,6 +565,13 @@ take_symbols (const request *rq,
   return PB_OK;
 }
 
+/* @at, rounded up to pointers' alignment. */
+static char *
+align8 (char *at)
+{
+  return at + (8 - (uintptr_t) at % 8) % 8;
+}
+
 /* Called with tcc_lock held. */
 static int
 compile_elsewhere (const char          *source,
@@ -612,6 +619,7 @@ compile_elsewhere (const char          *source,
   memset (rq, 0, sizeof *rq);
   at = (char *) (rq + 1);
   rq->source = memcpy (at, source, len), at += len;
+  at = align8 (at);
   {
     pb_jit_symbol *copy = (pb_jit_symbol *) (void *) at;
 
@@ -626,7 +634,7 @@ compile_elsewhere (const char          *source,
     rq->symbols = copy;
     rq->n_symbols = n_symbols;
   }
-  at += 8 - (uintptr_t) at % 8;
+  at = align8 (at);
   rq->addresses = (void **) (void *) at;
   rq->addresses_room = room / 4;
   at += rq->addresses_room * sizeof (void *);
