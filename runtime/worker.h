@@ -19,8 +19,9 @@
 /*
  * The in-process guard (guard.h) catches a fault, but not code that
  * corrupts memory, ends the process by a system call, or is stopped
- * while it holds a lock of the C library. A worker is a child process,
- * forked from this one, that makes the engine's calls of compiled code
+ * while it holds a lock of the C library. A worker is a process of its
+ * own, forked by the zygote (zygote.h), that makes the engine's calls of
+ * compiled code
  * instead: chain calls, and the init and fini of states. All the memory
  * that code touches is shared (shared-mem.h), so each call is a few
  * words through a control block and no copy of the items.
@@ -30,12 +31,18 @@
  * call goes to a standby worker forked ahead of time, while another is
  * forked to stand by: states and rings are in shared memory, so every
  * other chain carries on where it stopped. What a dead worker held of
- * its own (open files, memory it allocated) is gone with it: a state
+ * its own is gone with it: open files are taken up again by the kinds'
+ * reopen code (file-in, file-out) before the new worker's first call of
+ * their chain, memory a `c` process allocated is lost, and a state
  * made in an earlier worker is not given to its fini.
  *
- * Workers cannot fork, exec, ptrace, signal another process, or end
- * themselves by exit: a seccomp filter traps those calls, and the call
- * that made them fails with the reason (guard.c's messages).
+ * Workers cannot fork, exec, ptrace, signal another process (directly or
+ * through the kernel's SIGIO), or end themselves by exit: a seccomp
+ * filter traps those calls, and the call that made them fails with the
+ * reason (guard.c's messages). A worker that runs user code sees the code
+ * region read-only and the compiler's region not at all, keeps no
+ * capability, and watches the application's pidfd so as never to outlive
+ * it.
  *
  * A pb__worker is used by one thread at a time (the engine's); its
  * functions may be called from different threads one after the other.

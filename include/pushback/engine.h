@@ -198,7 +198,14 @@ typedef enum
  * itself: a seccomp filter traps those calls, and the process that made
  * one fails, naming the call. A call past the time limit kills the
  * worker. Either way, the next call goes to a standby worker forked in
- * advance, and another is forked to stand by.
+ * advance, and another is forked to stand by. The workers are forked by
+ * a zygote, a process forked here at the first call of this function.
+ *
+ * Side effects on this process: from the first call it is not dumpable
+ * (PR_SET_DUMPABLE; no core dump, no ptrace from processes of the same
+ * user without CAP_SYS_PTRACE), so that no worker can write into it
+ * through /proc; and libtcc compiles in a compiler process of its own
+ * (20 s and 1 GiB at most per compile).
  *
  * A worker killed by SIGPIPE (code that wrote to a closed pipe) ends this
  * process by the same signal when SIGPIPE has its default action here,
