@@ -147,6 +147,8 @@ test_contained (GuiApp *fixture)
       /* The editor lives (this is its process), draws, and the other
        * chain's sum goes on from where it was. */
       gui_test_wait_for_draw (GTK_WIDGET (fixture->window));
+      if (i == 0)
+        gui_test_save_png (GTK_WIDGET (fixture->window), "containment-failed.png");
       passing.past = sum_shown (keep);
       g_assert_true (wait_until (fixture, sum_passes, &passing, 30000));
       g_assert_cmpint (pb_node_get_state (keep), ==, PB_PROCESS_READY);
