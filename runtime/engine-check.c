@@ -355,3 +355,90 @@ pb__resolve_types (pb_engine       *e,
   /* Partitioning marks afresh. */
   return rc;
 }
+
+/* Sets aside @culprit, which waits with its problem as message, and every
+ * process linked to it, directly or not: they wait, and the rest can be
+ * built. The walk costs what it sets aside, not the topology. */
+int
+pb__set_aside (pb_engine  *e,
+           plan       *pl,
+           proc       *culprit)
+{
+  proc **stack = NULL;
+  size_t depth = 0, room = 0;
+  char waits[PB_ERROR_MESSAGE_MAX];
+  int rc = PB_OK;
+
+  snprintf (waits, sizeof waits, "waiting for %s", culprit->name);
+  if ((stack = malloc (16 * sizeof *stack)) == NULL)
+    return PB_ENOMEM;
+  room = 16;
+  stack[depth++] = culprit;
+  while (depth > 0 && rc == PB_OK)
+    {
+      proc *p = stack[--depth];
+      size_t n_ports = pb_graph_list_ports (e->graph, p->addr, NULL, 0);
+      pb_connection *ports = calloc (n_ports + 1, sizeof *ports);
+
+      if (ports == NULL)
+        {
+          rc = PB_ENOMEM;
+          break;
+        }
+      pb_graph_list_ports (e->graph, p->addr, ports, n_ports);
+      for (size_t i = 0; i < n_ports; i++)
+        {
+          proc *q = pb__find_proc (pl->procs, pl->n_procs, ports[i].b);
+
+          /* Each process is pushed once: when it turns waiting. */
+          if (q == NULL || q->state == PB_PROCESS_WAITING)
+            continue;
+          if (depth == room)
+            {
+              proc **more = realloc (stack, 2 * room * sizeof *stack);
+
+              if (more == NULL)
+                {
+                  rc = PB_ENOMEM;
+                  break;
+                }
+              stack = more;
+              room *= 2;
+            }
+          q->state = PB_PROCESS_WAITING;
+          pb__set_text (&q->message, waits);
+          stack[depth++] = q;
+        }
+      free (ports);
+    }
+  free (stack);
+  return rc;
+}
+
+/* A problem with @culprit, found by a check (@rc, said in @perr): a
+ * strict engine refuses the topology with it; a lenient one sets
+ * @culprit aside with what is linked to it, keeps the first problem as
+ * the plan's `waiting`, and the check goes on. Returns: PB_OK to go on,
+ * else the error to return. */
+int
+pb__refuse (pb_engine       *e,
+            struct pb__plan *pl,
+            proc            *culprit,
+            int              rc,
+            pb_error        *perr,
+            pb_error        *err)
+{
+  if (rc == PB_ENOMEM || !e->lenient)
+    {
+      if (err != NULL)
+        *err = *perr;
+      return rc;
+    }
+  if (pl->waiting.code == PB_OK)
+    pl->waiting = *perr;
+  culprit->state = PB_PROCESS_WAITING;
+  pb__set_text (&culprit->message, perr->message);
+  if (pb__set_aside (e, pl, culprit) != PB_OK)
+    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+  return PB_OK;
+}

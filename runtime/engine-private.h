@@ -23,9 +23,10 @@
 #include "worker.h"
 
 /*
- * The engine is two halves: engine-build.c turns the graph into a plan
- * (processes checked against their kinds, chains, rings, compiled code),
- * and engine.c runs a plan (admittance, flow, scheduling, counters).
+ * The engine is two halves: the build turns the graph into a plan
+ * (processes checked against their kinds, chains, rings, compiled code)
+ * and swaps it in (engine-build.c and the files it names), and engine.c
+ * runs a plan (admittance, flow, scheduling, counters).
  * These are the structures they share.
  */
 
@@ -157,7 +158,7 @@ typedef struct chain
   uint64_t           *probes;   /* PB_PROBE_STRIDE words per probed stage */
 
   uint64_t            compile_ns;
-  uint64_t            code_bytes; /* its share of its unit's (engine-build.c) */
+  uint64_t            code_bytes; /* its share of its unit's (engine-compile.c) */
   uint64_t            compiles;
   uint64_t            calls;
   uint64_t            busy_ticks;
@@ -241,7 +242,8 @@ struct pb_engine
 };
 
 /*
- * A build in three steps (engine-build.c), so that a runner can compile
+ * A build in three steps (engine-build.c, engine-compile.c,
+ * engine-swap.c), so that a runner can compile
  * on one thread while another runs the engine:
  *
  * - pb__plan_new() reads the graph (the caller keeps it from changing):
@@ -291,7 +293,8 @@ struct pb__plan
   size_t    n_probes;
 };
 
-/* Inside the build's files (engine-build.c, engine-compile.c). */
+/* Inside the build's files (engine-build.c, engine-compile.c,
+ * engine-swap.c). */
 typedef struct pb__plan plan;
 
 /* In engine-build.c: fails chain @c of plan @pl being built, naming the
@@ -301,16 +304,20 @@ void  pb__fail_at_build (plan     *pl,
                          int       code,
                          pb_error *cerr,
                          pb_error *first);
-/* In engine-build.c: a problem with @culprit found by a check (@rc, said
+/* In engine-check.c: a problem with @culprit found by a check (@rc, said
  * in @perr): a strict engine refuses the topology with it, a lenient one
  * sets @culprit aside and the check goes on. Returns: PB_OK to go on,
- * else the error to return. */
+ * else the error to return. pb__set_aside() sets @culprit aside, with
+ * every process linked to it: they wait (PB_OK, PB_ENOMEM). */
 int   pb__refuse        (pb_engine   *e,
                          plan        *pl,
                          proc        *culprit,
                          int          rc,
                          pb_error    *perr,
                          pb_error    *err);
+int   pb__set_aside     (pb_engine   *e,
+                         plan        *pl,
+                         proc        *culprit);
 /* In engine-check.c: reads process @addr of the graph into @p. */
 int   pb__load_proc     (pb_engine   *e,
                          pb_addr      addr,
@@ -410,9 +417,27 @@ int   pb__probe_set_copy    (pb_addr       **set,
                              const pb_addr  *from,
                              size_t          n_from);
 
-/* In engine-build.c. */
+/* In engine-parts.c. pb__find_proc() finds process @addr (or the process
+ * of a port address) in @procs, sorted by address: NULL if absent. The
+ * others release a process's, a chain's or a ring's memory (a process's
+ * state through the code that made it), or all of an engine's parts. */
 proc *pb__find_proc         (proc        *procs,
                              size_t       n,
+                             pb_addr      addr);
+void  pb__proc_clear        (proc        *p);
+void  pb__chain_free        (chain       *c);
+void  pb__ring_free         (ring        *r);
+void  pb__engine_release    (pb_engine   *e);
+/* Sets @slot to a copy of @text (nullable), freeing what it held. */
+void  pb__set_text          (char       **slot,
+                             const char  *text);
+/* Fails process @p with @message. */
+void  pb__proc_fail         (proc        *p,
+                             const char  *message);
+
+/* In engine-build.c: whether process @addr is in the part @pl plans
+ * (always, for a plan of the whole). */
+bool  pb__plan_in_scope     (const plan  *pl,
                              pb_addr      addr);
 
 /* In engine-partition.c. pb__partition() cuts the processes of @pl that
@@ -426,7 +451,6 @@ int   pb__partition         (plan        *pl,
 int   pb__check_chain_cycles (plan       *pl,
                              proc       **culprit,
                              pb_error    *err);
-void  pb__engine_release    (pb_engine   *e);
 
 /* In engine.c. */
 /* Lets pb_engine_step() return between two chain calls when @fn says so,
@@ -447,10 +471,6 @@ pb_source *pb__engine_chain_code (const pb_engine *e,
 int   pb__engine_sink_view  (pb_engine   *e,
                              size_t       i,
                              pb_view_io  *view);
-void  pb__set_text          (char       **slot,
-                             const char  *text);
-void  pb__proc_fail         (proc        *p,
-                             const char  *message);
 void  pb__chain_end         (pb_engine   *e,
                              chain       *c,
                              chain_status status,

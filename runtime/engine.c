@@ -107,20 +107,6 @@ share_ticks (pb_engine *e,
     e->procs[c->procs[k]].busy_ticks += (uint64_t) ((double) ticks * c->share[k] / c->share_total);
 }
 
-static char *
-dup_or_null (const char *s)
-{
-  return s != NULL ? strdup (s) : NULL;
-}
-
-void
-pb__set_text (char      **slot,
-              const char *text)
-{
-  free (*slot);
-  *slot = dup_or_null (text);
-}
-
 static uint64_t
 ring_fill (const ring *r)
 {
@@ -196,14 +182,6 @@ pb__engine_take_rejoin (pb_engine *e)
 
   e->rejoin_due = false;
   return due;
-}
-
-void
-pb__proc_fail (proc       *p,
-               const char *message)
-{
-  p->state = PB_PROCESS_FAILED;
-  pb__set_text (&p->message, message);
 }
 
 typedef struct

@@ -15,7 +15,7 @@
 
 /*
  * What types a process takes and gives, from its kind and parameters. The
- * engine (resolve_types in engine-build.c) and pb_link_check() (link.c)
+ * engine (pb__resolve_types() in engine-check.c) and pb_link_check() (link.c)
  * both ask here, so an editor never accepts a link the engine refuses. Sets
  * of types are PB_ITEM_MASK() bits. Every function is pure: any thread.
  */
