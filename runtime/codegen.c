@@ -1178,10 +1178,10 @@ state_functions (gen       *g,
     }
 }
 
-size_t
-pb_codegen_prelude_length (void)
+const char *
+pb_codegen_prelude (void)
 {
-  return sizeof prelude - 1;
+  return prelude;
 }
 
 int

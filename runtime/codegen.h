@@ -48,14 +48,14 @@ typedef struct
 
 /*
  * Every chain's source begins with the same prelude (types, the C library's
- * declarations, helpers), of this many bytes; what follows defines only
+ * declarations, helpers), this text; what follows defines only
  * struct pb_state_K and pb_size_K, pb_init_K, pb_reopen_K, pb_fini_K,
  * pb_report_K, pb_view_K for each stage K, and pb_run and pb_run_prof.
  * So several chains compile as
  * one unit: the prelude once, then each chain's rest with those names
  * renamed by #define.
  */
-size_t pb_codegen_prelude_length (void);
+const char *pb_codegen_prelude (void);
 
 /*
  * What the generated unit looks like from outside. Counting points: point 0

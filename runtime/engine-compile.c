@@ -98,7 +98,7 @@ generate (plan     *pl,
   pb_codegen_stage *stages = calloc (c->n_procs, sizeof *stages);
   pb_codegen_chain spec;
   char unit_name[96];
-  char *code = NULL, *shrunk;
+  char *code = NULL;
   int rc;
 
   if (stages == NULL)
@@ -127,10 +127,7 @@ generate (plan     *pl,
   free (stages);
   if (rc != PB_OK)
     return rc;
-  /* The text lives as long as the chain, and the buffer it was written in
-   * has up to twice its size: 20,000 chains waste 150 MB. */
-  shrunk = realloc (code, strlen (code) + 1);
-  c->code = pb__source_new (shrunk != NULL ? shrunk : code);
+  c->code = pb__source_new (code, pb_codegen_prelude ());
   if (c->code == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   return PB_OK;
@@ -230,13 +227,14 @@ chain_link (chain *c)
     }
 }
 
-/* The text of chain @c to compile: whole, with its profiling variant, or
- * (@full false) only what running it needs. */
+/* The length of what chain @c's text adds to the prelude, to compile:
+ * whole, with its profiling variant, or (@full false) only what running
+ * it needs. */
 static size_t
 chain_text_length (const chain *c,
                    bool         full)
 {
-  return full ? strlen (c->code->text) : c->layout.lean_length;
+  return full ? c->code->length : c->layout.lean_length - c->code->prelude_length;
 }
 
 /* Compiles chain @c alone into *@unit. */
@@ -246,11 +244,19 @@ compile_one (const chain  *c,
              pb_jit_unit **unit,
              pb_error     *err)
 {
-  char *text = strndup (c->code->text, chain_text_length (c, full));
+  pb_strbuf b;
+  char *text;
   int rc;
 
-  if (text == NULL)
-    return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+  pb_strbuf_init (&b);
+  pb_strbuf_append (&b, c->code->prelude);
+  pb_strbuf_append_n (&b, c->code->text, chain_text_length (c, full));
+  if (pb_strbuf_failed (&b))
+    {
+      pb_strbuf_clear (&b);
+      return pb_error_set (err, PB_ENOMEM, _("out of memory"));
+    }
+  text = pb_strbuf_steal (&b);
   rc = pb_jit_compile (text, NULL, 0, unit, err) != PB_OK ? PB_ECOMPILE : PB_OK;
   free (text);
   return rc;
@@ -308,7 +314,6 @@ compile_batch (chain       **batch,
                unsigned     *index,
                pb_error     *errs)
 {
-  size_t prelude = pb_codegen_prelude_length ();
   pb_jit_unit *unit = NULL;
   pb_strbuf b;
   char *text;
@@ -316,12 +321,11 @@ compile_batch (chain       **batch,
   if (n > 1)
     {
       pb_strbuf_init (&b);
-      pb_strbuf_append_n (&b, batch[0]->code->text, prelude);
+      pb_strbuf_append (&b, batch[0]->code->prelude);
       for (size_t i = 0; i < n; i++)
         {
           rename_symbols (&b, batch[i], (unsigned) i + 1, false);
-          pb_strbuf_append_n (&b, batch[i]->code->text + prelude,
-                              chain_text_length (batch[i], full) - prelude);
+          pb_strbuf_append_n (&b, batch[i]->code->text, chain_text_length (batch[i], full));
           rename_symbols (&b, batch[i], (unsigned) i + 1, true);
         }
       if (pb_strbuf_failed (&b))
@@ -446,7 +450,6 @@ flush_batch (chain       **chains,
              pb_error     *errs,
              unit_share   *shares)
 {
-  size_t prelude = pb_codegen_prelude_length ();
   pb_jit_unit *u[BATCH_CHAINS];
   unsigned x[BATCH_CHAINS];
   pb_error e[BATCH_CHAINS];
@@ -456,7 +459,7 @@ flush_batch (chain       **chains,
     return PB_ENOMEM;
   for (size_t k = 0; k < in_batch; k++)
     {
-      own[k] = (double) (chain_text_length (chains[k], full) - prelude);
+      own[k] = (double) chain_text_length (chains[k], full);
       total += own[k];
     }
   for (size_t k = 0; k < in_batch; k++)
@@ -499,7 +502,6 @@ compile_chains (chain       **list,
                 pb_error     *errs,
                 unit_share   *shares)
 {
-  size_t prelude = pb_codegen_prelude_length ();
   size_t n_slots = 16;
   size_t *slots, *rep;
   size_t batch[BATCH_CHAINS];
@@ -530,12 +532,12 @@ compile_chains (chain       **list,
       rep[i] = i;
       /* The lean text is a prefix of the whole one: twins in one are twins
        * in the other, so the whole text is what is compared. */
-      if (strstr (text + prelude, "static") == NULL)
+      if (strstr (text, "static") == NULL)
         {
-          size_t slot = code_hash (text + prelude) & (n_slots - 1);
+          size_t slot = code_hash (text) & (n_slots - 1);
 
           while (slots[slot] != SIZE_MAX
-                 && !same_code (list[slots[slot]]->code->text + prelude, text + prelude))
+                 && !same_code (list[slots[slot]]->code->text, text))
             slot = (slot + 1) & (n_slots - 1);
           if (slots[slot] != SIZE_MAX)
             {
@@ -706,7 +708,7 @@ pb__profile_compile (pb_engine    *e,
         }
       pf->next = i + 1;
       if (c->unit != NULL && c->run_prof == NULL && c->code != NULL
-          && c->layout.lean_length < strlen (c->code->text))
+          && chain_text_length (c, false) < c->code->length)
         pf->chains[n++] = c;
     }
   if (rc == PB_OK)

@@ -1182,7 +1182,8 @@ const char *
 pb_engine_chain_source (const pb_engine *e,
                         size_t           i)
 {
-  return i < e->n_chains && e->chains[i]->code != NULL ? e->chains[i]->code->text : NULL;
+  return i < e->n_chains && e->chains[i]->code != NULL
+         ? pb__source_whole (e->chains[i]->code) : NULL;
 }
 
 pb_source *

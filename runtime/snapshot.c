@@ -562,7 +562,7 @@ const char *
 pb_snapshot_chain_source (const pb_snapshot *s,
                           size_t             i)
 {
-  return i < s->n_chains && s->sources[i] != NULL ? s->sources[i]->text : NULL;
+  return i < s->n_chains && s->sources[i] != NULL ? pb__source_whole (s->sources[i]) : NULL;
 }
 
 int

@@ -5,22 +5,59 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "source.h"
 
 pb_source *
-pb__source_new (char *text)
+pb__source_new (char       *text,
+                const char *prelude)
 {
   pb_source *s = malloc (sizeof *s);
+  size_t skip = strlen (prelude);
+  size_t length = strlen (text) - skip;
+  char *own;
 
   if (s == NULL)
     {
       free (text);
       return NULL;
     }
+  memmove (text, text + skip, length + 1);
+  /* The buffer the text was written in may have twice its size. */
+  own = realloc (text, length + 1);
   atomic_init (&s->refs, 1);
-  s->text = text;
+  s->text = own != NULL ? own : text;
+  s->length = length;
+  s->prelude = prelude;
+  s->prelude_length = skip;
+  atomic_init (&s->whole, NULL);
   return s;
+}
+
+const char *
+pb__source_whole (pb_source *s)
+{
+  char *whole = atomic_load_explicit (&s->whole, memory_order_acquire);
+  char *found = NULL;
+  size_t skip;
+
+  if (whole != NULL)
+    return whole;
+  skip = s->prelude_length;
+  whole = malloc (skip + s->length + 1);
+  if (whole == NULL)
+    return NULL;
+  memcpy (whole, s->prelude, skip);
+  memcpy (whole + skip, s->text, s->length + 1);
+  /* Two threads may ask at once: the first to finish keeps its copy. */
+  if (!atomic_compare_exchange_strong_explicit (&s->whole, &found, whole,
+                                                memory_order_acq_rel, memory_order_acquire))
+    {
+      free (whole);
+      return found;
+    }
+  return whole;
 }
 
 pb_source *
@@ -35,6 +72,7 @@ pb__source_unref (pb_source *s)
 {
   if (s == NULL || atomic_fetch_sub_explicit (&s->refs, 1, memory_order_acq_rel) != 1)
     return;
+  free (atomic_load_explicit (&s->whole, memory_order_relaxed));
   free (s->text);
   free (s);
 }
