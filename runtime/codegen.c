@@ -1184,6 +1184,17 @@ pb_codegen_prelude (void)
   return prelude;
 }
 
+/* The line a text's next character is on after the prelude. */
+static size_t
+prelude_lines (void)
+{
+  size_t line = 1;
+
+  for (const char *p = prelude; *p != '\0'; p++)
+    line += *p == '\n';
+  return line;
+}
+
 int
 pb_codegen_chain_source (const pb_codegen_chain *chain,
                          char                  **source,
@@ -1237,7 +1248,10 @@ pb_codegen_chain_source (const pb_codegen_chain *chain,
                      && strstr (chain->stages[0].kind->prologue, "$now") != NULL;
 
   pb_strbuf_init (&b);
-  pb_strbuf_append (&b, prelude);
+  if (chain->no_prelude)
+    b.line = prelude_lines ();
+  else
+    pb_strbuf_append (&b, prelude);
   pb_strbuf_printf (&b, "#line %zu \"%s\"\n", b.line + 1, chain->unit_name);
   for (size_t k = 0; k < chain->n_stages && g.status == PB_OK; k++)
     state_functions (&g, &b, k);

@@ -44,6 +44,9 @@ typedef struct
   bool                    profile;
   /* The name the generated text gives itself in #line directives. */
   const char             *unit_name;
+  /* Whether to leave out the prelude (below): the text begins where it
+   * would end, and its #line directives count the prelude's lines. */
+  bool                    no_prelude;
 } pb_codegen_chain;
 
 /*
@@ -75,7 +78,7 @@ typedef struct
   size_t   n_probes;
   /* With pb_run_prof asked for: the bytes before it, a unit of its own
    * without it (compiled first, the profiling variant after); else the
-   * whole text's length. */
+   * whole text's length. Either way, of the text as made. */
   size_t   lean_length;
 } pb_codegen_layout;
 

@@ -14,23 +14,21 @@ pb__source_new (char       *text,
                 const char *prelude)
 {
   pb_source *s = malloc (sizeof *s);
-  size_t skip = strlen (prelude);
-  size_t length = strlen (text) - skip;
-  char *own;
+  size_t length = strlen (text);
+  char *shrunk;
 
   if (s == NULL)
     {
       free (text);
       return NULL;
     }
-  memmove (text, text + skip, length + 1);
   /* The buffer the text was written in may have twice its size. */
-  own = realloc (text, length + 1);
+  shrunk = realloc (text, length + 1);
   atomic_init (&s->refs, 1);
-  s->text = own != NULL ? own : text;
+  s->text = shrunk != NULL ? shrunk : text;
   s->length = length;
   s->prelude = prelude;
-  s->prelude_length = skip;
+  s->prelude_length = strlen (prelude);
   atomic_init (&s->whole, NULL);
   return s;
 }

@@ -16,9 +16,9 @@
  *
  * Every chain's text begins with the same prelude (codegen.h), which is
  * most of a short chain's text: 6 of the 11 KB of `seq ! sum`, 126 MB
- * of 20,000 such chains. A source keeps what follows the prelude, which
- * is what a unit of several chains compiles (the prelude once, then
- * each chain's own text), and puts the whole together when asked.
+ * of 20,000 such chains. A chain's text is made without it, which is
+ * what a unit of several chains compiles (the prelude once, then each
+ * chain's own text), and a source puts the whole together when asked.
  */
 typedef struct
 {
@@ -30,9 +30,9 @@ typedef struct
   _Atomic (char *) whole;   /* made on first ask */
 } pb_source;
 
-/* Wraps @text (transfer full), a chain's generated C, which begins with
- * @prelude (static: it outlives every source), keeping only what follows
- * it; NULL if memory ran out (@text is freed). */
+/* Wraps @text (transfer full), a chain's generated C without its
+ * @prelude (static: it outlives every source); NULL if memory ran out
+ * (@text is freed). */
 pb_source  *pb__source_new   (char       *text,
                               const char *prelude);
 /* The whole text, prelude and all, made on the first call and kept as

@@ -758,6 +758,14 @@ test_twins (void)
   g_assert_cmpuint (compiled, ==, 1);
   g_assert_cmpstr (result_of (r, "s4"), ==, "10");
   run_free (r);
+
+  /* Chains that differ in one character of user text, right after the
+   * #line that names its process, are not twins. */
+  r = run_ok ("seq to=10 ! map name=m1 expr=\"x+1\" ! sum name=p1 "
+              " seq to=10 ! map name=m2 expr=\"x+2\" ! sum name=p2");
+  g_assert_cmpstr (result_of (r, "p1"), ==, "65");
+  g_assert_cmpstr (result_of (r, "p2"), ==, "75");
+  run_free (r);
 }
 
 static void
