@@ -237,6 +237,7 @@ struct pb_engine
   /* Asked between two chain calls of a step: see pb__engine_set_yield(). */
   pb_mux_yield_fn yield;
   void      *yield_data;
+  const atomic_bool *restrain; /* see pb__engine_set_restraint() */
   uint64_t   progress;
   pb_error   failure;
 };
@@ -459,6 +460,11 @@ int   pb__check_chain_cycles (plan       *pl,
 void  pb__engine_set_yield  (pb_engine       *e,
                              pb_mux_yield_fn  fn,
                              void            *data);
+/* While *@restrain is true, a chain call to the worker sleeps at once
+ * rather than spin for its answer (pb__worker_set_restraint()). Kept
+ * across builds and a change of isolation. */
+void  pb__engine_set_restraint (pb_engine         *e,
+                                const atomic_bool *restrain);
 /* The generated C of chain @i (nullable), for a snapshot to keep. */
 pb_source *pb__engine_chain_code (const pb_engine *e,
                                   size_t           i);

@@ -763,6 +763,15 @@ pb__engine_set_yield (pb_engine       *e,
   pb_mux_set_yield (e->mux, fn, data);
 }
 
+void
+pb__engine_set_restraint (pb_engine         *e,
+                          const atomic_bool *restrain)
+{
+  e->restrain = restrain;
+  if (e->worker != NULL)
+    pb__worker_set_restraint (e->worker, restrain);
+}
+
 pb_engine *
 pb_engine_new (pb_graph *graph)
 {
@@ -810,7 +819,13 @@ pb_engine_set_isolation (pb_engine    *e,
   if (e->generation != 0)
     return pb_error_set (err, PB_EBUSY, _("the engine has already been built"));
   if (isolation == PB_ISOLATION_WORKER && e->worker == NULL)
-    return pb__worker_new (&e->worker, PB_SHARED_DATA, true, err);
+    {
+      int rc = pb__worker_new (&e->worker, PB_SHARED_DATA, true, err);
+
+      if (rc == PB_OK)
+        pb__worker_set_restraint (e->worker, e->restrain);
+      return rc;
+    }
   if (isolation == PB_ISOLATION_NONE)
     {
       pb__worker_free (e->worker);

@@ -78,6 +78,11 @@ struct pb_runner
   pthread_cond_t     changed;
   int                wake_fd;
   atomic_uint_fast64_t attention;
+  /* Whether the build thread has an edit to plan and compile, or is
+   * compiling profiles: the runner thread leaves it the CPU it would
+   * spin on waiting for the worker (note_building()). */
+  atomic_bool        building;
+  bool               profiling;   /* under `lock` */
 
   bool               headless;    /* a strict engine: see pb_runner_set_headless() */
   pb_isolation       isolation;
@@ -141,6 +146,16 @@ struct pb_runner
 /* Which runner's graph lock the calling thread holds: an edit from that
  * thread would wait for itself. */
 static _Thread_local const pb_runner *graph_holder;
+
+/* With `lock` held: says whether the build thread has work, which a
+ * 2-core machine otherwise delays by milliseconds: the runner thread
+ * spinning on a call in the worker holds one CPU, the worker the other. */
+static void
+note_building (pb_runner *r)
+{
+  atomic_store_explicit (&r->building, r->edits != r->planned || r->profiling,
+                         memory_order_relaxed);
+}
 
 static void
 poke (pb_runner *r)
@@ -275,6 +290,7 @@ swap_in (pb_runner *r)
       r->pending = NULL;
       r->planned = r->live;
       r->need_plan = true;
+      note_building (r);
       r->first_pending_ns = since;
       pthread_cond_broadcast (&r->changed);
       pthread_mutex_unlock (&r->lock);
@@ -376,10 +392,14 @@ builder_main (void *data)
           pb__profile *pf = NULL;
 
           r->profile_wanted = false;
+          r->profiling = true;
+          note_building (r);
           pthread_mutex_unlock (&r->lock);
           /* Out of memory, the chains only run unprofiled. */
           pb__profile_compile (r->engine, &pf);
           pthread_mutex_lock (&r->lock);
+          r->profiling = false;
+          note_building (r);
           if (pf != NULL)
             {
               r->pending_profile = pf;
@@ -425,6 +445,7 @@ builder_main (void *data)
       pthread_mutex_lock (&r->lock);
       r->pending_edits = target - r->planned;
       r->planned = target;
+      note_building (r);
       r->need_plan = false;
       r->pending_since = since;
       if (pl != NULL)
@@ -617,6 +638,7 @@ pb_runner_new (pb_graph *graph)
   pthread_cond_init (&r->changed, &attr);
   pthread_condattr_destroy (&attr);
   atomic_init (&r->attention, 0);
+  atomic_init (&r->building, false);
   if (pb_graph_add_listener (graph, count_event, r, &r->listener) != PB_OK)
     {
       pb_runner_free (r);
@@ -675,6 +697,7 @@ pb_runner_start (pb_runner *r,
   /* Compiled on the build thread, not on the one running the chains. */
   e->profile_elsewhere = true;
   pb__engine_set_yield (e, should_yield, r);
+  pb__engine_set_restraint (e, &r->building);
   pb_error_clear (&r->refused);
   r->engine = e;
   r->started = true;
@@ -852,6 +875,7 @@ edit_end (pb_runner *r,
       if (r->edits == r->planned)
         r->first_pending_ns = r->last_edit_ns;
       r->edits++;
+      note_building (r);
       pthread_cond_broadcast (&r->changed);
       pthread_mutex_unlock (&r->lock);
     }

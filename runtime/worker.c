@@ -10,7 +10,10 @@
  * under the guard (a fault is then described exactly, as in-process),
  * writes what came out and bumps `done`. Each side spins a little before
  * it sleeps on the futex, since chain calls come back to back, and wakes
- * the other only when it sleeps. The engine's side sleeps in slices, and
+ * the other only when it sleeps. Spinning, the two sides hold both CPUs
+ * of a small machine, where a woken thread (the window's, the build's)
+ * waited for the next scheduler tick, 4 ms, before it ran: past the first
+ * microseconds, a spinning side yields its CPU at each turn. The engine's side sleeps in slices, and
  * between two it looks whether the worker died or ran out of time.
  *
  * A worker that faulted answers, then kills itself: a fault may have
@@ -48,8 +51,11 @@
 #include "worker.h"
 #include "zygote.h"
 
-/* How long each side spins before it sleeps: about a short chain call. */
+/* How long each side spins before it sleeps: about a short chain call.
+ * For the first PAUSE_NS it only pauses; then it yields its CPU at each
+ * turn (wait_turn()). */
 #define SPIN_NS UINT64_C (30000)
+#define PAUSE_NS UINT64_C (3000)
 /* How often a waiting engine looks whether its worker still lives. */
 #define LOOK_NS UINT64_C (2000000)
 /* The longest a state's fini may take (a close that blocks on a FIFO). */
@@ -96,6 +102,7 @@ typedef struct
 struct pb__worker
 {
   pthread_mutex_t  lock;
+  const atomic_bool *restrain; /* see pb__worker_set_restraint() */
   pb_shared_region home;      /* where its control blocks lie */
   bool             runs_code; /* user code: sealed (pb__shared_seal()) */
   process         active;
@@ -107,12 +114,20 @@ struct pb__worker
 };
 
 
+/* One turn of a spin that began @spun ns ago: a pause while the answer
+ * is likely within microseconds, else a yield to whoever waits for the
+ * CPU, which returns at once when nobody does. */
 static void
-pause_cpu (void)
+wait_turn (uint64_t spun)
 {
+  if (spun < PAUSE_NS)
+    {
 #if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause ();
+      __builtin_ia32_pause ();
 #endif
+    }
+  else
+    sched_yield ();
 }
 
 /* ---- The worker's side ------------------------------------------------ */
@@ -243,14 +258,16 @@ static uint32_t
 await_command (control  *ctl,
                uint32_t  seen)
 {
-  uint64_t until = pb_clock_now_ns () + SPIN_NS;
+  uint64_t start = pb_clock_now_ns ();
   uint32_t cmd;
 
   while ((cmd = atomic_load (&ctl->cmd)) == seen)
     {
-      if (pb_clock_now_ns () < until)
+      uint64_t spun = pb_clock_now_ns () - start;
+
+      if (spun < SPIN_NS)
         {
-          pause_cpu ();
+          wait_turn (spun);
           continue;
         }
       atomic_store (&ctl->worker_sleeps, 1);
@@ -459,6 +476,13 @@ pb__worker_new (pb__worker       **w,
 }
 
 void
+pb__worker_set_restraint (pb__worker        *w,
+                          const atomic_bool *restrain)
+{
+  w->restrain = restrain;
+}
+
+void
 pb__worker_free (pb__worker *w)
 {
   if (w == NULL)
@@ -591,9 +615,10 @@ call (pb__worker *w,
       uint64_t slice;
       struct timespec ts;
 
-      if (now - start < SPIN_NS)
+      if (now - start < SPIN_NS
+          && (w->restrain == NULL || !atomic_load_explicit (w->restrain, memory_order_relaxed)))
         {
-          pause_cpu ();
+          wait_turn (now - start);
           continue;
         }
       if (now >= deadline)

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,6 +84,18 @@ int      pb__worker_new   (pb__worker       **w,
 
 /* Kills the worker processes and frees @w (nullable). */
 void     pb__worker_free  (pb__worker     *w);
+
+/*
+ * A caller spins for a short while on its call's answer before it sleeps,
+ * since a chain call is often over sooner than a sleeping thread wakes:
+ * it keeps a CPU busy, and with the worker running, two. While
+ * *@restrain is true, it sleeps at once, and its CPU goes to whoever
+ * needs it more (a runner's build thread, compiling an edit). @restrain
+ * (nullable) must outlive @w. Only between calls, on the thread making
+ * them.
+ */
+void     pb__worker_set_restraint (pb__worker        *w,
+                                   const atomic_bool *restrain);
 
 /*
  * pb__worker_run:
