@@ -190,7 +190,7 @@ ring_alloc (ring     *r,
     r->base = r->capacity <= SIZE_MAX / r->item_size
               ? pb__shared_alloc (r->capacity * r->item_size, PB_SHARED_DATA) : NULL;
   else
-    r->base = calloc (r->capacity, r->item_size);
+    r->base = r->capacity <= SIZE_MAX / r->item_size ? malloc (r->capacity * r->item_size) : NULL;
   if (r->base == NULL)
     return pb_error_set (err, PB_ENOMEM, _("out of memory"));
   return PB_OK;
