@@ -12,9 +12,10 @@
  *       p99, the chains recompiled and the processes planned per edit
  *   bench-runner edit-worker CHAINS EDITS
  *       the same, with compiled code in a worker process
- *   bench-runner snapshot SECONDS RUNS
+ *   bench-runner snapshot SECONDS PAIRS
  *       throughput of seq ! map x 8 ! discard with a thread taking 30
- *       snapshots a second, against none, in interleaved runs
+ *       snapshots a second, against none, in interleaved phases of one
+ *       run
  *   bench-runner recover CHAINS RUNS
  *       CHAINS chains as for edit, in a worker, beside one c process;
  *       each run sets its code to fault, and times from the snapshot that
@@ -156,71 +157,88 @@ watch (void *data)
   return NULL;
 }
 
-/* Items per second through the chain over @seconds, with or without a
- * watcher taking snapshots. */
-static double
-throughput (double seconds,
-            bool   watched)
+/* What the last process of @r's chain has taken, and when, from a
+ * snapshot. */
+static void
+count (pb_runner *r,
+       uint64_t  *items,
+       uint64_t  *when)
+{
+  pb_snapshot *s = pb_runner_snapshot (r);
+  pb_process_info info;
+
+  pb_snapshot_process (s, pb_snapshot_n_processes (s) - 1, &info);
+  *items = info.items_in;
+  *when = pb_snapshot_time_ns (s);
+  pb_snapshot_free (s);
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/*
+ * One running chain, in @pairs pairs of phases of @seconds: one with a
+ * thread taking 30 snapshots a second, one without, their order flipped
+ * from pair to pair. Separate runs of the same chain differ by up to
+ * 1.7x on a 2-core virtual machine (where its threads land), which
+ * buried a cost of a few percent; phases of one run share that. Prints
+ * the medians of each kind of phase and of the pairs' ratios.
+ */
+static int
+snapshot_cost (double seconds,
+               size_t pairs)
 {
   pb_graph *g = pb_graph_new (0);
   pb_addr maps[MAPS];
   pb_error err = { PB_OK, "" };
-  watcher w = { NULL, false, 0 };
-  pthread_t thread;
-  pb_snapshot *s;
-  pb_process_info info;
-  uint64_t t0, t1, n0, n1;
+  double *with = calloc (pairs, sizeof *with), *without = calloc (pairs, sizeof *without);
+  double *ratio = calloc (pairs, sizeof *ratio);
   pb_runner *r;
 
   add_chain (g, maps);
   r = pb_runner_new (g);
-  w.runner = r;
   check (pb_runner_start (r, &err), "start");
   check (pb_runner_sync (r, 60 * SECOND), "sync");
   usleep (100000);
-  /* The counts come from snapshots too: two, whether watched or not. */
-  s = pb_runner_snapshot (r);
-  pb_snapshot_process (s, pb_snapshot_n_processes (s) - 1, &info);
-  n0 = info.items_in;
-  t0 = pb_snapshot_time_ns (s);
-  pb_snapshot_free (s);
-  if (watched)
-    pthread_create (&thread, NULL, watch, &w);
-  usleep ((useconds_t) (seconds * 1e6));
-  if (watched)
-    {
-      atomic_store (&w.stop, true);
-      pthread_join (thread, NULL);
-    }
-  s = pb_runner_snapshot (r);
-  pb_snapshot_process (s, pb_snapshot_n_processes (s) - 1, &info);
-  n1 = info.items_in;
-  t1 = pb_snapshot_time_ns (s);
-  pb_snapshot_free (s);
+  for (size_t i = 0; i < pairs; i++)
+    for (int k = 0; k < 2; k++)
+      {
+        bool watched = (i + (size_t) k) % 2 == 0;
+        watcher w = { r, false, 0 };
+        pthread_t thread;
+        uint64_t n0, t0, n1, t1;
+
+        /* Two snapshots a phase, watched or not, count the items. */
+        count (r, &n0, &t0);
+        if (watched)
+          pthread_create (&thread, NULL, watch, &w);
+        usleep ((useconds_t) (seconds * 1e6));
+        if (watched)
+          {
+            atomic_store (&w.stop, true);
+            pthread_join (thread, NULL);
+          }
+        count (r, &n1, &t1);
+        (watched ? with : without)[i] = (double) (n1 - n0) / ((double) (t1 - t0) / 1e9);
+      }
   pb_runner_free (r);
-  return (double) (n1 - n0) / ((double) (t1 - t0) / 1e9);
-}
-
-static int
-snapshot_cost (double seconds,
-               size_t runs)
-{
-  uint64_t *with = calloc (runs, sizeof *with), *without = calloc (runs, sizeof *without);
-  uint64_t a, b;
-
-  for (size_t i = 0; i < runs; i++)
-    {
-      without[i] = (uint64_t) throughput (seconds, false);
-      with[i] = (uint64_t) throughput (seconds, true);
-    }
-  qsort (with, runs, sizeof *with, compare_u64);
-  qsort (without, runs, sizeof *without, compare_u64);
-  a = without[runs / 2];
-  b = with[runs / 2];
-  printf ("snapshot runs=%zu none_items_per_s=%" PRIu64 " watched_items_per_s=%" PRIu64
-          " slower_pct=%.2f\n", runs, a, b, 100.0 * ((double) a - (double) b) / (double) a);
+  for (size_t i = 0; i < pairs; i++)
+    ratio[i] = with[i] / without[i];
+  qsort (with, pairs, sizeof *with, compare_double);
+  qsort (without, pairs, sizeof *without, compare_double);
+  qsort (ratio, pairs, sizeof *ratio, compare_double);
+  printf ("snapshot pairs=%zu none_items_per_s=%.0f watched_items_per_s=%.0f slower_pct=%.2f"
+          " ratio_min=%.3f ratio_max=%.3f\n", pairs, without[pairs / 2], with[pairs / 2],
+          100.0 * (1.0 - ratio[pairs / 2]), ratio[0], ratio[pairs - 1]);
   free (with);
   free (without);
+  free (ratio);
   return 0;
 }
 
@@ -336,7 +354,7 @@ main (int    argc,
     return recover (strtoull (argv[2], NULL, 10), strtoull (argv[3], NULL, 10));
   if (argc == 4 && strcmp (argv[1], "snapshot") == 0)
     return snapshot_cost (strtod (argv[2], NULL), strtoull (argv[3], NULL, 10));
-  fprintf (stderr, "usage: bench-runner edit|edit-worker CHAINS EDITS | snapshot SECONDS RUNS"
+  fprintf (stderr, "usage: bench-runner edit|edit-worker CHAINS EDITS | snapshot SECONDS PAIRS"
            " | recover CHAINS RUNS\n");
   return 2;
 }
