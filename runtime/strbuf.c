@@ -88,19 +88,25 @@ pb_strbuf_printf (pb_strbuf  *b,
                   ...)
 {
   va_list args;
+  size_t room = b->data != NULL && !b->failed ? b->cap - b->len : 0;
   int n;
 
+  /* Formatted once where it fits, which is nearly always: generating a
+   * chain's code is mostly small printfs. */
   va_start (args, format);
-  n = vsnprintf (NULL, 0, format, args);
+  n = vsnprintf (room > 0 ? b->data + b->len : NULL, room, format, args);
   va_end (args);
   if (n < 0 || !reserve (b, (size_t) n))
     {
       b->failed = true;
       return;
     }
-  va_start (args, format);
-  vsnprintf (b->data + b->len, (size_t) n + 1, format, args);
-  va_end (args);
+  if ((size_t) n >= room)
+    {
+      va_start (args, format);
+      vsnprintf (b->data + b->len, (size_t) n + 1, format, args);
+      va_end (args);
+    }
   count_lines (b, b->data + b->len, (size_t) n);
   b->len += (size_t) n;
 }
