@@ -1135,8 +1135,11 @@ state_functions (gen       *g,
     }
 
   /* The state text was expanded on its own, to compare it between
-   * compiles, so its #line directives count from its own start. */
-  pb_strbuf_printf (b, "struct pb_state_%zu\n{\n%s\n  char pb_pad;\n};\n", k, text);
+   * compiles, so its #line directives count from its own start: they
+   * are numbered again where it lands. */
+  pb_strbuf_printf (b, "struct pb_state_%zu\n{\n", k);
+  append_renumbered (g, b, text, strlen (text));
+  pb_strbuf_append (b, "\n  char pb_pad;\n};\n");
   free (text);
   pb_strbuf_printf (b, "#line %zu \"%s\"\n", b->line + 1, g->chain->unit_name);
   pb_strbuf_printf (b, "uint64_t pb_size_%zu (void) { return sizeof (struct pb_state_%zu); }\n", k, k);

@@ -2062,6 +2062,39 @@ test_long_chain (void)
   g_string_free (text, TRUE);
 }
 
+/* Every #line directive back to a chain's own text names the line that
+ * follows it, so that a compile error in generated code points at it;
+ * those after a c process's state text (expanded on its own) did not. */
+static void
+test_line_directives (void)
+{
+  Run *r = run_ok ("seq to=10 ! c name=k state=\"int a;\nint b;\nint c;\" "
+                   "init=\"s->a = 1;\" code=\"s->b += x;\nemit (x);\" "
+                   "finish=\"emit (s->b);\" max-emit=2 ! map expr=\"x+1\" ! sum name=total");
+  size_t checked = 0;
+
+  for (size_t i = 0; i < pb_engine_n_chains (r->engine); i++)
+    {
+      g_auto (GStrv) lines = g_strsplit (pb_engine_chain_source (r->engine, i), "\n", -1);
+
+      for (size_t n = 0; lines[n] != NULL; n++)
+        {
+          unsigned long number;
+          char file[64];
+
+          if (sscanf (lines[n], "#line %lu \"%63[^\"]\"", &number, file) != 2
+              || !g_str_has_prefix (file, "chain of "))
+            continue;
+          /* Line n + 1 (counting from 1) is the directive's: the next is n + 2. */
+          g_assert_cmpuint (number, ==, n + 2);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >, 4);
+  g_assert_cmpstr (result_of (r, "total"), ==, "121");
+  run_free (r);
+}
+
 /* The generated C of all chains of @r, in bytes. */
 static size_t
 source_bytes (Run *r)
@@ -2213,6 +2246,7 @@ main (int   argc,
   g_test_add_func ("/Pushback/Engine/c-state", test_c_state);
   g_test_add_func ("/Pushback/Engine/counters", test_counters);
   g_test_add_func ("/Pushback/Engine/chains-and-source", test_chains_and_source);
+  g_test_add_func ("/Pushback/Engine/line-directives", test_line_directives);
   g_test_add_func ("/Pushback/Engine/break-inlining", test_break_inlining);
   g_test_add_func ("/Pushback/Engine/break-inlining-keeps", test_break_inlining_keeps);
   g_test_add_func ("/Pushback/Engine/errors-pipeline", test_errors_pipeline);
