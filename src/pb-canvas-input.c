@@ -408,6 +408,7 @@ on_drag_end (GtkGestureDrag *gesture,
 
   self->mode = DRAG_NONE;
   _pb_canvas_track_insert (self);
+  _pb_canvas_settle (self, dx != 0 || dy != 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -132,10 +132,20 @@ struct _PbCanvas
   guint       frame_selection_source;
   int         viewport_width;   /* the size viewport-changed last saw */
   int         viewport_height;
+
+  /* A node kept in view while the canvas is resized, until keep_until
+   * (pb_canvas_keep_in_view()); set while the canvas pans for it. */
+  PbNode     *keep_in_view;
+  gint64      keep_until;
+  gboolean    keep_panning;
 };
 
 
-/* In pb-canvas.c: the view itself. */
+/* In pb-canvas.c: the view itself. _pb_canvas_settle() brings into view
+ * what pb_canvas_keep_in_view() keeps, once a click ends; a drag that
+ * moved something (@moved) ends the keeping: the person placed it. */
+void      _pb_canvas_settle           (PbCanvas     *self,
+                                       gboolean      moved);
 void      _pb_canvas_to_allocated     (PbCanvas     *self,
                                        double        x,
                                        double        y,

@@ -521,6 +521,8 @@ on_pan_rest (gpointer user_data)
 static void
 view_changed (PbCanvas *self)
 {
+  if (!self->keep_panning)
+    g_clear_object (&self->keep_in_view);
   g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_clear_handle_id (&self->rest_timeout, g_source_remove);
@@ -580,6 +582,99 @@ pb_canvas_scroll_to (PbCanvas *self,
   g_return_if_fail (PB_IS_CANVAS (self));
 
   _pb_canvas_scroll_by (self, (x - self->origin_x) * self->zoom, (y - self->origin_y) * self->zoom);
+}
+
+/* How long a node stays kept in view after it is asked: the inspector
+ * slides in over a quarter of a second. */
+#define KEEP_US (G_USEC_PER_SEC)
+
+/* The origin that shows @node whole in a view of @width by @height
+ * pixels, with a margin, moved by as little as it takes from where it
+ * is; a node larger than the view shows its top left. */
+static void
+origin_showing (PbCanvas *self,
+                PbNode   *node,
+                int       width,
+                int       height,
+                double   *left,
+                double   *top)
+{
+  double margin = 24 / self->zoom;
+  double right = *left + width / self->zoom, bottom = *top + height / self->zoom;
+  double x = pb_node_get_x (node), y = pb_node_get_y (node), w, h;
+
+  /* In canvas units: a node is allocated at its size, then scaled. */
+  pb_canvas_get_node_size (self, node, &w, &h);
+  if (x + w + margin > right)
+    *left += x + w + margin - right;
+  if (x - margin < *left)
+    *left = x - margin;
+  if (y + h + margin > bottom)
+    *top += y + h + margin - bottom;
+  if (y - margin < *top)
+    *top = y - margin;
+}
+
+/* Whether a node is still to be kept in view: not past its time, nor
+ * after the view was moved by anything else. */
+static gboolean
+keeping (PbCanvas *self)
+{
+  if (self->keep_in_view != NULL && g_get_monotonic_time () > self->keep_until)
+    g_clear_object (&self->keep_in_view);
+  return self->keep_in_view != NULL;
+}
+
+/* Pans, now, to show the node kept in view. */
+static void
+show_kept (PbCanvas *self)
+{
+  double left = self->origin_x, top = self->origin_y;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (!keeping (self) || width <= 0 || height <= 0)
+    return;
+  origin_showing (self, self->keep_in_view, width, height, &left, &top);
+  if (left != self->origin_x || top != self->origin_y)
+    {
+      self->keep_panning = TRUE;
+      _pb_canvas_pan_to (self, left, top);
+      self->keep_panning = FALSE;
+    }
+}
+
+/**
+ * pb_canvas_keep_in_view:
+ *
+ * Keeps @node in view for a moment, by as little a pan as it takes, as
+ * the canvas is resized: the window asks it as the inspector slides in
+ * beside the canvas, which would otherwise cover the node it shows. The
+ * view never moves under a drag: after a click the node is brought in,
+ * and a drag that moved something, or anything else that moves the
+ * view, ends the request.
+ */
+void
+pb_canvas_keep_in_view (PbCanvas *self,
+                        PbNode   *node)
+{
+  g_return_if_fail (PB_IS_CANVAS (self));
+  g_return_if_fail (PB_IS_NODE (node));
+
+  g_set_object (&self->keep_in_view, node);
+  self->keep_until = g_get_monotonic_time () + KEEP_US;
+  if (self->mode == DRAG_NONE)
+    show_kept (self);
+}
+
+void
+_pb_canvas_settle (PbCanvas *self,
+                   gboolean  moved)
+{
+  if (moved)
+    g_clear_object (&self->keep_in_view);
+  else
+    show_kept (self);
 }
 
 /**
@@ -973,6 +1068,9 @@ pb_canvas_size_allocate (GtkWidget *widget,
     {
       self->viewport_width = width;
       self->viewport_height = height;
+      /* Follows the new size at once: no pan to wait for here. */
+      if (self->mode == DRAG_NONE && keeping (self))
+        origin_showing (self, self->keep_in_view, width, height, &self->origin_x, &self->origin_y);
       g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
     }
   self->alloc_origin_x = self->origin_x;
@@ -1044,6 +1142,7 @@ pb_canvas_dispose (GObject *object)
   g_clear_handle_id (&self->refusal_timeout, g_source_remove);
   g_clear_handle_id (&self->place_source, g_source_remove);
   g_clear_handle_id (&self->rest_timeout, g_source_remove);
+  g_clear_object (&self->keep_in_view);
   g_clear_pointer (&self->wires, gsk_render_node_unref);
   g_clear_pointer (&self->refusal, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);

@@ -49,6 +49,8 @@ void        pb_canvas_scroll_to          (PbCanvas   *self,
                                           double      y);
 GtkWidget  *pb_canvas_find_view          (PbCanvas   *self,
                                           PbNode     *node);
+void        pb_canvas_keep_in_view       (PbCanvas   *self,
+                                          PbNode     *node);
 void        pb_canvas_reveal_node        (PbCanvas   *self,
                                           PbNode     *node);
 

@@ -367,6 +367,10 @@ on_selected_node_changed (PbWindow *self)
 {
   PbNode *node = pb_canvas_get_selected_node (self->canvas);
 
+  /* The inspector slides in beside the canvas, narrowing it: the node
+   * it shows must not end up under it. */
+  if (node != NULL && !gtk_revealer_get_reveal_child (self->inspector_revealer))
+    pb_canvas_keep_in_view (self->canvas, node);
   pb_inspector_set_node (self->inspector, node);
   gtk_revealer_set_reveal_child (self->inspector_revealer, node != NULL);
   pb_profiler_select_node (self->profiler, node);

@@ -362,6 +362,50 @@ keyboard_menu_body (Fixture *fixture)
   g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)));
 }
 
+/* Whether @node's view lies whole inside the canvas. */
+static gboolean
+node_in_view (Fixture *fixture,
+              PbNode  *node)
+{
+  GtkWidget *canvas = GTK_WIDGET (fixture->canvas);
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (pb_canvas_find_view (fixture->canvas, node), canvas, &bounds)
+         && bounds.origin.x >= 0 && bounds.origin.y >= 0
+         && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (canvas)
+         && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (canvas);
+}
+
+/* The inspector opens beside the canvas when a node is selected, which
+ * narrows the canvas: a node near its right edge would end up under the
+ * inspector, so the view glides to keep it in view. */
+static void
+inspector_keeps_node_body (Fixture *fixture)
+{
+  GtkWidget *canvas = GTK_WIDGET (fixture->canvas);
+  PbNode *node = gui_app_add_node (fixture, "sum", 0, 0);
+  int wide;
+  gint64 deadline;
+
+  wait_for_frame (canvas);
+  pb_canvas_set_zoom (fixture->canvas, 1.0, 0, 0);
+  wide = gtk_widget_get_width (canvas);
+  /* The node's left edge 150 px from the canvas's right edge. */
+  pb_canvas_scroll_to (fixture->canvas, 150 - wide, -200);
+  wait_for_frame (canvas);
+  g_assert_true (node_in_view (fixture, node));
+
+  pb_canvas_select_node (fixture->canvas, node, FALSE);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  /* The inspector slides in, then the view glides. */
+  while (gtk_widget_get_width (canvas) > wide - 300 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (canvas), <=, wide - 300);
+  while (!node_in_view (fixture, node) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (node_in_view (fixture, node));
+}
+
 /* A saved document opens with all its nodes in view, wherever they are
  * on the canvas. */
 static void
@@ -1265,6 +1309,7 @@ main (int   argc,
   ADD ("insert-by-keyboard", insert_by_keyboard_body);
   ADD ("keyboard-menu", keyboard_menu_body);
   ADD ("open-fits", open_fits_body);
+  ADD ("inspector-keeps-node", inspector_keeps_node_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
