@@ -366,8 +366,10 @@ nudge_action (GtkWidget  *widget,
   pb_document_moved (self->document, nodes, dx * GRID, dy * GRID);
 }
 
-/* canvas.context-menu (Shift+F10, Menu): the selection's menu, from the
- * keyboard, at the focused node or else the first selected one. */
+/* canvas.context-menu (Shift+F10, Menu): from the keyboard, the menu of
+ * the link at the focused socket, which is how a wire is reached without
+ * a pointer; else the selection's, at the focused node or else the first
+ * selected one. */
 static void
 context_menu (GtkWidget  *widget,
               const char *action_name,
@@ -381,6 +383,19 @@ context_menu (GtkWidget  *widget,
 
   if (self->document == NULL)
     return;
+  if (PB_IS_SOCKET (focus))
+    {
+      PbLink *link = pb_document_find_link (self->document,
+                                            pb_port_get_address (pb_socket_get_port (PB_SOCKET (focus))));
+      double x, y;
+
+      if (link != NULL)
+        {
+          pb_socket_get_center (PB_SOCKET (focus), widget, &x, &y);
+          _pb_canvas_popup_link_menu (self, link, x, y);
+          return;
+        }
+    }
   for (; focus != NULL && focus != widget; focus = gtk_widget_get_parent (focus))
     if (PB_IS_NODE_VIEW (focus))
       {

@@ -583,7 +583,6 @@ on_secondary_pressed (GtkGestureClick *gesture,
                       double           y,
                       PbCanvas        *self)
 {
-  g_autoptr(GMenu) menu = g_menu_new ();
   PbNodeView *view;
   PbFrameView *frame;
   PbLink *link;
@@ -621,6 +620,24 @@ on_secondary_pressed (GtkGestureClick *gesture,
       return;
     }
 
+  _pb_canvas_popup_link_menu (self, link, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/**
+ * _pb_canvas_popup_link_menu:
+ *
+ * Offers, at (@x, @y), what can be done with @link: from a click on its
+ * wire, or from the keyboard at a socket it joins.
+ */
+void
+_pb_canvas_popup_link_menu (PbCanvas *self,
+                            PbLink   *link,
+                            double    x,
+                            double    y)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+
   g_set_object (&self->menu_link, link);
   g_menu_append (menu,
                  (pb_link_get_flags (link) & PB_LINK_BREAK_INLINING) ? _("_Allow Inlining")
@@ -631,7 +648,6 @@ on_secondary_pressed (GtkGestureClick *gesture,
                  "canvas.toggle-probe");
   g_menu_append (menu, _("_Delete Link"), "canvas.delete-link");
   popup_at (self, menu, x, y);
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 void

@@ -195,6 +195,10 @@ void      _pb_canvas_popup_menu       (PbCanvas     *self,
                                        double        x,
                                        double        y,
                                        gboolean      frame_first);
+void      _pb_canvas_popup_link_menu  (PbCanvas     *self,
+                                       PbLink       *link,
+                                       double        x,
+                                       double        y);
 void      _pb_canvas_popup_bare_menu  (PbCanvas     *self,
                                        double        x,
                                        double        y);

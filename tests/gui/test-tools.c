@@ -362,6 +362,52 @@ keyboard_menu_body (Fixture *fixture)
   g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)));
 }
 
+/* The canvas's popover menu that is showing, if one is. */
+static GtkPopoverMenu *
+shown_menu (Fixture *fixture)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->canvas));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child) && gtk_widget_get_visible (child))
+      return GTK_POPOVER_MENU (child);
+  return NULL;
+}
+
+/* Without a pointer, a wire is reached at a socket it joins: Shift+F10
+ * (or Menu) there opens the link's menu, whose items act on that link. */
+static void
+keyboard_link_menu_body (Fixture *fixture)
+{
+  PbNode *seq = gui_app_add_node (fixture, "seq", 40, 60);
+  PbNode *sum = gui_app_add_node (fixture, "sum", 300, 60);
+  GtkPopoverMenu *menu;
+  GMenuModel *model;
+  g_autofree char *first = NULL;
+  PbLink *link;
+
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  drag_wire (fixture, find_socket (fixture, seq, "out"), find_socket (fixture, sum, "in"));
+  link = only_link (fixture);
+  g_assert_false (pb_node_get_selected (sum));
+
+  gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, sum, "in")));
+  activate (fixture, "canvas.context-menu");
+  menu = shown_menu (fixture);
+  g_assert_nonnull (menu);
+  model = gtk_popover_menu_get_menu_model (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (model), ==, 3);
+  g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_LABEL, "s", &first));
+  g_assert_cmpstr (first, ==, "_Break Inlining");
+  /* It is the link's menu, not the node's: the node stays unselected. */
+  g_assert_false (pb_node_get_selected (sum));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  activate (fixture, "canvas.toggle-inlining");
+  g_assert_true (pb_link_get_flags (link) & PB_LINK_BREAK_INLINING);
+  activate (fixture, "win.undo");
+  g_assert_false (pb_link_get_flags (link) & PB_LINK_BREAK_INLINING);
+}
+
 /* Whether @node's view lies whole inside the canvas. */
 static gboolean
 node_in_view (Fixture *fixture,
@@ -1310,6 +1356,7 @@ main (int   argc,
   ADD ("keyboard-menu", keyboard_menu_body);
   ADD ("open-fits", open_fits_body);
   ADD ("inspector-keeps-node", inspector_keeps_node_body);
+  ADD ("keyboard-link-menu", keyboard_link_menu_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
