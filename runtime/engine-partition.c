@@ -134,6 +134,15 @@ chain_length (proc   *procs,
   return len;
 }
 
+static int
+compare_port (const void *key,
+              const void *end)
+{
+  uint32_t p = *(const uint32_t *) key, q = ((const link_end *) end)->port;
+
+  return p < q ? -1 : p > q;
+}
+
 /* The end of the link leaving @up through its output @port, found by
  * bisection (a process's outputs are sorted by port): one scan per
  * branch of a broadcast of 40,000 made partitioning quadratic. */
@@ -141,20 +150,8 @@ static link_end *
 find_out (proc     *up,
           uint32_t  port)
 {
-  size_t lo = 0, hi = up->n_outs;
-
-  while (lo < hi)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-
-      if (up->outs[mid].port < port)
-        lo = mid + 1;
-      else if (up->outs[mid].port > port)
-        hi = mid;
-      else
-        return &up->outs[mid];
-    }
-  return NULL;
+  return up->n_outs > 0 ? bsearch (&port, up->outs, up->n_outs, sizeof *up->outs, compare_port)
+                        : NULL;
 }
 
 static int
