@@ -8,6 +8,11 @@
  * or a drag in it centres the view there. It draws again only when the
  * graph's shape or the view changes (an edit, an undo, a pan, a zoom),
  * never for the counters that tick ten times a second.
+ *
+ * It covers a corner of the canvas, so it rests, faded to let the nodes
+ * under it show, once the view has held still for a moment and the
+ * pointer is not over it, as overlay scrollbars do; a pan, a zoom or
+ * the pointer wakes it.
  */
 
 #include "config.h"
@@ -19,6 +24,8 @@
 #define MINIMAP_WIDTH 200
 #define MINIMAP_HEIGHT 140
 #define MINIMAP_PADDING 8.0
+/* How long after the view last moved the minimap fades. */
+#define MINIMAP_REST_MS 1500
 
 struct _PbMinimap
 {
@@ -38,6 +45,8 @@ struct _PbMinimap
   double      press_x;
   double      press_y;
   guint       update_source;
+  guint       rest_source;
+  gboolean    hovered;
   guint       n_draws;        /* for tests: how often it has drawn */
 };
 
@@ -117,6 +126,45 @@ on_update_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_rest (gpointer user_data)
+{
+  PbMinimap *self = user_data;
+
+  self->rest_source = 0;
+  gtk_widget_add_css_class (GTK_WIDGET (self), "resting");
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the minimap plainly, and fades it again once the view has held
+ * still for MINIMAP_REST_MS, unless the pointer is on it. */
+static void
+wake (PbMinimap *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "resting");
+  g_clear_handle_id (&self->rest_source, g_source_remove);
+  if (!self->hovered && !self->dragging)
+    self->rest_source = g_timeout_add (MINIMAP_REST_MS, on_rest, self);
+}
+
+static void
+on_enter (GtkEventControllerMotion *motion,
+          double                    x,
+          double                    y,
+          PbMinimap                *self)
+{
+  self->hovered = TRUE;
+  wake (self);
+}
+
+static void
+on_leave (GtkEventControllerMotion *motion,
+          PbMinimap                *self)
+{
+  self->hovered = FALSE;
+  wake (self);
+}
+
 /* The canvas says its view changed while it is being allocated: showing
  * or hiding a widget then would resize the overlay in the middle of its
  * allocation, so the answer waits for the frame to finish, and several
@@ -126,6 +174,13 @@ update (PbMinimap *self)
 {
   if (self->update_source == 0)
     self->update_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_update_idle, self, NULL);
+}
+
+static void
+on_viewport_changed (PbMinimap *self)
+{
+  wake (self);
+  update (self);
 }
 
 /**
@@ -182,6 +237,7 @@ on_drag_end (GtkGestureDrag *gesture,
              PbMinimap      *self)
 {
   self->dragging = FALSE;
+  wake (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -363,7 +419,7 @@ pb_minimap_set_canvas (PbMinimap *self,
   g_set_weak_pointer (&self->canvas, canvas);
   if (canvas != NULL)
     {
-      g_signal_connect_swapped (canvas, "viewport-changed", G_CALLBACK (update), self);
+      g_signal_connect_swapped (canvas, "viewport-changed", G_CALLBACK (on_viewport_changed), self);
       g_signal_connect_swapped (canvas, "notify::document", G_CALLBACK (on_document_changed), self);
     }
   on_document_changed (self);
@@ -434,6 +490,7 @@ pb_minimap_dispose (GObject *object)
   disconnect_document (self);
   g_clear_weak_pointer (&self->canvas);
   g_clear_handle_id (&self->update_source, g_source_remove);
+  g_clear_handle_id (&self->rest_source, g_source_remove);
 
   G_OBJECT_CLASS (pb_minimap_parent_class)->dispose (object);
 }
@@ -509,6 +566,7 @@ static void
 pb_minimap_init (PbMinimap *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->scale = 1;
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
@@ -523,4 +581,7 @@ pb_minimap_init (PbMinimap *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (motion, "enter", G_CALLBACK (on_enter), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }

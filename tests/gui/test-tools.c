@@ -1276,6 +1276,18 @@ settle (void)
     ;
 }
 
+/* Waits, at most five seconds, for @minimap to rest. */
+static void
+until_resting (PbMinimap *minimap)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_has_css_class (GTK_WIDGET (minimap), "resting")
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (minimap), "resting"));
+}
+
 static void
 minimap_body (Fixture *fixture)
 {
@@ -1311,8 +1323,16 @@ minimap_body (Fixture *fixture)
   g_assert_cmpfloat (fabs (y - want_y), <, 1);
   g_assert_cmpfloat (fabs (x - before_x) + fabs (y - before_y), >, 100);
 
+  /* Once the view holds still, it rests, faded over the nodes under it;
+   * a pan wakes it. */
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (minimap), "resting"));
+  until_resting (minimap);
+  pb_canvas_scroll_to (fixture->canvas, x, y);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (minimap), "resting"));
+  until_resting (minimap);
+
   /* Running, counters tick ten times a second; the overview does not
-   * draw for them. */
+   * draw for them, nor wake. */
   {
     g_autoptr(GPtrArray) nodes = NULL;
     g_autoptr(GError) error = NULL;
@@ -1324,6 +1344,11 @@ minimap_body (Fixture *fixture)
     g_assert_cmpint (pb_document_get_run_state (fixture->document), ==, PB_RUN_RUNNING);
     wait_for_frame (GTK_WIDGET (fixture->canvas));
     settle ();
+    /* Adding the pipeline moved the view; the fade takes a moment. */
+    until_resting (minimap);
+    end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
     wait_for_frame (GTK_WIDGET (minimap));
     draws = pb_minimap_get_n_draws (minimap);
     end = g_get_monotonic_time () + G_USEC_PER_SEC;
@@ -1331,6 +1356,7 @@ minimap_body (Fixture *fixture)
       g_main_context_iteration (NULL, FALSE);
     g_assert_cmpuint (pb_minimap_get_n_draws (minimap), <=, draws + 1);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (minimap)));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (minimap), "resting"));
   }
 
   /* Its action hides it, and remembers. */
