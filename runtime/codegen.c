@@ -374,6 +374,35 @@ append_user_text (gen        *g,
   pb_strbuf_printf (b, "#line %zu \"%s\"\n", b->line + 1, g->chain->unit_name);
 }
 
+/* Reads the string literals that begin @text (@len bytes) into @out as
+ * the string they make, joined as C joins adjacent ones, and unescaped
+ * (a template writes only \" and \\). Returns: the bytes they took, 0
+ * when @text does not begin with one. */
+static size_t
+read_literals (const char *text,
+               size_t      len,
+               pb_strbuf  *out)
+{
+  size_t i = 0, taken = 0;
+
+  for (;;)
+    {
+      while (i < len && isspace ((unsigned char) text[i]))
+        i++;
+      if (i == len || text[i] != '"')
+        return taken;
+      for (i++; i < len && text[i] != '"'; i++)
+        {
+          if (text[i] == '\\' && i + 1 < len)
+            i++;
+          pb_strbuf_append_n (out, text + i, 1);
+        }
+      if (i == len)
+        return 0;
+      taken = ++i;
+    }
+}
+
 /* Finds the text between the parenthesis at *p and its match, skipping
  * string and character literals. */
 static bool
@@ -658,13 +687,29 @@ expand (gen        *g,
         }
       else if (WORD ("FAIL"))
         {
+          pb_strbuf format;
+          size_t taken;
+
           if (!take_parens (&p, &name, &len))
             {
               fail (g, PB_EINVAL, "bad $FAIL in the template of ", kind->name);
               return;
             }
+          /* Its format, in the person's language: one the catalogue
+           * knows (kinds.c), or the template is refused. */
+          pb_strbuf_init (&format);
+          taken = read_literals (name, len, &format);
+          if (taken == 0 || pb_strbuf_failed (&format) || !pb__kind_failure_known (format.data))
+            {
+              pb_strbuf_clear (&format);
+              fail (g, PB_EINVAL, "a $FAIL format the catalogue lacks, in the template of ",
+                    kind->name);
+              return;
+            }
           pb_strbuf_append (b, "{ snprintf (pb_err, pb_errn, ");
-          expand (g, b, k, name, len, xname, ctx);
+          append_c_string (b, pb_text (format.data));
+          pb_strbuf_clear (&format);
+          expand (g, b, k, name + taken, len - taken, xname, ctx);
           if (ctx == CTX_INIT)
             pb_strbuf_append (b, "); return -1; }");
           else

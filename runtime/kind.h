@@ -116,3 +116,7 @@ bool pb_kind_parse_int (const char *text,
 const char *pb_kind_param_value (const pb_kind       *kind,
                                  const pb_param_spec *param,
                                  const char          *given);
+
+/* Whether @format is one of the formats the kinds' templates give $FAIL,
+ * which the catalogue translates (kinds.c). Any thread. */
+bool pb__kind_failure_known (const char *format);

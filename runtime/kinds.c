@@ -583,6 +583,37 @@ pb_kind_description (const pb_kind *kind)
   return pb_text (kind->description);
 }
 
+/*
+ * The formats the kinds' templates fail with ($FAIL), for xgettext, which
+ * cannot see into the templates' string literals: codegen translates each
+ * where it generates the code (pb__kind_failure_known()), so a failure
+ * reads in the person's language like every other message.
+ */
+static const char *const failures[] = {
+  N_("from, to and step must be whole numbers for type=i64; add type=f64"),
+  N_("step must not be 0"),
+  N_("from, to and step never end"),
+  N_("step %g is below the precision of values from %g to %g: seq would give the same value "
+     "again and again"),
+  N_("cannot open '%s': %s"),
+  N_("cannot read '%s': %s"),
+  N_("cannot read standard input: %s"),
+  N_("line %lld is longer than %d bytes, the most a number may take"),
+  N_("line %lld is not a number"),
+  N_("cannot write to standard output: %s"),
+  N_("cannot open '%s' for writing: %s"),
+  N_("cannot write '%s': %s"),
+};
+
+bool
+pb__kind_failure_known (const char *format)
+{
+  for (size_t i = 0; i < N_ELEMENTS (failures); i++)
+    if (strcmp (failures[i], format) == 0)
+      return true;
+  return false;
+}
+
 const char *
 pb_text (const char *msgid)
 {

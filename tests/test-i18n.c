@@ -91,6 +91,35 @@ test_messages (void)
   g_assert_cmpstr (err.message, ==, "step=x ist keine Zahl");
 }
 
+/* A process's failure is made inside generated code, from a format the
+ * template gives: it reads in German too, with its figures. */
+static void
+test_failure_in_code (void)
+{
+  const struct { const char *text, *want; } cases[] = {
+    { "seq to=3 step=0 ! sum", "seq0: step darf nicht 0 sein" },
+    { "file-in path=/nonexistent/nums ! discard",
+      "file-in0: „/nonexistent/nums“ kann nicht geöffnet werden: " },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      pb_graph *g = pb_graph_new (0);
+      pb_engine *e;
+      pb_error err = { PB_OK, "" };
+
+      g_assert_cmpint (pb_pipeline_build_text (g, cases[i].text, &err), ==, PB_OK);
+      e = pb_engine_new (g);
+      pb_engine_build (e, &err);
+      if (err.code == PB_OK)
+        pb_engine_run (e, &err);
+      g_assert_cmpint (err.code, !=, PB_OK);
+      g_assert_true (g_str_has_prefix (err.message, cases[i].want));
+      pb_engine_free (e);
+      pb_graph_free (g);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -109,5 +138,6 @@ main (int   argc,
   g_test_add_func ("/i18n/kind-description", test_kind_description);
   g_test_add_func ("/i18n/docs", test_docs);
   g_test_add_func ("/i18n/messages", test_messages);
+  g_test_add_func ("/i18n/failure-in-code", test_failure_in_code);
   return g_test_run ();
 }
