@@ -17,12 +17,14 @@
 
 #include "pb-units.h"
 
-/* "%.3g" would give "1e+03"; this keeps three digits in fixed notation. */
+/* "%.3g" would give "1e+03"; this keeps three digits in fixed notation.
+ * The decimals are chosen for the value as it will round: 99.96 is
+ * "100", not "100.0". */
 static char *
 three_digits (double      value,
               const char *unit)
 {
-  int decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  int decimals = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
 
   return g_strdup_printf ("%.*f %s", decimals, value, unit);
 }
@@ -43,7 +45,8 @@ pb_format_rate (double per_second)
 
   if (!(per_second > 0.5))
     return g_strdup (_("0/s"));
-  if (per_second < 1000)
+  /* 999.7 would round to "1000/s": it is "1.00 k/s". */
+  if (per_second < 999.5)
     return g_strdup_printf ("%.0f%s", per_second, _(units[0]));
   while (per_second >= 999.5 && i + 1 < G_N_ELEMENTS (units))
     {

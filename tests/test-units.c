@@ -29,6 +29,11 @@ test_rate (void)
   check (pb_format_rate (994.2), "994/s");
   check (pb_format_rate (999.4), "999/s");
   check (pb_format_rate (1000), "1.00 k/s");
+  /* Rounding up to the next digit goes to the next prefix, or the next
+   * number of decimals: never four digits. */
+  check (pb_format_rate (999.7), "1.00 k/s");
+  check (pb_format_rate (99996), "100 k/s");
+  check (pb_format_rate (9996), "10.0 k/s");
   check (pb_format_rate (12345), "12.3 k/s");
   check (pb_format_rate (999499), "999 k/s");
   check (pb_format_rate (1234567), "1.23 M/s");
@@ -44,6 +49,8 @@ test_duration (void)
   check (pb_format_duration (3.14159), "3.14 ns");
   check (pb_format_duration (48), "48.0 ns");
   check (pb_format_duration (999), "999 ns");
+  check (pb_format_duration (99.96), "100 ns");
+  check (pb_format_duration (9.996), "10.0 ns");
   check (pb_format_duration (1200), "1.20 µs");
   check (pb_format_duration (3.4e6), "3.40 ms");
   check (pb_format_duration (2e9), "2.00 s");
