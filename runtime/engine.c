@@ -812,6 +812,12 @@ pb_engine_set_time_limit (pb_engine *e,
 }
 
 int
+pb_isolation_prepare (pb_error *err)
+{
+  return pb__worker_prepare (err);
+}
+
+int
 pb_engine_set_isolation (pb_engine    *e,
                          pb_isolation  isolation,
                          pb_error     *err)

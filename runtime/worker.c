@@ -447,23 +447,31 @@ make_undumpable (void)
 }
 
 int
-pb__worker_new (pb__worker       **w,
-                pb_shared_region   home,
-                bool               runs_code,
-                pb_error          *err)
+pb__worker_prepare (pb_error *err)
 {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   int rc = pb__shared_init (err);
 
-  *w = NULL;
   if (rc != PB_OK)
     return rc;
   /* A worker's code could otherwise write into this process through
    * /proc/PID/mem, as its owner may. */
   pthread_once (&once, make_undumpable);
   /* Forked now, on the thread that sets the engine up, before the
-   * engine's own threads start. */
-  if ((rc = pb__zygote_start (err)) != PB_OK)
+   * engine's own threads start, unless the program did it earlier. */
+  return pb__zygote_start (err);
+}
+
+int
+pb__worker_new (pb__worker       **w,
+                pb_shared_region   home,
+                bool               runs_code,
+                pb_error          *err)
+{
+  int rc = pb__worker_prepare (err);
+
+  *w = NULL;
+  if (rc != PB_OK)
     return rc;
   *w = calloc (1, sizeof **w);
   if (*w == NULL)

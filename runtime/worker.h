@@ -82,6 +82,12 @@ int      pb__worker_new   (pb__worker       **w,
                            bool               runs_code,
                            pb_error          *err);
 
+/* Sets up what every worker needs, once: the shared memory, this
+ * process made undumpable, the zygote forked. pb__worker_new() does it
+ * too; pb_isolation_prepare() lets a program do it before it has
+ * threads. Returns: PB_OK, or why not (said in @err). Any thread. */
+int      pb__worker_prepare (pb_error      *err);
+
 /* Kills the worker processes and frees @w (nullable). */
 void     pb__worker_free  (pb__worker     *w);
 

@@ -32,6 +32,12 @@ main (int   argc,
    * its worker inherits this. */
   signal (SIGPIPE, SIG_IGN);
 
+  /* Documents run their code in worker processes, forked by a zygote
+   * that is best forked now, while this process has one thread: GTK's
+   * come next. Should it fail, the first document's engine tries again
+   * and says why. */
+  pb_isolation_prepare (NULL);
+
   app = pb_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);

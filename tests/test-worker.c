@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -382,6 +384,49 @@ test_files_carry_on (void)
   g_rmdir (dir);
 }
 
+/* How many processes have this one as their parent. */
+static guint
+n_children (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      const char *after;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid ...": comm may hold spaces and parentheses. */
+      after = strrchr (stat, ')');
+      if (after != NULL && sscanf (after + 1, " %*c %d", &ppid) == 1 && ppid == getpid ())
+        n++;
+    }
+  return n;
+}
+
+/* A program may set workers up before it has threads (the editor does,
+ * before GTK's): the zygote is forked then, and this process made
+ * undumpable; doing it again, or an engine given a worker, adds none. */
+static void
+test_prepare (void)
+{
+  pb_error err = { PB_OK, "" };
+  guint before = n_children ();
+
+  g_assert_cmpint (prctl (PR_GET_DUMPABLE), ==, 1);
+  g_assert_cmpint (pb_isolation_prepare (&err), ==, PB_OK);
+  g_assert_cmpint (prctl (PR_GET_DUMPABLE), ==, 0);
+  g_assert_cmpuint (n_children (), ==, before + 1);
+  g_assert_cmpint (pb_isolation_prepare (&err), ==, PB_OK);
+  g_assert_cmpuint (n_children (), ==, before + 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -389,6 +434,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   alarm (WATCHDOG_S);
 
+  /* First: it sees this process before any worker. */
+  g_test_add_func ("/Pushback/Worker/prepare", test_prepare);
   g_test_add_func ("/Pushback/Worker/runs", test_runs);
   g_test_add_func ("/Pushback/Worker/fault", test_fault);
   g_test_add_func ("/Pushback/Worker/exit", test_exit);

@@ -186,6 +186,23 @@ typedef enum
 } pb_isolation;
 
 /**
+ * pb_isolation_prepare:
+ *
+ * Sets up, now, what %PB_ISOLATION_WORKER needs: the shared memory, this
+ * process made undumpable, and the zygote that forks the workers, which
+ * the first engine given a worker would otherwise fork. Call it early in
+ * main(), before the program has threads of its own (a toolkit's, a
+ * runner's): a fork copies the locks other threads hold at that moment,
+ * and the zygote, which forks every worker, would keep them.
+ *
+ * Returns: PB_OK (also on later calls, which do nothing); PB_ENOMEM or
+ *   PB_EAGAIN when the memory cannot be set up or the zygote forked, said
+ *   in @err (an engine then tries again when given a worker).
+ * Thread safety: any thread.
+ */
+int pb_isolation_prepare (pb_error *err);
+
+/**
  * pb_engine_set_isolation:
  * @isolation: where compiled code runs
  *
