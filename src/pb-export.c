@@ -422,13 +422,26 @@ draw (cairo_t    *cr,
               /* Text leaves a current point: a fresh path, or the arc
                * would start with a line from it. */
               cairo_new_path (cr);
-              cairo_arc (cr, x, y, SOCKET_RADIUS, 0, 2 * G_PI);
               pb_socket_item_color (pb_port_get_item_type (port), &color);
-              gdk_cairo_set_source_rgba (cr, &color);
-              cairo_fill_preserve (cr);
-              set_color (cr, "#ffffff");
-              cairo_set_line_width (cr, 1.5);
-              cairo_stroke (cr);
+              if (pb_port_get_peer (port) == 0)
+                {
+                  /* A free socket is a ring, as on the canvas. */
+                  cairo_arc (cr, x, y, SOCKET_RADIUS - 1.25, 0, 2 * G_PI);
+                  set_color (cr, "#ffffff");
+                  cairo_fill_preserve (cr);
+                  gdk_cairo_set_source_rgba (cr, &color);
+                  cairo_set_line_width (cr, 2.5);
+                  cairo_stroke (cr);
+                }
+              else
+                {
+                  cairo_arc (cr, x, y, SOCKET_RADIUS, 0, 2 * G_PI);
+                  gdk_cairo_set_source_rgba (cr, &color);
+                  cairo_fill_preserve (cr);
+                  set_color (cr, "#ffffff");
+                  cairo_set_line_width (cr, 1.5);
+                  cairo_stroke (cr);
+                }
               set_color (cr, "rgba(0,0,0,0.7)");
               show_text (cr, layout, "Sans 9", pb_port_get_role (port),
                          side == 0 ? x + 12 : x - 12, y, side == 1);

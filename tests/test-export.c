@@ -17,6 +17,7 @@
 
 #include "pb-document.h"
 #include "pb-export.h"
+#include "pb-socket.h"
 
 typedef struct
 {
@@ -236,6 +237,65 @@ png_body (Fixture       *fixture,
   g_assert_cmpmem (png, sizeof signature, signature, sizeof signature);
 }
 
+/* Whether the pixel at (@x, @y) of @image has @color, give or take. */
+static gboolean
+pixel_is (cairo_surface_t *image,
+          int              x,
+          int              y,
+          const GdkRGBA   *color)
+{
+  const guint8 *row = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image);
+  guint32 argb;
+
+  memcpy (&argb, row + 4 * x, sizeof argb);
+  return ABS ((int) ((argb >> 16) & 0xff) - (int) (color->red * 255)) < 12
+         && ABS ((int) ((argb >> 8) & 0xff) - (int) (color->green * 255)) < 12
+         && ABS ((int) (argb & 0xff) - (int) (color->blue * 255)) < 12;
+}
+
+/* A socket no link joins is drawn as a ring, as the canvas draws it, and
+ * a joined one as a disc: the middle of the first shows the node, that
+ * of the second the colour of its items. */
+static void
+sockets_body (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *png_path = g_build_filename (fixture->dir, "sockets.png", NULL);
+  g_autoptr(PbDocument) document = pb_document_new ();
+  g_autoptr(GError) error = NULL;
+  PbNode *seq, *joined, *lone;
+  cairo_surface_t *image;
+  GdkRGBA item;
+
+  seq = pb_document_add_node (document, "seq", 0, 0, &error);
+  joined = pb_document_add_node (document, "sum", 300, 0, &error);
+  lone = pb_document_add_node (document, "sum", 0, 300, &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_document_connect (document, pb_addr_with_port (pb_node_get_address (seq), 0),
+                                      pb_addr_with_port (pb_node_get_address (joined), 0), &error));
+  g_assert_true (pb_export_document (document, png_path, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (png_path);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  pb_socket_item_color (PB_ITEM_I64, &item);
+  /* An input lies on its node's left edge, 57 below its top; the
+   * picture's margin is 32, past the leftmost socket's radius of 5, and
+   * a PNG has two pixels to the unit (pb-export.c). */
+  g_assert_true (pixel_is (image, 2 * (int) (pb_node_get_x (joined) + 37),
+                           2 * (int) (pb_node_get_y (joined) + 89), &item));
+  g_assert_false (pixel_is (image, 2 * (int) (pb_node_get_x (lone) + 37),
+                            2 * (int) (pb_node_get_y (lone) + 89), &item));
+  /* Its ring is there, a little off the middle, in its own colour (an
+   * input no link joins has no type yet). */
+  pb_socket_item_color (pb_port_get_item_type (pb_node_find_port (lone, pb_addr_with_port (pb_node_get_address (lone), 0))),
+                        &item);
+  g_assert_false (pixel_is (image, 2 * (int) (pb_node_get_x (lone) + 37),
+                            2 * (int) (pb_node_get_y (lone) + 89), &item));
+  g_assert_true (pixel_is (image, 2 * (int) (pb_node_get_x (lone) + 37) + 8,
+                           2 * (int) (pb_node_get_y (lone) + 89), &item));
+  cairo_surface_destroy (image);
+}
+
 /* A wrong extension or a missing document fails with a message, and
  * still needs no display. */
 static void
@@ -271,6 +331,7 @@ main (int   argc,
 
   ADD ("svg", svg_body);
   ADD ("png", png_body);
+  ADD ("sockets", sockets_body);
   ADD ("refusals", refusals_body);
 
 #undef ADD
