@@ -544,6 +544,28 @@ oom:
   return pb_error_set (err, PB_ENOMEM, _("out of memory"));
 }
 
+/* Into @out: the rings of @old outside the part @pl planned (those in it
+ * are freed), then @fresh, the plan's. Returns: how many. */
+static size_t
+merge_rings (const plan *pl,
+             ring      **old,
+             size_t      n_old,
+             ring      **fresh,
+             size_t      n_fresh,
+             ring      **out)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < n_old; i++)
+    if (ring_in_scope (pl, old[i]))
+      pb__ring_free (old[i]);
+    else
+      out[n++] = old[i];
+  for (size_t j = 0; j < n_fresh; j++)
+    out[n++] = fresh[j];
+  return n;
+}
+
 /*
  * Brings the part that @pl planned into the engine and keeps the rest as
  * it is: the part's old chains, rings and processes are freed (what the
@@ -565,22 +587,8 @@ merge_part (pb_engine   *e,
   for (i = 0; i < e->n_chains; i++)
     if (m->chain_map[i] == SIZE_MAX)
       pb__chain_free (e->chains[i]);
-  for (i = 0, n = 0; i < e->n_rings; i++)
-    if (ring_in_scope (pl, e->rings[i]))
-      pb__ring_free (e->rings[i]);
-    else
-      m->rings[n++] = e->rings[i];
-  for (j = 0; j < pl->n_rings; j++)
-    m->rings[n++] = pl->rings[j];
-  m->n_rings = n;
-  for (i = 0, n = 0; i < e->n_parked; i++)
-    if (ring_in_scope (pl, e->parked[i]))
-      pb__ring_free (e->parked[i]);
-    else
-      m->parked[n++] = e->parked[i];
-  for (j = 0; j < pl->n_parked; j++)
-    m->parked[n++] = pl->parked[j];
-  m->n_parked = n;
+  m->n_rings = merge_rings (pl, e->rings, e->n_rings, pl->rings, pl->n_rings, m->rings);
+  m->n_parked = merge_rings (pl, e->parked, e->n_parked, pl->parked, pl->n_parked, m->parked);
 
   /* Processes, by address: the old ones of the part go. */
   for (i = 0, j = 0, n = 0; i < e->n_procs || j < pl->n_procs;)
