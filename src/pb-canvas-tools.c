@@ -19,9 +19,9 @@
 
 #include "pb-canvas-private.h"
 
-/* The width a new node is given room for, left of a point, when it is
- * joined by its output to an input on the right. */
-#define NEW_NODE_WIDTH 160.0
+/* How far from the socket a node added there goes (Shift+A), clear of
+ * the node the socket is on, so that the new wire shows. */
+#define NEW_NODE_GAP 60.0
 
 static gboolean
 row_matches (GtkListBoxRow *row,
@@ -308,10 +308,17 @@ _pb_canvas_quick_add (PbCanvas *self,
 
     gboolean feeds = spec != NULL && spec->dir == PB_PORT_IN;
 
-    /* A node fed from the socket's left goes left of the point; the list
-     * opens on that side too, away from the wire. */
-    self->quick_add_x = feeds ? cx - NEW_NODE_WIDTH : cx;
-    self->quick_add_y = cy - 20;
+    /* A node fed from the socket's left goes left of the point, a gap
+     * away, or to the free place nearest there; the list opens on that
+     * side too, away from the wire. */
+    double mx = feeds ? cx - NEW_NODE_GAP - PB_DOCUMENT_NODE_WIDTH / 2
+                      : cx + NEW_NODE_GAP + PB_DOCUMENT_NODE_WIDTH / 2;
+    double my = cy - 20 + PB_DOCUMENT_NODE_HEIGHT / 2;
+
+    pb_document_find_free_place (self->document, PB_DOCUMENT_NODE_WIDTH, PB_DOCUMENT_NODE_HEIGHT,
+                                 &mx, &my);
+    self->quick_add_x = mx - PB_DOCUMENT_NODE_WIDTH / 2;
+    self->quick_add_y = my - PB_DOCUMENT_NODE_HEIGHT / 2;
     gtk_popover_set_position (GTK_POPOVER (self->quick_add),
                               from == 0 ? GTK_POS_BOTTOM : feeds ? GTK_POS_LEFT : GTK_POS_RIGHT);
   }

@@ -17,6 +17,9 @@
 #include "pb-error.h"
 #include "pb-layout.h"
 
+/* The room left between new nodes and those already there. */
+#define PLACE_GAP 40.0
+
 /**
  * pb_document_move_nodes:
  * @nodes: (element-type PbNode): the nodes to move
@@ -309,4 +312,69 @@ pb_document_distribute (PbDocument    *self,
   return pb_document_move_nodes (self, nodes, positions,
                                  vertically ? _("Distribute Vertically") : _("Distribute Horizontally"),
                                  error);
+}
+
+/* Whether a group of @width × @height centred on (@x, @y), with room
+ * around it, would cover a placed node of @self, each node taken as big
+ * as a laid out one. */
+static gboolean
+covers_a_node (PbDocument *self,
+               double      x,
+               double      y,
+               double      width,
+               double      height)
+{
+  GListModel *nodes = pb_document_get_nodes (self);
+  double left = x - width / 2 - PLACE_GAP, top = y - height / 2 - PLACE_GAP;
+  double right = x + width / 2 + PLACE_GAP, bottom = y + height / 2 + PLACE_GAP;
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
+      double nx = pb_node_get_x (node), ny = pb_node_get_y (node);
+
+      if (pb_node_get_placed (node) && nx < right && nx + PB_DOCUMENT_NODE_WIDTH > left
+          && ny < bottom && ny + PB_DOCUMENT_NODE_HEIGHT > top)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * pb_document_find_free_place:
+ * @width: the group's size, in canvas units
+ * @height: likewise
+ * @x: (inout): the middle of where the group would go
+ * @y: (inout): likewise
+ *
+ * Moves (@x, @y) to the free place nearest it for a group of new nodes
+ * (pasted text, a node from the palette): the first of rings of places
+ * around it, each a node's height further out, below and above first,
+ * then right and left, where the group would cover no node; (@x, @y)
+ * itself when the rings are full too. Nodes are taken as big as
+ * PB_DOCUMENT_NODE_WIDTH × PB_DOCUMENT_NODE_HEIGHT.
+ */
+void
+pb_document_find_free_place (PbDocument *self,
+                 double      width,
+                 double      height,
+                 double     *x,
+                 double     *y)
+{
+  double step = PB_DOCUMENT_NODE_HEIGHT + PLACE_GAP;
+
+  for (int ring = 0; ring <= 40; ring++)
+    {
+      const double offsets[][2] = {
+        { 0, ring * step }, { 0, -ring * step }, { ring * step, 0 }, { -ring * step, 0 },
+      };
+
+      for (guint k = 0; k < G_N_ELEMENTS (offsets); k++)
+        if (!covers_a_node (self, *x + offsets[k][0], *y + offsets[k][1], width, height))
+          {
+            *x += offsets[k][0];
+            *y += offsets[k][1];
+            return;
+          }
+    }
 }

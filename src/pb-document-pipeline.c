@@ -30,12 +30,6 @@
 #include "pb-error.h"
 #include "pb-layout.h"
 
-/* A node's size for the layout, before any view has measured it: about
- * what the canvas draws for a node of that many linked ports. */
-#define PIPELINE_NODE_WIDTH 190.0
-#define PIPELINE_NODE_HEIGHT 96.0
-/* The room left between pasted processes and those already there. */
-#define PIPELINE_GAP 40.0
 #define PIPELINE_PORT_HEIGHT 24.0
 
 static gboolean
@@ -75,61 +69,6 @@ index_of (const pb_addr *processes,
     if (processes[i] == process)
       return i;
   g_return_val_if_reached (0);
-}
-
-/* Whether a group of @width × @height centred on (@x, @y), with room
- * around it, would cover a placed node of @self, each node taken as big
- * as a laid out one. */
-static gboolean
-covers_a_node (PbDocument *self,
-               double      x,
-               double      y,
-               double      width,
-               double      height)
-{
-  GListModel *nodes = pb_document_get_nodes (self);
-  double left = x - width / 2 - PIPELINE_GAP, top = y - height / 2 - PIPELINE_GAP;
-  double right = x + width / 2 + PIPELINE_GAP, bottom = y + height / 2 + PIPELINE_GAP;
-
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-      double nx = pb_node_get_x (node), ny = pb_node_get_y (node);
-
-      if (pb_node_get_placed (node) && nx < right && nx + PIPELINE_NODE_WIDTH > left
-          && ny < bottom && ny + PIPELINE_NODE_HEIGHT > top)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* The free place nearest (@x, @y) for a group of @width × @height: the
- * first of rings of places around it, each a node's height further out,
- * below and above first, then right and left, where it covers no node;
- * (@x, @y) itself when the rings are full too. */
-static void
-find_free_place (PbDocument *self,
-                 double      width,
-                 double      height,
-                 double     *x,
-                 double     *y)
-{
-  double step = PIPELINE_NODE_HEIGHT + PIPELINE_GAP;
-
-  for (int ring = 0; ring <= 40; ring++)
-    {
-      const double offsets[][2] = {
-        { 0, ring * step }, { 0, -ring * step }, { ring * step, 0 }, { -ring * step, 0 },
-      };
-
-      for (guint k = 0; k < G_N_ELEMENTS (offsets); k++)
-        if (!covers_a_node (self, *x + offsets[k][0], *y + offsets[k][1], width, height))
-          {
-            *x += offsets[k][0];
-            *y += offsets[k][1];
-            return;
-          }
-    }
 }
 
 /**
@@ -221,7 +160,7 @@ pb_document_add_pipeline (PbDocument  *self,
   places = g_new0 (PbLayoutNode, n + 1);
   edges = g_new0 (PbLayoutEdge, n_links + 1);
   for (gsize i = 0; i < n; i++)
-    places[i] = (PbLayoutNode) { .id = i, .width = PIPELINE_NODE_WIDTH, .height = PIPELINE_NODE_HEIGHT };
+    places[i] = (PbLayoutNode) { .id = i, .width = PB_DOCUMENT_NODE_WIDTH, .height = PB_DOCUMENT_NODE_HEIGHT };
   for (gsize i = 0; i < n_links; i++)
     {
       gboolean forward = is_output (graph, links[i].a);
@@ -240,7 +179,7 @@ pb_document_add_pipeline (PbDocument  *self,
       /* A layout that fails leaves the nodes in a row, still usable. */
       for (gsize i = 0; i < n; i++)
         {
-          places[i].x = i * (PIPELINE_NODE_WIDTH + 40);
+          places[i].x = i * (PB_DOCUMENT_NODE_WIDTH + 40);
           places[i].y = 0;
         }
     }
@@ -249,7 +188,7 @@ pb_document_add_pipeline (PbDocument  *self,
       width = MAX (width, places[i].x + places[i].width);
       height = MAX (height, places[i].y + places[i].height);
     }
-  find_free_place (self, width, height, &x, &y);
+  pb_document_find_free_place (self, width, height, &x, &y);
 
   command = pb_command_new (g_dngettext (GETTEXT_PACKAGE, "Add Process From Text",
                                          "Add Processes From Text", n));

@@ -191,6 +191,16 @@ gboolean     pb_document_relink           (PbDocument  *self,
                                            pb_addr      to,
                                            GError     **error);
 /* In pb-document-pipeline.c: pipeline text in and out. */
+/* A node's size for placing new ones, before any view has measured it:
+ * about what the canvas draws for a node of a few ports. */
+#define PB_DOCUMENT_NODE_WIDTH 190.0
+#define PB_DOCUMENT_NODE_HEIGHT 96.0
+
+void         pb_document_find_free_place  (PbDocument  *self,
+                                           double       width,
+                                           double       height,
+                                           double      *x,
+                                           double      *y);
 GPtrArray   *pb_document_add_pipeline     (PbDocument  *self,
                                            const char  *text,
                                            double       x,

@@ -279,23 +279,6 @@ pb_window_set_document (PbWindow   *self,
   _pb_window_update_actions (self);
 }
 
-static gboolean
-node_near (PbDocument *document,
-           double      x,
-           double      y)
-{
-  GListModel *nodes = pb_document_get_nodes (document);
-
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(PbNode) node = g_list_model_get_item (nodes, i);
-
-      if (fabs (pb_node_get_x (node) - x) < 12 && fabs (pb_node_get_y (node) - y) < 12)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The palette's kind goes to the middle of the view, selected, so that
  * the inspector shows it at once. */
 static void
@@ -307,16 +290,13 @@ on_kind_activated (PbPalette  *palette,
   PbNode *node;
   double x, y;
 
+  /* In the middle of the view, or the free place nearest it: a new node
+   * must not hide another, nor its wires. */
   pb_canvas_get_center (self->canvas, &x, &y);
-  x -= 60;
-  y -= 30;
-  /* Added twice in a row, nodes would hide each other: step aside. */
-  while (node_near (self->document, x, y))
-    {
-      x += 24;
-      y += 24;
-    }
-  node = pb_document_add_node (self->document, kind, x, y, &error);
+  pb_document_find_free_place (self->document, PB_DOCUMENT_NODE_WIDTH, PB_DOCUMENT_NODE_HEIGHT,
+                               &x, &y);
+  node = pb_document_add_node (self->document, kind, x - PB_DOCUMENT_NODE_WIDTH / 2,
+                               y - PB_DOCUMENT_NODE_HEIGHT / 2, &error);
   if (node == NULL)
     pb_window_show_error (self, _("Could Not Add the Process"), error);
   else

@@ -22,6 +22,7 @@
 #include "pb-document.h"
 #include "pb-find-bar.h"
 #include "pb-minimap.h"
+#include "pb-palette.h"
 #include "pb-problems.h"
 #include "pb-node-view.h"
 #include "pb-socket.h"
@@ -360,6 +361,51 @@ keyboard_menu_body (Fixture *fixture)
   g_assert_cmpfloat (bounds.origin.y, >=, 0);
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (fixture->canvas)));
   g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (fixture->canvas)));
+}
+
+/* Whether the views of @a and @b overlap on the canvas. */
+static gboolean
+views_overlap (Fixture *fixture,
+               PbNode  *a,
+               PbNode  *b)
+{
+  graphene_rect_t ra = view_bounds (fixture, a), rb = view_bounds (fixture, b);
+
+  return graphene_rect_intersection (&ra, &rb, NULL);
+}
+
+/* A new node goes where it hides no other: from the palette, twice in a
+ * row, and from Shift+A on a socket, beside the node the socket is on. */
+static void
+new_nodes_find_room_body (Fixture *fixture)
+{
+  GtkWidget *palette = gui_test_find (GTK_WIDGET (fixture->window), PB_TYPE_PALETTE);
+  GtkWidget *entry;
+  PbNode *first, *second, *seq, *added;
+
+  g_assert_nonnull (palette);
+  g_signal_emit_by_name (palette, "kind-activated", "sum");
+  first = pb_canvas_get_selected_node (fixture->canvas);
+  g_signal_emit_by_name (palette, "kind-activated", "sum");
+  second = pb_canvas_get_selected_node (fixture->canvas);
+  g_assert_true (first != second);
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  g_assert_false (views_overlap (fixture, first, second));
+
+  seq = gui_app_add_node (fixture, "seq", pb_node_get_x (first) - 250, pb_node_get_y (first));
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  gtk_widget_grab_focus (GTK_WIDGET (find_socket (fixture, seq, "out")));
+  activate (fixture, "canvas.quick-add");
+  entry = gui_test_find (GTK_WIDGET (find_popover (fixture, "quick-add")), GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "map");
+  g_signal_emit_by_name (entry, "activate");
+  added = pb_canvas_get_selected_node (fixture->canvas);
+  g_assert_cmpstr (pb_node_get_kind_name (added), ==, "map");
+  wait_for_frame (GTK_WIDGET (fixture->canvas));
+  assert_linked (fixture, seq, "out", added, "in");
+  g_assert_false (views_overlap (fixture, added, seq));
+  g_assert_false (views_overlap (fixture, added, first));
+  g_assert_false (views_overlap (fixture, added, second));
 }
 
 /* The canvas's popover menu that is showing, if one is. */
@@ -1383,6 +1429,7 @@ main (int   argc,
   ADD ("open-fits", open_fits_body);
   ADD ("inspector-keeps-node", inspector_keeps_node_body);
   ADD ("keyboard-link-menu", keyboard_link_menu_body);
+  ADD ("new-nodes-find-room", new_nodes_find_room_body);
   ADD ("delete-reconnect", delete_reconnect_body);
   ADD ("relink", relink_body);
   ADD ("find", find_body);
