@@ -360,16 +360,25 @@ pb__resolve_types (pb_engine       *e,
  * process linked to it, directly or not: they wait, and the rest can be
  * built. The walk costs what it sets aside, not the topology. */
 int
-pb__set_aside (pb_engine  *e,
-           plan       *pl,
-           proc       *culprit)
+pb__set_aside (pb_engine *e,
+               plan      *pl,
+               proc      *culprit)
 {
   proc **stack = NULL;
   size_t depth = 0, room = 0;
   char waits[PB_ERROR_MESSAGE_MAX];
+  const char *problem = culprit->message != NULL ? culprit->message : "";
+  size_t name_len = strlen (culprit->name);
   int rc = PB_OK;
 
-  snprintf (waits, sizeof waits, "waiting for %s", culprit->name);
+  /* Each waits saying for what, and why: a person looking at a process
+   * far from the culprit learns what to mend without looking for it. */
+  if (strncmp (problem, culprit->name, name_len) == 0 && strncmp (problem + name_len, ": ", 2) == 0)
+    problem += name_len + 2;
+  if (problem[0] != '\0')
+    snprintf (waits, sizeof waits, _("waiting for %s: %s"), culprit->name, problem);
+  else
+    snprintf (waits, sizeof waits, _("waiting for %s"), culprit->name);
   if ((stack = malloc (16 * sizeof *stack)) == NULL)
     return PB_ENOMEM;
   room = 16;

@@ -1963,7 +1963,7 @@ test_lenient (void)
   g_assert_cmpint (info.state, ==, PB_PROCESS_WAITING);
   g_assert_cmpuint (info.chain, ==, SIZE_MAX);
   g_assert_cmpstr (info.message, ==, "m: its output is not connected");
-  g_assert_cmpstr (info_of (r, "a").message, ==, "waiting for m");
+  g_assert_cmpstr (info_of (r, "a").message, ==, "waiting for m: its output is not connected");
   g_assert_cmpint (run_go (r), ==, PB_OK);
   g_assert_cmpstr (result_of (r, "s"), ==, "55");
 

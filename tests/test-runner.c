@@ -246,7 +246,7 @@ test_scoped_plan (void)
   g_assert_cmpint (info_now (r, "bad").state, ==, PB_PROCESS_FAILED);
   g_assert_cmpint (info_now (r, "lonely").state, ==, PB_PROCESS_WAITING);
   waits = message_now (r, "w");
-  g_assert_cmpstr (waits, ==, "waiting for lonely");
+  g_assert_cmpstr (waits, ==, "waiting for lonely: its output is not connected");
   g_assert_cmpint (pb_runner_wait (r, 0, &err), ==, PB_ETIMEDOUT);
   g_assert_cmpint (info_now (r, "m1").state, ==, PB_PROCESS_READY);
 
@@ -432,7 +432,7 @@ test_incomplete (void)
   message = message_now (r, "m");
   g_assert_nonnull (strstr (message, "not connected"));
   waits = message_now (r, "a");
-  g_assert_cmpstr (waits, ==, "waiting for m");
+  g_assert_cmpstr (waits, ==, "waiting for m: its output is not connected");
   s = pb_runner_snapshot (r);
   g_assert_cmpuint (info_in (s, m).chain, ==, SIZE_MAX);
   pb_snapshot_free (s);
