@@ -307,6 +307,7 @@ zoom_action (GtkWidget  *widget,
     pb_canvas_set_zoom (self, 1.0, x, y);
   else
     pb_canvas_zoom_to_fit (self);
+  _pb_canvas_person_moved (self);
 }
 
 /* A failed node's badge: the node's address is the parameter. */
@@ -340,6 +341,7 @@ pan_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(ii)", &dx, &dy);
   _pb_canvas_scroll_by (self, dx * PAN_STEP, dy * PAN_STEP);
+  _pb_canvas_person_moved (self);
 }
 
 static void

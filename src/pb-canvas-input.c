@@ -426,6 +426,7 @@ on_scroll (GtkEventControllerScroll *controller,
     _pb_canvas_scroll_by (self, dy * 40, dx * 40);
   else
     _pb_canvas_scroll_by (self, dx * 40, dy * 40);
+  _pb_canvas_person_moved (self);
   return TRUE;
 }
 
@@ -461,6 +462,7 @@ on_pan_update (GtkGestureDrag *gesture,
                PbCanvas       *self)
 {
   _pb_canvas_pan_to (self, self->press_x - dx / self->zoom, self->press_y - dy / self->zoom);
+  _pb_canvas_person_moved (self);
 }
 
 static void
@@ -491,6 +493,7 @@ on_pinch (GtkGestureZoom *gesture,
   if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
     pb_canvas_get_center (self, &x, &y);
   pb_canvas_set_zoom (self, self->zoom_begin * scale, x, y);
+  _pb_canvas_person_moved (self);
 }
 
 /* Context menu of a link */

@@ -144,6 +144,7 @@ struct _PbCanvas
 /* In pb-canvas.c: the view itself. _pb_canvas_settle() brings into view
  * what pb_canvas_keep_in_view() keeps, once a click ends; a drag that
  * moved something (@moved) ends the keeping: the person placed it. */
+void      _pb_canvas_person_moved     (PbCanvas     *self);
 void      _pb_canvas_settle           (PbCanvas     *self,
                                        gboolean      moved);
 void      _pb_canvas_to_allocated     (PbCanvas     *self,

@@ -42,6 +42,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   FAILURE_ACTIVATED,
   VIEWPORT_CHANGED,
+  VIEW_MOVED,
   N_SIGNALS
 };
 
@@ -527,6 +528,13 @@ view_changed (PbCanvas *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_clear_handle_id (&self->rest_timeout, g_source_remove);
   self->rest_timeout = g_timeout_add (PAN_REST_MS, on_pan_rest, self);
+}
+
+/* A person moved the view (see PbCanvas::view-moved). */
+void
+_pb_canvas_person_moved (PbCanvas *self)
+{
+  g_signal_emit (self, signals[VIEW_MOVED], 0);
 }
 
 /**
@@ -1267,6 +1275,17 @@ pb_canvas_class_init (PbCanvasClass *klass)
    */
   signals[VIEWPORT_CHANGED] =
     g_signal_new ("viewport-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * PbCanvas::view-moved:
+   *
+   * A person moved the view: a pan, a scroll, a zoom, from the pointer or
+   * the keyboard. The view moving by itself (to reveal a node, to keep
+   * one clear of the inspector) emits only #PbCanvas::viewport-changed.
+   */
+  signals[VIEW_MOVED] =
+    g_signal_new ("view-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   _pb_canvas_class_add_actions (widget_class);

@@ -11,8 +11,10 @@
  *
  * It covers a corner of the canvas, so it rests, faded to let the nodes
  * under it show, once the view has held still for a moment and the
- * pointer is not over it, as overlay scrollbars do; a pan, a zoom or
- * the pointer wakes it.
+ * pointer is not over it, as overlay scrollbars do; a person's pan or
+ * zoom, or the pointer, wakes it. The view moving by itself to show a
+ * node (found, chosen in the profiler) does not: it must not then cover
+ * what it was moved to show.
  */
 
 #include "config.h"
@@ -96,36 +98,6 @@ update_mapping (PbMinimap *self)
   self->origin_y = area.origin.y - (MINIMAP_PADDING + (height - area.size.height * self->scale) / 2) / self->scale;
 }
 
-/* Shown while enabled and the graph does not fit the view. */
-static void
-update_now (PbMinimap *self)
-{
-  gboolean show = FALSE;
-
-  if (self->enabled && self->canvas != NULL && self->document != NULL
-      && g_list_model_get_n_items (pb_document_get_nodes (self->document)) > 0)
-    {
-      graphene_rect_t graph, visible;
-
-      pb_canvas_get_graph_bounds (self->canvas, &graph);
-      pb_canvas_get_visible_area (self->canvas, &visible);
-      show = visible.size.width > 0 && !graphene_rect_contains_rect (&visible, &graph);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self), show);
-  if (show)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-on_update_idle (gpointer user_data)
-{
-  PbMinimap *self = user_data;
-
-  self->update_source = 0;
-  update_now (self);
-  return G_SOURCE_REMOVE;
-}
-
 static gboolean
 on_rest (gpointer user_data)
 {
@@ -165,6 +137,39 @@ on_leave (GtkEventControllerMotion *motion,
   wake (self);
 }
 
+/* Shown while enabled and the graph does not fit the view. */
+static void
+update_now (PbMinimap *self)
+{
+  gboolean show = FALSE;
+
+  if (self->enabled && self->canvas != NULL && self->document != NULL
+      && g_list_model_get_n_items (pb_document_get_nodes (self->document)) > 0)
+    {
+      graphene_rect_t graph, visible;
+
+      pb_canvas_get_graph_bounds (self->canvas, &graph);
+      pb_canvas_get_visible_area (self->canvas, &visible);
+      show = visible.size.width > 0 && !graphene_rect_contains_rect (&visible, &graph);
+    }
+  /* Appearing, it shows plainly for a moment, then rests. */
+  if (show && !gtk_widget_get_visible (GTK_WIDGET (self)))
+    wake (self);
+  gtk_widget_set_visible (GTK_WIDGET (self), show);
+  if (show)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_update_idle (gpointer user_data)
+{
+  PbMinimap *self = user_data;
+
+  self->update_source = 0;
+  update_now (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* The canvas says its view changed while it is being allocated: showing
  * or hiding a widget then would resize the overlay in the middle of its
  * allocation, so the answer waits for the frame to finish, and several
@@ -174,13 +179,6 @@ update (PbMinimap *self)
 {
   if (self->update_source == 0)
     self->update_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_update_idle, self, NULL);
-}
-
-static void
-on_viewport_changed (PbMinimap *self)
-{
-  wake (self);
-  update (self);
 }
 
 /**
@@ -419,7 +417,8 @@ pb_minimap_set_canvas (PbMinimap *self,
   g_set_weak_pointer (&self->canvas, canvas);
   if (canvas != NULL)
     {
-      g_signal_connect_swapped (canvas, "viewport-changed", G_CALLBACK (on_viewport_changed), self);
+      g_signal_connect_swapped (canvas, "viewport-changed", G_CALLBACK (update), self);
+      g_signal_connect_swapped (canvas, "view-moved", G_CALLBACK (wake), self);
       g_signal_connect_swapped (canvas, "notify::document", G_CALLBACK (on_document_changed), self);
     }
   on_document_changed (self);

@@ -288,7 +288,8 @@ zoom_fit_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  pb_canvas_zoom_to_fit (PB_WINDOW (widget)->canvas);
+  /* The canvas's own action: a person moved the view. */
+  gtk_widget_activate_action (GTK_WIDGET (PB_WINDOW (widget)->canvas), "canvas.zoom-fit", NULL);
 }
 
 static void
